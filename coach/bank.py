@@ -1,0 +1,176 @@
+"""The story bank: a folder of story files plus `coach.yaml`, found, read and written atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import suppress
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound
+from coach.models import BankSettings, Story
+from coach.storyfile import parse_story, render_story
+
+SETTINGS_FILE = "coach.yaml"
+SKIPPED_FILES = {"readme.md"}
+
+
+def default_bank_dir() -> Path:
+    """Return the bank folder: $COACH_STORIES if set, else ./stories."""
+    return Path(os.environ.get("COACH_STORIES") or "stories")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to path via a temporary file and a rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with suppress(FileNotFoundError):
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def write_all(files: dict[Path, str]) -> None:
+    """Write several files atomically; if any write fails, put back every file as it was."""
+    originals = {path: path.read_bytes() if path.exists() else None for path in files}
+    try:
+        for path, text in files.items():
+            write_atomic(path, text)
+    except BaseException:
+        for path, original in originals.items():
+            if original is None:
+                path.unlink(missing_ok=True)
+            else:
+                _restore(path, original)
+        raise
+
+
+def _restore(path: Path, data: bytes) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(temp, path)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, with a clear error for missing, empty or binary files."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise StoryNotFound(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise CoachError(f"{path}: is a folder, not a file") from None
+    if not data.strip():
+        raise StoryFormatError(path, "is empty; write something in it or remove it")
+    if b"\x00" in data:
+        raise StoryFormatError(path, "is a binary file, not Markdown text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise StoryFormatError(path, f"is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+
+
+def settings_text(settings: BankSettings) -> str:
+    """Render bank settings as the YAML text of coach.yaml."""
+    data = settings.model_dump(mode="json")
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+
+
+def slugify(text: str) -> str:
+    """Turn a title into a file name stem: lower case words joined by hyphens."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "story"
+
+
+class Bank:
+    """A story bank folder."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    @property
+    def settings_path(self) -> Path:
+        """Return the path of the bank's settings file."""
+        return self.root / SETTINGS_FILE
+
+    def settings(self) -> BankSettings:
+        """Read the bank settings, or the defaults when the bank has no settings file."""
+        if not self.settings_path.exists():
+            return BankSettings()
+        try:
+            data = yaml.safe_load(read_text(self.settings_path)) or {}
+            return BankSettings.model_validate(data)
+        except yaml.YAMLError as error:
+            raise StoryFormatError(self.settings_path, f"malformed YAML: {getattr(error, 'problem', error)}") from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise StoryFormatError(self.settings_path, f"{where}: {first['msg']}") from None
+
+    def save_settings(self, settings: BankSettings) -> None:
+        """Write the bank settings atomically."""
+        write_atomic(self.settings_path, settings_text(settings))
+
+    def story_paths(self) -> list[Path]:
+        """Return the story files of the bank, sorted by name."""
+        if not self.root.is_dir():
+            raise CoachError(f"{self.root}: no story bank here; run `coach import DOC` or `coach new TYPE`, or pass --stories DIR")
+        return sorted(p for p in self.root.glob("*.md") if p.name.lower() not in SKIPPED_FILES)
+
+    def stories(self) -> Iterator[tuple[Path, Story]]:
+        """Yield every story of the bank with its path."""
+        for path in self.story_paths():
+            yield path, load_story(path)
+
+    def select(self, refs: list[str]) -> list[tuple[Path, Story]]:
+        """Load the stories named by refs, or every story when refs is empty."""
+        if not refs:
+            chosen = list(self.stories())
+            if not chosen:
+                raise StoryNotFound(f"{self.root} holds no stories; run `coach import DOC` or `coach new TYPE`")
+            return chosen
+        return [(path, load_story(path)) for path in dict.fromkeys(self.resolve(ref) for ref in refs)]
+
+    def resolve(self, ref: str) -> Path:
+        """Find a story by path, file stem (slug) or story type."""
+        candidate = Path(ref)
+        if candidate.suffix == ".md" or os.sep in ref or "/" in ref:
+            if candidate.is_file():
+                return candidate
+            raise StoryNotFound(f"{ref}: no such story file; check the path")
+        paths = self.story_paths()
+        by_stem = [p for p in paths if p.stem == ref]
+        if by_stem:
+            return by_stem[0]
+        by_type = [p for p in paths if load_story(p).type == ref]
+        if len(by_type) == 1:
+            return by_type[0]
+        if len(by_type) > 1:
+            names = ", ".join(p.stem for p in by_type)
+            raise StoryNotFound(f"'{ref}' matches several stories ({names}); name one of them")
+        names = ", ".join(p.stem for p in paths) or "none"
+        raise StoryNotFound(f"no story '{ref}' in {self.root} (stories: {names}); run `coach status` to list them")
+
+    def save(self, path: Path, story: Story, *, create: bool = False, force: bool = False) -> None:
+        """Write a story atomically; refuse to replace an existing file when creating without force."""
+        if create and path.exists() and not force:
+            raise StoryExists(f"{path} already exists; pass --force to overwrite it or choose another --title")
+        write_atomic(path, render_story(story))
+
+
+def load_story(path: Path) -> Story:
+    """Read and parse one story file."""
+    return parse_story(read_text(path), path)

@@ -1,0 +1,111 @@
+"""Story types and company profiles, read from data files (the bank's own copies first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from coach.bank import Bank, slugify
+from coach.errors import CatalogError, StoryExists, StoryFormatError
+from coach.models import BankSettings, CompanyProfile, Question, QuestionGroup, Story, StoryType
+
+DATA_DIR = Path(__file__).parent / "data"
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _folders(kind: str, bank_root: Path | None) -> list[Path]:
+    folders = [DATA_DIR / kind]
+    if bank_root is not None:
+        folders.insert(0, bank_root / kind)
+    return folders
+
+
+def _names(kind: str, bank_root: Path | None) -> list[str]:
+    names = {p.stem for folder in _folders(kind, bank_root) if folder.is_dir() for p in folder.glob("*.yaml")}
+    return sorted(names)
+
+
+def _load(kind: str, name: str, model: type[Model], bank_root: Path | None) -> Model:
+    key = name.strip().lower()
+    for folder in _folders(kind, bank_root):
+        path = folder / f"{key}.yaml"
+        if path.is_file():
+            try:
+                return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            except (yaml.YAMLError, ValidationError) as error:
+                raise StoryFormatError(path, f"is not a valid {kind[:-1]} file: {error}".splitlines()[0]) from None
+    known = ", ".join(_names(kind, bank_root))
+    label = "story type" if kind == "types" else "company"
+    raise CatalogError(f"unknown {label} '{name}'; choose one of: {known}")
+
+
+def story_type_names(bank_root: Path | None = None) -> list[str]:
+    """Return the names of every known story type."""
+    return _names("types", bank_root)
+
+
+def company_names(bank_root: Path | None = None) -> list[str]:
+    """Return the names of every known company profile."""
+    return _names("companies", bank_root)
+
+
+def load_story_type(name: str, bank_root: Path | None = None) -> StoryType:
+    """Load a story type by name, e.g. `risk`."""
+    return _load("types", name, StoryType, bank_root)
+
+
+def load_company(name: str, bank_root: Path | None = None) -> CompanyProfile:
+    """Load a company profile by name, e.g. `netflix`."""
+    return _load("companies", name, CompanyProfile, bank_root)
+
+
+def find_company(name: str, bank_root: Path | None = None) -> CompanyProfile | None:
+    """Return the company profile with this name, or None when there is none."""
+    try:
+        return load_company(name, bank_root)
+    except CatalogError:
+        return None
+
+
+def connection_group(kind: StoryType, settings: BankSettings, values: list[str], profile: CompanyProfile | None) -> QuestionGroup:
+    """Return the company-specific question group, e.g. "Netflix Connection"."""
+    templates = (profile.connection.get(kind.name) if profile else None) or kind.connection
+    fill = {
+        "company": settings.company,
+        "role": settings.role or f"{settings.company} role",
+        "value": values[0] if values else f"{settings.company}'s values",
+    }
+    questions = [Question(text=template.format(**fill)) for template in templates]
+    return QuestionGroup(heading=f"{settings.company} Connection", questions=questions)
+
+
+def new_story(kind: StoryType, settings: BankSettings, title: str | None = None, bank_root: Path | None = None) -> Story:
+    """Build an empty story of a type: its questions, and the values the bank's company ties to it."""
+    profile = find_company(settings.company, bank_root)
+    values = list(profile.story_values.get(kind.name, [])) if profile else []
+    groups = [group.model_copy(deep=True) for group in kind.groups]
+    groups.append(connection_group(kind, settings, values, profile))
+    return Story(title=title or kind.title, type=kind.name, values=values, extraction=groups)
+
+
+def init_bank(bank: Bank, company: str, role: str = "", force: bool = False) -> Path:
+    """Write a bank's coach.yaml with the values of a company profile."""
+    profile = load_company(company, bank.root)
+    if bank.settings_path.exists() and not force:
+        raise StoryExists(f"{bank.settings_path} already exists; edit it, or pass --force to replace it")
+    bank.save_settings(BankSettings(company=profile.name, role=role, values=profile.values))
+    return bank.settings_path
+
+
+def create_story(bank: Bank, type_name: str, title: str | None = None, force: bool = False) -> Path:
+    """Write a new story file skeleton for a story type and return its path."""
+    kind = load_story_type(type_name, bank.root)
+    story = new_story(kind, bank.settings(), title, bank.root)
+    path = bank.root / f"{slugify(title or kind.name)}.md"
+    if path.exists() and not force:
+        raise StoryExists(f"{path} already exists; pass --title to name a second {kind.name} story, or --force to overwrite")
+    bank.save(path, story)
+    return path

@@ -1,0 +1,86 @@
+"""Small Markdown primitives shared by the story file format, the importer and the exporter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+@dataclass
+class Section:
+    """A heading, the lines beneath it, and the 1-based line number of the heading."""
+
+    heading: str
+    line: int
+    body: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """Return the body as text with surrounding blank lines removed."""
+        return join_text(self.body)
+
+
+def split_sections(lines: list[str], level: int, first_line: int = 1) -> tuple[list[str], list[Section]]:
+    """Split lines at headings of exactly `level` hashes; return the preamble and the sections."""
+    preamble: list[str] = []
+    sections: list[Section] = []
+    for offset, line in enumerate(lines):
+        match = HEADING.match(line)
+        if match and len(match.group(1)) == level:
+            sections.append(Section(match.group(2), first_line + offset))
+        elif sections:
+            sections[-1].body.append(line)
+        else:
+            preamble.append(line)
+    return preamble, sections
+
+
+def join_text(lines: list[str]) -> str:
+    """Join lines into text, dropping leading and trailing blank lines and trailing spaces."""
+    stripped = [line.rstrip() for line in lines]
+    while stripped and not stripped[0]:
+        stripped.pop(0)
+    while stripped and not stripped[-1]:
+        stripped.pop()
+    return "\n".join(stripped)
+
+
+def parse_bullets(lines: list[str]) -> list[str]:
+    """Read a bullet list: `- item` lines, indented lines continue the item above."""
+    items: list[str] = []
+    for raw in lines:
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        if re.match(r"^\s{0,1}[-*+]\s+", line):
+            items.append(re.sub(r"^\s{0,1}[-*+]\s+", "", line))
+        elif line.startswith("  ") and items:
+            items[-1] += "\n" + line.strip()
+        else:
+            items.append(line.strip())
+    return items
+
+
+def render_bullets(items: list[str]) -> str:
+    """Write a bullet list, indenting the continuation lines of multi-line items."""
+    return "\n".join("- " + item.replace("\n", "\n  ") for item in items)
+
+
+def strip_quotes(text: str) -> str:
+    """Remove one pair of straight or curly double quotes around the whole text."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] in "\"“" and text[-1] in "\"”":
+        inner = text[1:-1]
+        if '"' not in inner:
+            return inner.strip()
+    return text
+
+
+def strip_emphasis(text: str) -> str:
+    """Remove bold or italic markers wrapping the whole text."""
+    text = text.strip()
+    for mark in ("**", "__", "*", "_"):
+        if len(text) > 2 * len(mark) and text.startswith(mark) and text.endswith(mark):
+            return text[len(mark) : -len(mark)].strip()
+    return text

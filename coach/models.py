@@ -1,0 +1,147 @@
+"""Pydantic models: the single definition of a story, a bank's settings and the catalog data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DEFAULT_TARGET = (45, 60)
+DEFAULT_WPM = 150
+
+
+class Strict(BaseModel):
+    """Base for models read from files the user edits: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Question(Strict):
+    """One extraction question and the user's answer (empty when not answered yet)."""
+
+    text: str
+    answer: str = ""
+
+
+class QuestionGroup(Strict):
+    """A heading such as "Risk Analysis" with its questions."""
+
+    heading: str
+    questions: list[Question] = Field(default_factory=list)
+
+
+class PracticeNotes(Strict):
+    """How to deliver the story: hooks, pacing, tone, key words and delivery points."""
+
+    hooks: list[str] = Field(default_factory=list)
+    pacing: str = ""
+    tone: str = ""
+    key_words: list[str] = Field(default_factory=list)
+    delivery_points: list[str] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """Return True when no practice note has been written."""
+        return not (self.hooks or self.pacing or self.tone or self.key_words or self.delivery_points)
+
+
+class FollowUp(Strict):
+    """A likely follow-up question with a prepared answer."""
+
+    question: str
+    answer: str = ""
+
+
+class RefinedVersion(Strict):
+    """An earlier refined version kept in the story's history."""
+
+    saved: str
+    source: str = "hand"
+    text: str
+
+
+class PracticeTake(Strict):
+    """One timed delivery of the story out loud."""
+
+    at: datetime
+    seconds: float
+    words: int | None = None
+
+
+class Story(Strict):
+    """A power story: front matter metadata plus the prose sections of its file."""
+
+    title: str
+    type: str
+    values: list[str] = Field(default_factory=list)
+    target_seconds: tuple[int, int] | None = None
+    practice: list[PracticeTake] = Field(default_factory=list)
+    draft: str = ""
+    extraction: list[QuestionGroup] = Field(default_factory=list)
+    refined: str = ""
+    coaching_notes: list[str] = Field(default_factory=list)
+    practice_notes: PracticeNotes = Field(default_factory=PracticeNotes)
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    history: list[RefinedVersion] = Field(default_factory=list)
+
+    def questions(self) -> list[Question]:
+        """Return every extraction question, in order."""
+        return [q for group in self.extraction for q in group.questions]
+
+    def unanswered(self) -> list[Question]:
+        """Return the extraction questions still without an answer."""
+        return [q for q in self.questions() if not q.answer.strip()]
+
+    def material(self) -> str:
+        """Return the user's own facts: the draft and every extraction answer."""
+        return "\n".join([self.title, self.draft, *(q.answer for q in self.questions())])
+
+
+class CompanyValue(Strict):
+    """A company value and what it means, in one line."""
+
+    name: str
+    meaning: str = ""
+
+
+class BankSettings(Strict):
+    """Settings shared by every story in a bank (the bank's `coach.yaml`)."""
+
+    company: str = "Generic"
+    role: str = ""
+    values: list[CompanyValue] = Field(default_factory=list)
+    target_seconds: tuple[int, int] = DEFAULT_TARGET
+    words_per_minute: int = DEFAULT_WPM
+
+    @field_validator("target_seconds")
+    @classmethod
+    def _ordered_window(cls, window: tuple[int, int]) -> tuple[int, int]:
+        low, high = window
+        if not 0 < low <= high:
+            raise ValueError("target_seconds must be two numbers, low then high, like [45, 60]")
+        return window
+
+    @field_validator("words_per_minute")
+    @classmethod
+    def _plausible_rate(cls, wpm: int) -> int:
+        if not 60 <= wpm <= 300:
+            raise ValueError("words_per_minute must be between 60 and 300")
+        return wpm
+
+
+class StoryType(Strict):
+    """A kind of behavioral story and the extraction questions that draw it out."""
+
+    name: str
+    title: str
+    prompt: str
+    groups: list[QuestionGroup]
+    connection: list[str] = Field(default_factory=list)
+
+
+class CompanyProfile(Strict):
+    """A target company: its values and which values each story type shows best."""
+
+    name: str
+    values: list[CompanyValue]
+    story_values: dict[str, list[str]] = Field(default_factory=dict)
+    connection: dict[str, list[str]] = Field(default_factory=dict)

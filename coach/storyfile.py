@@ -1,0 +1,156 @@
+"""The story file format: YAML front matter plus fixed `##` sections; parse and render are inverses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from coach.errors import StoryFormatError
+from coach.markdown import Section, join_text, parse_bullets, render_bullets, split_sections
+from coach.models import FollowUp, PracticeNotes, Question, QuestionGroup, RefinedVersion, Story
+
+SECTIONS = {
+    "draft": "Draft",
+    "extraction": "Extraction",
+    "refined": "Refined",
+    "coaching notes": "Coaching Notes",
+    "practice notes": "Practice Notes",
+    "follow-ups": "Follow-ups",
+    "history": "History",
+}
+NOTE_PARTS = {
+    "opening hooks": "hooks",
+    "pacing": "pacing",
+    "tone": "tone",
+    "key words": "key_words",
+    "delivery points": "delivery_points",
+}
+LIST_PARTS = {"hooks", "key_words", "delivery_points"}
+META_FIELDS = ("title", "type", "values", "target_seconds", "practice")
+
+
+def parse_story(text: str, path: Path | str = "<story>") -> Story:
+    """Parse the text of a story file into a Story, or raise StoryFormatError naming the line."""
+    if "\x00" in text:
+        raise StoryFormatError(path, "is a binary file, not a story; remove it from the bank")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    meta, body_start = _front_matter(lines, path)
+    fields: dict = dict(meta)
+    preamble, sections = split_sections(lines[body_start:], 2, body_start + 1)
+    if join_text(preamble):
+        raise StoryFormatError(path, "text before the first `## ` section; move it under ## Draft", body_start + 1)
+    for section in sections:
+        key = section.heading.strip().lower()
+        if key not in SECTIONS:
+            known = ", ".join(SECTIONS.values())
+            raise StoryFormatError(path, f"unknown section '## {section.heading}' (known: {known})", section.line)
+        fields.update(_read_section(key, section, path))
+    try:
+        return Story.model_validate(fields)
+    except ValidationError as error:
+        raise StoryFormatError(path, f"front matter: {_first_error(error)}", 1) from None
+
+
+def render_story(story: Story) -> str:
+    """Render a Story as the text of its file."""
+    meta = story.model_dump(mode="json", include=set(META_FIELDS), exclude_defaults=True)
+    meta = {key: meta[key] for key in META_FIELDS if key in meta}
+    meta.setdefault("values", [])
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    parts = ["---\n" + front + "---", "## Draft", story.draft, "## Extraction"]
+    for group in story.extraction:
+        parts.append(f"### {group.heading}")
+        for question in group.questions:
+            parts += [f"#### {question.text}", question.answer]
+    parts += ["## Refined", story.refined, "## Coaching Notes", render_bullets(story.coaching_notes)]
+    parts.append("## Practice Notes")
+    notes = story.practice_notes
+    for heading, attr in NOTE_PARTS.items():
+        value = getattr(notes, attr)
+        parts += [f"### {heading.title()}", render_bullets(value) if attr in LIST_PARTS else value]
+    parts.append("## Follow-ups")
+    for follow_up in story.follow_ups:
+        parts += [f"### {follow_up.question}", follow_up.answer]
+    parts.append("## History")
+    for version in story.history:
+        parts += [f"### {version.saved} · {version.source}", version.text]
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _front_matter(lines: list[str], path: Path | str) -> tuple[dict, int]:
+    if not lines or lines[0].strip() != "---":
+        raise StoryFormatError(path, "missing front matter: the file must start with a `---` line", 1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise StoryFormatError(path, "front matter is never closed with a `---` line", 1) from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise StoryFormatError(path, f"malformed front matter: {getattr(error, 'problem', error)}", line) from None
+    if not isinstance(meta, dict):
+        raise StoryFormatError(path, "front matter must be `key: value` lines", 2)
+    unknown = sorted(set(meta) - set(META_FIELDS))
+    if unknown:
+        raise StoryFormatError(path, f"unknown front matter key '{unknown[0]}' (known: {', '.join(META_FIELDS)})", 2)
+    return meta, end + 1
+
+
+def _read_section(key: str, section: Section, path: Path | str) -> dict:
+    if key == "draft":
+        return {"draft": section.text()}
+    if key == "refined":
+        return {"refined": section.text()}
+    if key == "coaching notes":
+        return {"coaching_notes": parse_bullets(section.body)}
+    if key == "extraction":
+        return {"extraction": _read_extraction(section, path)}
+    if key == "practice notes":
+        return {"practice_notes": _read_practice_notes(section, path)}
+    if key == "follow-ups":
+        return {"follow_ups": [FollowUp(question=s.heading, answer=s.text()) for s in _subsections(section, path)]}
+    return {"history": [_read_version(s, path) for s in _subsections(section, path)]}
+
+
+def _subsections(section: Section, path: Path | str, level: int = 3) -> list[Section]:
+    preamble, subs = split_sections(section.body, level, section.line + 1)
+    if join_text(preamble):
+        where = "#" * level
+        raise StoryFormatError(path, f"text under '## {section.heading}' must sit under a `{where} ` heading", section.line)
+    return subs
+
+
+def _read_extraction(section: Section, path: Path | str) -> list[QuestionGroup]:
+    groups = []
+    for group in _subsections(section, path):
+        questions = [Question(text=q.heading, answer=q.text()) for q in _subsections(group, path, 4)]
+        groups.append(QuestionGroup(heading=group.heading, questions=questions))
+    return groups
+
+
+def _read_practice_notes(section: Section, path: Path | str) -> PracticeNotes:
+    notes: dict = {}
+    for part in _subsections(section, path):
+        attr = NOTE_PARTS.get(part.heading.strip().lower())
+        if attr is None:
+            known = ", ".join(h.title() for h in NOTE_PARTS)
+            raise StoryFormatError(path, f"unknown practice note '### {part.heading}' (known: {known})", part.line)
+        notes[attr] = parse_bullets(part.body) if attr in LIST_PARTS else part.text()
+    return PracticeNotes(**notes)
+
+
+def _read_version(section: Section, path: Path | str) -> RefinedVersion:
+    saved, _, source = section.heading.rpartition(" · ")
+    if not saved:
+        saved, source = section.heading, "hand"
+    return RefinedVersion(saved=saved.strip(), source=source.strip(), text=section.text())
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]

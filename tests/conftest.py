@@ -1,0 +1,54 @@
+"""Shared fixtures: every test runs in its own empty folder with no bank settings from outside."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coach.bank import Bank
+from coach.importer import import_into_bank
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = FIXTURES / "four-power-stories.md"
+AMAZON = FIXTURES / "amazon-two-stories.md"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """Run in an empty folder with no COACH_* or OPENAI_* variables set."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(__import__("os").environ):
+        if name.startswith(("COACH_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    return tmp_path
+
+
+@pytest.fixture
+def bank(tmp_path) -> Bank:
+    """A bank holding the sample document's four stories."""
+    bank = Bank(tmp_path / "stories")
+    import_into_bank(bank, SAMPLE)
+    return bank
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under folder with its bytes, to prove nothing changed."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def copy_fixture(tmp_path):
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copy(FIXTURES / name, target)
+        return target
+
+    return copy

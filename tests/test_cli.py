@@ -1,0 +1,176 @@
+"""The command line: exact output for the happy paths, one clear line and exit 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.cli import app
+from tests.conftest import AMAZON, SAMPLE, snapshot
+
+
+def run(runner, *args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_import_prints_summary_and_writes_stories(runner, tmp_path):
+    result = run(runner, "import", SAMPLE)
+    assert result.exit_code == 0, result.output
+    assert "risk.md      The Risk Story      risk      15/15     143" in result.output
+    assert "Imported 4 stories into stories." in result.output
+    assert sorted(p.name for p in (tmp_path / "stories").iterdir()) == ["coach.yaml", "conflict.md", "learning.md", "risk.md", "team.md"]
+
+
+def test_import_twice_refuses_without_force(runner, bank):
+    before = snapshot(bank.root)
+    result = run(runner, "import", SAMPLE)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "Error: stories already has risk.md, conflict.md, learning.md, team.md; nothing was imported; pass --force to overwrite"
+    ]
+    assert snapshot(bank.root) == before
+
+
+def test_stories_option_and_env_choose_the_bank(runner, tmp_path, monkeypatch):
+    assert run(runner, "import", AMAZON, "--stories", tmp_path / "amz").exit_code == 0
+    monkeypatch.setenv("COACH_STORIES", str(tmp_path / "amz"))
+    result = run(runner, "status")
+    assert result.output.startswith("Amazon story bank · target 60-90s · 140 wpm")
+
+
+def test_check_reports_real_problems_of_the_sample(runner, bank):
+    result = run(runner, "check")
+    assert result.exit_code == 1
+    assert '  error    unsupported-number: "30%" appears nowhere in your draft or extraction answers' in result.output
+    assert "  error    too-long: 66.8s at 150 wpm is over the 45-60s target; cut about 17 words." in result.output
+    assert '  warning  repetition [draft]: "well oiled machine" is used 2 times' in result.output
+    assert result.output.rstrip().endswith("4 stories checked: 4 errors, 15 warnings.")
+
+
+def test_check_one_story_by_slug_json(runner, bank):
+    result = run(runner, "check", "risk", "--json")
+    assert result.exit_code == 0
+    [report] = json.loads(result.output)
+    assert report["slug"] == "risk" and report["target"] == [45, 60]
+    assert report["parts"][0] == {"part": "refined", "words": 143, "seconds": 57.2}
+    assert {f["code"] for f in report["findings"]} == {"repetition"}
+
+
+def test_check_by_path(runner, bank):
+    assert run(runner, "check", bank.root / "learning.md").exit_code == 0
+
+
+def test_status_board_and_value_gaps(runner, bank):
+    result = run(runner, "status")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert "risk      The Risk Story      ✓            ✓         ✓        ___s   -     0/5 ☐" in lines
+    assert any(line.startswith("Integrity") and line.endswith("gap: no story") for line in lines)
+    assert lines[-1] == "2 of 13 values have no story yet."
+
+
+def test_status_json(runner, bank):
+    data = json.loads(run(runner, "status", "--json").output)
+    assert data["company"] == "Netflix"
+    assert data["values"]["Courage"] == ["conflict", "risk"]
+    assert data["stories"][0]["analyzed"] is True
+
+
+def test_export_to_file_and_back(runner, bank, tmp_path):
+    out = tmp_path / "bank.md"
+    assert run(runner, "export", "--out", out).exit_code == 0
+    assert out.read_text().startswith("# 4 Power Stories for Netflix Interview")
+    assert run(runner, "import", out, "--stories", tmp_path / "again").exit_code == 0
+    for name in ("risk.md", "team.md", "coach.yaml"):
+        assert (tmp_path / "again" / name).read_text() == (bank.root / name).read_text()
+
+
+def test_new_story_from_type_for_the_bank_company(runner, bank):
+    result = run(runner, "new", "failure")
+    assert result.exit_code == 0
+    text = (bank.root / "failure.md").read_text()
+    assert "values: [Integrity, Resilience, Candor]" in text
+    assert "### Netflix Connection" in text
+    assert '#### How does owning this failure show "Integrity" as Netflix means it?' in text
+    assert run(runner, "new", "failure").exit_code == 2
+    assert run(runner, "new", "failure", "--title", "Outage 2024").exit_code == 0
+    assert (bank.root / "outage-2024.md").exists()
+
+
+def test_new_risk_story_reproduces_the_sample_questions(runner, tmp_path):
+    assert run(runner, "init", "--company", "netflix", "--role", "Media Algorithms").exit_code == 0
+    assert run(runner, "new", "risk").exit_code == 0
+    text = (tmp_path / "stories" / "risk.md").read_text()
+    assert '#### How does this story show you\'re ready for "Uncomfortably Exciting" challenges at Netflix?' in text
+    assert "#### What specific aspect connects to the Media Algorithms role?" in text
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["new", "heroic"], "Error: unknown story type 'heroic'; choose one of: ambiguity, conflict, customer, failure, leadership, learning, risk, team"),
+        (["init", "--company", "initech"], "Error: unknown company 'initech'; choose one of: amazon, generic, netflix"),
+        (["check", "nosuch"], "Error: no story 'nosuch' in stories (stories: conflict, learning, risk, team); run `coach status` to list them"),
+        (["check", "missing.md"], "Error: missing.md: no such story file; check the path"),
+        (["import", "missing.md"], "Error: missing.md: no such file; check the path"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(runner, bank, args, message):
+    result = run(runner, *args)
+    assert result.exit_code == 2
+    assert result.output.strip() == message
+
+
+def test_malformed_story_file_is_named_with_its_line(runner, bank):
+    (bank.root / "risk.md").write_text("---\ntitle: [oops\n---\n")
+    result = run(runner, "status")
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: stories/risk.md:2: malformed front matter")
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n", b"\x00\x01binary"])
+def test_empty_or_binary_document_is_refused(runner, tmp_path, content):
+    doc = tmp_path / "doc.md"
+    doc.write_bytes(content)
+    result = run(runner, "import", doc)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {doc}: is ")
+    assert not (tmp_path / "stories").exists()
+
+
+def test_document_without_stories_exits_2(runner, tmp_path):
+    doc = tmp_path / "notes.md"
+    doc.write_text("# Notes\n\nnothing here\n")
+    result = run(runner, "import", doc)
+    assert result.exit_code == 2 and "holds no stories" in result.output
+
+
+def test_missing_bank_says_what_to_do(runner):
+    result = run(runner, "status")
+    assert result.exit_code == 2
+    assert "no story bank here; run `coach import DOC`" in result.output
+
+
+def test_every_command_has_help_and_is_in_the_readme(runner):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for command in app.registered_commands:
+        name = command.name
+        result = run(runner, name, "--help")
+        assert result.exit_code == 0 and (command.callback.__doc__ or "").strip()
+        assert f"coach {name}" in readme, f"README does not document `coach {name}`"
+
+
+@pytest.mark.parametrize("command", [["status"], ["check"], ["export"], ["import", str(SAMPLE), "--force"], ["--help"]])
+def test_offline_commands_never_import_openai(bank, command):
+    script = (
+        "import sys\nfrom coach.cli import app\n"
+        f"try:\n    app({command!r} + ([] if {command!r} == ['--help'] else ['--stories', {str(bank.root)!r}]))\n"
+        "except SystemExit:\n    pass\n"
+        "assert 'openai' not in sys.modules, 'openai was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
