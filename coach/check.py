@@ -93,9 +93,9 @@ def check_bank(bank: Bank, refs: list[str]) -> list[StoryReport]:
     return [check_story(story, settings, path.stem) for path, story in bank.select(refs)]
 
 
-def check_refined(text: str, story: Story, settings: BankSettings, target: tuple[int, int]) -> list[Finding]:
+def check_refined(text: str, story: Story, settings: BankSettings, target: tuple[int, int], wpm: int | None = None) -> list[Finding]:
     """Check a refined version against the method; the LLM validators call this too."""
-    findings = _timing(text, settings.words_per_minute, target)
+    findings = _timing(text, wpm or settings.words_per_minute, target)
     invented = unsupported_numbers(text, story.material())
     if invented:
         findings.append(Finding(

@@ -144,6 +144,73 @@ def export_command(
     typer.echo(f"Wrote {out}")
 
 
+def _window(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    low, _, high = value.partition("-")
+    try:
+        window = (int(low), int(high))
+    except ValueError:
+        raise CoachError(f"--target '{value}' is not a window like 45-60") from None
+    if not 0 < window[0] <= window[1]:
+        raise CoachError(f"--target '{value}' must be low-high seconds, like 45-60")
+    return window
+
+
+@app.command("refine")
+def refine_command(
+    refs: Annotated[list[str] | None, typer.Argument(metavar="[STORY]...", help="Story slugs, types or paths.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Refine every story, several at once.")] = False,
+    show_prompt: Annotated[bool, typer.Option("--show-prompt", help="Print the rendered prompt and make no call.")] = False,
+    target: Annotated[str | None, typer.Option("--target", help="Target window in seconds, e.g. 45-60.")] = None,
+    wpm: Annotated[int | None, typer.Option("--wpm", help="Speaking rate in words per minute.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model name (default: $COACH_MODEL).")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore the cache and make a new call.")] = False,
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
+    from coach.display import refine_report
+    from coach.llmconfig import require_endpoint, settings_from_env
+
+    bank, window = _bank(stories), _window(target)
+    if show_prompt:
+        from coach.display import prompt_text
+        from coach.refine import prompt_variables, target_for
+        from coach.prompts import render_prompt
+
+        for _, story in bank.select([] if every else (refs or [])):
+            variables = prompt_variables(story, bank.settings(), target_for(story, bank.settings(), window, wpm))
+            typer.echo(prompt_text(render_prompt("refine", **variables)))
+        return
+    settings = settings_from_env(model=model)
+    require_endpoint(settings)
+    from coach.calllog import CallLog
+    from coach.engine import Engine
+    from coach.refine import refine_bank
+
+    engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=lambda m: typer.echo(m, err=True))
+    typer.echo(f"Asking {settings.model} at {settings.host}...", err=True)
+    outcomes = refine_bank(bank, refs or [], engine, every=every, window=window, wpm=wpm, fresh=fresh)
+    typer.echo(refine_report(outcomes))
+    failed = [o for o in outcomes if o.error]
+    if len(outcomes) == 1 and failed:
+        raise failed[0].error
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("log")
+def log_command(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many calls to list.")] = 20,
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """List recent model calls with their tokens, latency and outcome."""
+    from coach.calllog import CallLog
+    from coach.display import log_table
+
+    typer.echo(log_table(CallLog.for_bank(stories).recent(limit)))
+
+
 def main() -> None:
     """Run the coach command line."""
     app()

@@ -82,3 +82,45 @@ def status_board(status: BankStatus) -> str:
     gaps = [value for value, users in status.coverage.items() if not users]
     tail = f"{len(gaps)} of {len(status.coverage)} values have no story yet." if gaps else "Every value has a story."
     return "\n\n".join([head, board, "Value coverage", coverage, tail])
+
+
+def prompt_text(messages: list[dict[str, str]]) -> str:
+    """Render chat messages for --show-prompt."""
+    return "\n\n".join(f"--- {m['role']} ---\n{m['content']}" for m in messages) + "\n"
+
+
+def refine_report(outcomes) -> str:
+    """Summarise what `coach refine` did to each story."""
+    return "\n\n".join(_refined(outcome) for outcome in outcomes)
+
+
+def _refined(outcome) -> str:
+    if outcome.error is not None:
+        return f"{outcome.slug}: not refined: {outcome.error}; the story file is unchanged."
+    story, answer, target = outcome.merge.story, outcome.answer, outcome.target
+    low, high = target.window
+    words = word_count(story.refined)
+    seconds = round(words * 60 / target.wpm, 1)
+    verdict = "within" if low <= seconds <= high else "outside"
+    how = "from the cache, no call" if answer.cached else (
+        f"{answer.attempts} request(s), {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out"
+    )
+    lines = [f"{outcome.slug}: refined, {words} words = {seconds:g}s at {target.wpm} wpm, {verdict} the {low}-{high}s target ({how})"]
+    lines += [f"  changed: {change}" for change in answer.value.changes]
+    added = ", ".join(f"{n} {what}" for what, n in outcome.merge.added.items() if n)
+    lines.append(f"  added: {added or 'nothing new'}")
+    if outcome.merge.kept_previous:
+        lines.append("  the previous version is kept under ## History")
+    lines += [f"  {f.severity:<7}  {f.code}: {f.message}" for f in outcome.findings] or ["  check: no findings"]
+    return "\n".join(lines)
+
+
+def log_table(calls) -> str:
+    """Render recent model calls and their token totals."""
+    if not calls:
+        return "No model calls recorded yet."
+    rows = [[c.at, c.command, c.model, c.host, str(c.tokens_in), str(c.tokens_out), f"{c.latency_ms / 1000:.1f}s",
+             str(c.attempts), c.outcome] for c in calls]
+    header = ["at", "command", "model", "host", "tokens in", "tokens out", "latency", "attempts", "outcome"]
+    total_in, total_out = sum(c.tokens_in for c in calls), sum(c.tokens_out for c in calls)
+    return table(header, rows) + f"\n\n{len(calls)} calls, {total_in:,} tokens in, {total_out:,} tokens out."

@@ -59,6 +59,7 @@ def _story_block(number: int, story: Story, settings: BankSettings) -> str:
         f"## Story {number}: {story.title}",
         f"**{settings.company} Values:** {', '.join(story.values)}",
         f"**Story Type:** {story.type}",
+        f"**Refined By:** {story.refined_by} (sha {story.refined_sha})" if story.refined_by else "",
         "### Write Your Story First:",
         story.draft,
     ]

@@ -166,6 +166,9 @@ def _read_story(section: Section, path: Path | str, bank_root: Path | None) -> S
             fields["values"] = [v.strip() for v in label.inline.split(",") if v.strip()]
         elif name in ("story type", "type"):
             explicit_type = label.inline
+        elif name == "refined by":
+            match = re.match(r"^(.*?)\s*\(sha (\w+)\)$", label.inline)
+            fields["refined_by"], fields["refined_sha"] = match.groups() if match else (label.inline, "")
     for sub in subs:
         _read_subsection(sub, fields, notes, path)
     fields["type"] = _story_type(title, explicit_type, bank_root)

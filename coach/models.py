@@ -74,6 +74,8 @@ class Story(Strict):
     type: str
     values: list[str] = Field(default_factory=list)
     target_seconds: tuple[int, int] | None = None
+    refined_by: str = ""
+    refined_sha: str = ""
     practice: list[PracticeTake] = Field(default_factory=list)
     draft: str = ""
     extraction: list[QuestionGroup] = Field(default_factory=list)

@@ -28,7 +28,7 @@ NOTE_PARTS = {
     "delivery points": "delivery_points",
 }
 LIST_PARTS = {"hooks", "key_words", "delivery_points"}
-META_FIELDS = ("title", "type", "values", "target_seconds", "practice")
+META_FIELDS = ("title", "type", "values", "target_seconds", "refined_by", "refined_sha", "practice")
 
 
 def parse_story(text: str, path: Path | str = "<story>") -> Story:

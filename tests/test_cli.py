@@ -164,7 +164,10 @@ def test_every_command_has_help_and_is_in_the_readme(runner):
         assert f"coach {name}" in readme, f"README does not document `coach {name}`"
 
 
-@pytest.mark.parametrize("command", [["status"], ["check"], ["export"], ["import", str(SAMPLE), "--force"], ["--help"]])
+@pytest.mark.parametrize(
+    "command",
+    [["status"], ["check"], ["export"], ["import", str(SAMPLE), "--force"], ["--help"], ["log"], ["refine", "risk", "--show-prompt"]],
+)
 def test_offline_commands_never_import_openai(bank, command):
     script = (
         "import sys\nfrom coach.cli import app\n"

@@ -133,6 +133,7 @@ def test_export_carries_practice_log_and_history(bank):
     path, risk = next((p, s) for p, s in bank.stories() if s.type == "risk")
     risk.practice.append(PracticeTake(at=datetime(2026, 11, 24, 9, 30), seconds=52.5, words=143))
     risk.history.append(RefinedVersion(saved="2026-11-20 08:00", source="hand", text="An older version."))
+    risk.refined_by, risk.refined_sha = "llama3.1:8b", "0123456789ab"
     bank.save(path, risk)
     doc = export_document(bank)
     assert "| The Risk Story | ✓ | ✓ | ✓ | 52.5s | ☐ 1/5 |" in doc

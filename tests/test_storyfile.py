@@ -27,6 +27,8 @@ stories = st.builds(
     type=st.sampled_from(["risk", "conflict", "custom-type"]),
     values=st.lists(line, max_size=3),
     target_seconds=st.none() | st.tuples(st.integers(10, 60), st.integers(61, 120)),
+    refined_by=st.sampled_from(["", "gpt-4o-mini", "llama3.1:8b"]),
+    refined_sha=st.sampled_from(["", "0123456789ab"]),
     practice=st.lists(
         st.builds(
             PracticeTake,

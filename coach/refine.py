@@ -1,0 +1,214 @@
+"""`coach refine`: the refine prompt's variables, its response model, the method's checks, and the merge."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from coach.bank import Bank, load_story, read_text
+from coach.check import Finding, check_refined
+from coach.engine import Answer, Engine
+from coach.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
+from coach.errors import CoachError
+from coach.storyfile import parse_story
+from coach.text import unsupported_numbers, word_budget, word_count
+
+REJECTED_CODES = {"too-long", "too-short", "unsupported-number", "we-heavy"}
+
+
+class SuggestedFollowUp(BaseModel):
+    """A likely follow-up question and a suggested answer grounded in the story."""
+
+    question: str
+    answer: str
+
+
+class Refinement(BaseModel):
+    """What the refine prompt must return."""
+
+    refined: str = Field(description="The refined story, to be spoken aloud.")
+    estimated_seconds: float
+    changes: list[str]
+    coaching_notes: list[str]
+    hooks: list[str]
+    pacing: str
+    tone: str
+    key_words: list[str]
+    follow_ups: list[SuggestedFollowUp]
+
+
+@dataclass
+class Target:
+    """The timing a refinement must fit."""
+
+    window: tuple[int, int]
+    wpm: int
+
+    @property
+    def words(self) -> tuple[int, int]:
+        """Return the word budget of the window at this speaking rate."""
+        return word_budget(self.window, self.wpm)
+
+
+def target_for(story: Story, settings: BankSettings, window: tuple[int, int] | None = None, wpm: int | None = None) -> Target:
+    """Return the timing target: command-line overrides, then the story's, then the bank's."""
+    return Target(window or story.target_seconds or settings.target_seconds, wpm or settings.words_per_minute)
+
+
+def prompt_variables(story: Story, settings: BankSettings, target: Target) -> dict:
+    """Return the variables of prompts/refine.jinja for a story."""
+    meanings = {value.name.lower(): value.meaning for value in settings.values}
+    values = [CompanyValue(name=name, meaning=meanings.get(name.lower(), "")) for name in story.values]
+    low_words, high_words = target.words
+    return {
+        "company": settings.company,
+        "role": settings.role,
+        "title": story.title,
+        "story_type": story.type,
+        "values": values,
+        "draft": story.draft or "(no draft yet: use the answers)",
+        "extraction": story.extraction,
+        "previous": story.refined,
+        "coaching_notes": story.coaching_notes,
+        "low": target.window[0],
+        "high": target.window[1],
+        "wpm": target.wpm,
+        "min_words": low_words,
+        "max_words": high_words,
+        "aim_words": (low_words + high_words) // 2,
+    }
+
+
+def method_problems(result: Refinement, story: Story, settings: BankSettings, target: Target) -> list[str]:
+    """Return why a refinement breaks the method (empty when it is acceptable)."""
+    low_words, high_words = target.words
+    problems: list[str] = []
+    count = word_count(result.refined)
+    if not low_words <= count <= high_words:
+        problems.append(
+            f"refined has {count} words; it must have {low_words}-{high_words} words to take "
+            f"{target.window[0]}-{target.window[1]} seconds at {target.wpm} words per minute"
+        )
+    checked = [f for f in check_refined(result.refined, story, settings, target.window) if f.code in REJECTED_CODES - {"too-long", "too-short"}]
+    problems += [f"refined: {f.code}: {f.message}" for f in checked]
+    material = story.material()
+    for where, text in [("hooks", " ".join(result.hooks)), *((f"follow-up '{f.question}'", f.answer) for f in result.follow_ups)]:
+        invented = unsupported_numbers(text, material)
+        if invented:
+            problems.append(f"{where}: {', '.join(invented)} not in the candidate's material; use only their numbers or a [placeholder]")
+    for name in ("hooks", "coaching_notes", "key_words", "follow_ups"):
+        if not [item for item in getattr(result, name) if str(item).strip()]:
+            problems.append(f"{name} is empty; give at least one")
+    for name in ("pacing", "tone"):
+        if not getattr(result, name).strip():
+            problems.append(f"{name} is empty; give one sentence")
+    if len(result.follow_ups) < 3:
+        problems.append(f"follow_ups has {len(result.follow_ups)} questions; give three to five")
+    return problems
+
+
+def text_sha(text: str) -> str:
+    """Return a short fingerprint of a refined version, to tell generated text from hand edits."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:12]
+
+
+@dataclass
+class Merge:
+    """What a refinement changed in a story."""
+
+    story: Story
+    kept_previous: bool
+    added: dict[str, int] = field(default_factory=dict)
+
+
+def apply_refinement(story: Story, result: Refinement, model: str, now: datetime) -> Merge:
+    """Merge a refinement into a copy of the story; nothing the user wrote is removed or overwritten."""
+    new = story.model_copy(deep=True)
+    kept = bool(story.refined.strip()) and story.refined.strip() != result.refined.strip()
+    if kept:
+        source = f"llm:{story.refined_by}" if story.refined_by and story.refined_sha == text_sha(story.refined) else "hand"
+        new.history.append(RefinedVersion(saved=now.isoformat(sep=" ", timespec="minutes"), source=source, text=story.refined))
+    new.refined = result.refined.strip()
+    new.refined_by, new.refined_sha = model, text_sha(result.refined)
+    notes = new.practice_notes
+    added = {
+        "coaching notes": _add_new(new.coaching_notes, result.coaching_notes),
+        "hooks": _add_new(notes.hooks, result.hooks),
+        "key words": _add_new(notes.key_words, result.key_words),
+    }
+    notes.pacing = notes.pacing or result.pacing.strip()
+    notes.tone = notes.tone or result.tone.strip()
+    asked = {f.question.strip().lower() for f in new.follow_ups}
+    fresh = [FollowUp(question=f.question.strip(), answer=f.answer.strip()) for f in result.follow_ups if f.question.strip().lower() not in asked]
+    new.follow_ups += fresh
+    added["follow-ups"] = len(fresh)
+    return Merge(new, kept, added)
+
+
+def _add_new(existing: list[str], candidates: list[str]) -> int:
+    seen = {item.strip().lower() for item in existing}
+    count = 0
+    for item in (c.strip() for c in candidates):
+        if item and item.lower() not in seen:
+            existing.append(item)
+            seen.add(item.lower())
+            count += 1
+    return count
+
+
+def remaining_findings(story: Story, settings: BankSettings, target: Target) -> list[Finding]:
+    """Return what `coach check` still says about the refined version."""
+    return check_refined(story.refined, story, settings, target.window, target.wpm)
+
+
+@dataclass
+class RefineOutcome:
+    """What refining one story did: the merged story and the answer, or the error that stopped it."""
+
+    slug: str
+    path: Path
+    target: Target
+    merge: Merge | None = None
+    answer: Answer | None = None
+    error: CoachError | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=None, fresh=False,
+                 now: Callable[[], datetime] = datetime.now) -> RefineOutcome:
+    """Refine one story file; on any failure the file is left byte-for-byte unchanged."""
+    settings = bank.settings()
+    original = read_text(path)
+    story = parse_story(original, path)
+    target = target_for(story, settings, window, wpm)
+    outcome = RefineOutcome(path.stem, path, target)
+    try:
+        outcome.answer = engine.ask(
+            "refine", prompt_variables(story, settings, target), Refinement,
+            check=lambda result: method_problems(result, story, settings, target), command="refine", fresh=fresh,
+        )
+    except CoachError as error:
+        outcome.error = error
+        return outcome
+    latest = load_story(path) if read_text(path) != original else story  # the user may have edited meanwhile
+    outcome.merge = apply_refinement(latest, outcome.answer.value, engine.settings.model, now())
+    bank.save(path, outcome.merge.story)
+    outcome.findings = remaining_findings(outcome.merge.story, settings, target)
+    return outcome
+
+
+def refine_bank(bank: Bank, refs: list[str], engine: Engine, *, every: bool = False, **options) -> list[RefineOutcome]:
+    """Refine the named stories (or every story) with a bounded number of requests in flight."""
+    if not refs and not every:
+        raise CoachError("name a story to refine (e.g. `coach refine risk`) or pass --all")
+    paths = [path for path, _ in bank.select([] if every else refs)]
+    workers = max(1, min(engine.settings.concurrency, len(paths)))
+    engine.client  # build the one client before the workers share it
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda path: refine_story(bank, path, engine.labelled(path.stem), **options), paths))

@@ -1,0 +1,61 @@
+"""Canned chat-completion bodies for respx: what an OpenAI-compatible endpoint sends back."""
+
+from __future__ import annotations
+
+import json
+
+BASE_URL = "http://llm.test/v1"
+
+RISK_REFINED = (
+    "At Salesforce in 2023, I noticed our MLOps on-call rotation was wearing people down: context was lost at every "
+    "handoff and tech debt kept piling up. I decided to propose something that sounded like extra work to five busy "
+    "engineers, a short report at the end of each sprint. I was worried they would resent it, so instead of just "
+    "suggesting it, I wrote the first template and report myself and kept the presentation under 10 minutes. I was "
+    "honest with them: yes, this feels like extra work, but it will ease on-call and let us attack tech debt on "
+    "purpose. The next quarter, 50% of our tech debt backlog was no longer an issue, and monitoring, alerts and "
+    "tests improved. I learned that leading by example wins support faster than arguing, and that is the courage "
+    "I would bring to Netflix."
+)
+
+
+def refinement(refined: str = RISK_REFINED, **changes) -> dict:
+    """Return a refine answer that passes the method's checks for the sample risk story."""
+    body = {
+        "refined": refined,
+        "estimated_seconds": 54,
+        "changes": ["Opened on the on-call problem instead of the launch"],
+        "coaching_notes": ["Name the alert that the first report caught"],
+        "hooks": ["At Salesforce, our on-call rotation was losing context at every handoff."],
+        "pacing": "Slow down on the honest pitch to the team.",
+        "tone": "Candid, then proud of the result.",
+        "key_words": ["lead by example", "under 10 minutes", "50%"],
+        "follow_ups": [
+            {"question": "How did the team react at first?", "answer": "They worried it was extra work; I met that head on."},
+            {"question": "What did the report contain?", "answer": "Tech debt, triggered alerts and stakeholder management from the sprint."},
+            {"question": "How did you measure the impact?", "answer": "The next quarter, 50% of the tech debt backlog was no longer an issue."},
+        ],
+    }
+    body.update(changes)
+    return body
+
+
+def completion(content, finish_reason: str = "stop", refusal: str | None = None, tokens=(900, 300)) -> dict:
+    """Return a chat.completion body whose message content is `content` (a dict is sent as JSON)."""
+    text = json.dumps(content) if isinstance(content, dict) else content
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": "test-model",
+        "choices": [{
+            "index": 0,
+            "finish_reason": finish_reason,
+            "message": {"role": "assistant", "content": None if refusal else text, "refusal": refusal},
+        }],
+        "usage": {"prompt_tokens": tokens[0], "completion_tokens": tokens[1], "total_tokens": sum(tokens)},
+    }
+
+
+def error_body(message: str, code: str | None = None) -> dict:
+    """Return an OpenAI-style error body."""
+    return {"error": {"message": message, "type": "invalid_request_error", "code": code}}

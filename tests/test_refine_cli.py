@@ -1,0 +1,126 @@
+"""`coach refine`, `coach log` and the refine prompt, end to end through the CLI with a mocked endpoint."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+import respx
+
+from coach.cli import app
+from coach.prompts import render_prompt
+from coach.refine import prompt_variables, target_for
+from tests.conftest import snapshot
+from tests.llm_fixtures import BASE_URL, completion, refinement
+
+
+@pytest.fixture
+def endpoint(monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+    monkeypatch.setenv("COACH_MODEL", "test-model")
+    monkeypatch.setenv("COACH_RETRIES", "0")
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router.post("/chat/completions")
+
+
+def test_refine_without_endpoint_stops_before_any_work(runner, bank):
+    before = snapshot(bank.root)
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local "
+        "OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama)"
+    )
+    assert snapshot(bank.root) == before
+
+
+def test_show_prompt_needs_no_endpoint_and_makes_no_call(runner, bank):
+    with respx.mock(assert_all_called=False) as router:
+        result = runner.invoke(app, ["refine", "risk", "--show-prompt", "--target", "40-50", "--wpm", "120"])
+    assert result.exit_code == 0 and router.calls.call_count == 0
+    assert result.output.startswith("--- system ---\n")
+    assert "Length: 40-50 seconds spoken at 120 words per minute, which is 80 to 100 words." in result.output
+
+
+def test_refine_writes_story_and_prints_summary(runner, bank, endpoint):
+    endpoint.respond(200, json=completion(refinement()))
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("risk: refined, 142 words = 56.8s at 150 wpm, within the 45-60s target (1 request(s), 900 tokens in, 300 out)")
+    assert "  changed: Opened on the on-call problem instead of the launch" in lines
+    assert "  added: 1 coaching notes, 1 hooks, 3 key words, 3 follow-ups" in lines
+    assert "  the previous version is kept under ## History" in lines
+    text = (bank.root / "risk.md").read_text()
+    assert "refined_by: test-model" in text and "### If asked" not in text
+
+
+def test_refine_failure_is_one_line_exit_1_and_file_unchanged(runner, bank, endpoint):
+    endpoint.respond(401, json={"error": {"message": "bad key"}})
+    before = (bank.root / "risk.md").read_bytes()
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == "Error: llm.test rejected the API key (401); check OPENAI_API_KEY"
+    assert (bank.root / "risk.md").read_bytes() == before
+
+
+def test_refine_all_refines_every_story_concurrently(runner, bank, endpoint):
+    endpoint.respond(200, json=completion(refinement()))
+    result = runner.invoke(app, ["refine", "--all"])
+    # the canned answer only fits the risk story: the others reject it (its numbers are not theirs)
+    assert endpoint.call_count == 3 * 3 + 1
+    assert result.exit_code == 1
+    assert "risk: refined" in result.stdout
+    assert "conflict: not refined: the model's answer failed the method's checks 3 times" in result.stdout
+
+
+def test_refine_needs_a_story_or_all(runner, bank, endpoint):
+    result = runner.invoke(app, ["refine"])
+    assert result.exit_code == 2 and "pass --all" in result.output
+
+
+def test_bad_target_window(runner, bank, endpoint):
+    result = runner.invoke(app, ["refine", "risk", "--target", "sixty"])
+    assert result.exit_code == 2 and result.output.strip() == "Error: --target 'sixty' is not a window like 45-60"
+
+
+def test_log_lists_calls_with_totals(runner, bank, endpoint):
+    assert runner.invoke(app, ["log"]).output.strip() == "No model calls recorded yet."
+    endpoint.respond(200, json=completion(refinement()))
+    runner.invoke(app, ["refine", "risk"])
+    output = runner.invoke(app, ["log"]).output
+    assert "refine   test-model  llm.test" in output
+    assert output.strip().endswith("1 calls, 900 tokens in, 300 tokens out.")
+
+
+def test_prompt_carries_every_answer_value_and_the_method(bank):
+    settings = bank.settings()
+    for _, story in bank.stories():
+        messages = render_prompt("refine", **prompt_variables(story, settings, target_for(story, settings)))
+        system, user = messages[0]["content"], messages[1]["content"]
+        assert [m["role"] for m in messages] == ["system", "user"]
+        for question in story.questions():
+            assert question.text in user and question.answer.split("\n")[0] in user
+        for value in story.values:
+            assert value in user
+        meaning = next(v.meaning for v in settings.values if v.name == story.values[0])
+        assert meaning in user
+        for rule in ("Power Formula", 'Say "I", not "we"', "use ONLY numbers", "moment of doubt", "end with growth", "112 to 150 words"):
+            assert rule in system
+
+
+def test_template_syntax_in_a_draft_reaches_the_model_literally(bank):
+    story = next(s for _, s in bank.stories() if s.type == "risk")
+    story.draft = "I said {{ 7*7 }} and {% for x in y %} {# not a comment #}"
+    settings = bank.settings()
+    user = render_prompt("refine", **prompt_variables(story, settings, target_for(story, settings)))[1]["content"]
+    assert "I said {{ 7*7 }} and {% for x in y %} {# not a comment #}" in user
+
+
+def test_json_output_of_check_after_refine(runner, bank, endpoint):
+    endpoint.respond(200, json=completion(refinement()))
+    runner.invoke(app, ["refine", "risk"])
+    [report] = json.loads(runner.invoke(app, ["check", "risk", "--json"]).output)
+    assert report["parts"][0]["words"] == 142
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
