@@ -24,6 +24,7 @@ ACTION_VERB = re.compile(
     r"proposed|rebuilt|spoke|sat|told|met|put|got|won|found|kept|did|had to|decided|started)\b"
 )
 BACKGROUND_SHARE = 0.3
+MAX_REPETITIONS = 3
 
 
 @dataclass
@@ -174,17 +175,29 @@ def _style(text: str) -> list[Finding]:
 
 def _repetition(text: str) -> list[Finding]:
     flat = " ".join(w.lower().strip("'’.,").replace("-", " ") for w in words(text)).split()
-    repeated: list[str] = []
-    for size in (6, 5, 4, 3):
-        grams = Counter(tuple(flat[i : i + size]) for i in range(len(flat) - size + 1))
-        for gram, count in grams.items():
-            phrase = " ".join(_trim_stopwords(list(gram)))
-            if count >= 2 and len(phrase.split()) >= 2 and not any(phrase in longer for longer in repeated):
-                repeated.append(phrase)
-    return [
-        Finding("repetition", WARNING, f'"{phrase}" is used {flat_count(flat, phrase)} times; say it once and vary the rest.')
-        for phrase in repeated
+    covered: set[int] = set()
+    found: list[tuple[str, int]] = []
+    for size in range(8, 2, -1):
+        for start in range(len(flat) - size + 1):
+            gram = flat[start : start + size]
+            positions = _occurrences(flat, gram)
+            phrase = _trim_stopwords(gram)
+            if len(positions) < 2 or len(phrase) < 2 or any(p in covered for p in range(start, start + size)):
+                continue
+            covered.update(p + k for p in positions for k in range(size))
+            found.append((" ".join(phrase), len(_occurrences(flat, phrase))))
+    findings = [
+        Finding("repetition", WARNING, f'"{phrase}" is used {count} times; say it once and vary the rest.')
+        for phrase, count in found[:MAX_REPETITIONS]
     ]
+    if len(found) > MAX_REPETITIONS:
+        findings[-1].message += f" ({len(found) - MAX_REPETITIONS} more repeated phrases.)"
+    return findings
+
+
+def _occurrences(flat: list[str], gram: list[str]) -> list[int]:
+    size = len(gram)
+    return [i for i in range(len(flat) - size + 1) if flat[i : i + size] == gram]
 
 
 def _trim_stopwords(gram: list[str]) -> list[str]:
@@ -193,12 +206,6 @@ def _trim_stopwords(gram: list[str]) -> list[str]:
     while gram and gram[-1] in STOPWORDS:
         gram = gram[:-1]
     return gram
-
-
-def flat_count(flat: list[str], phrase: str) -> int:
-    """Count the occurrences of a phrase in a token list."""
-    gram = phrase.split()
-    return sum(flat[i : i + len(gram)] == gram for i in range(len(flat) - len(gram) + 1))
 
 
 def _fillers(text: str) -> list[Finding]:

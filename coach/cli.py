@@ -22,7 +22,7 @@ class CoachGroup(TyperGroup):
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted; nothing was written.", err=True)
+            typer.echo("Interrupted; no file was left half-written.", err=True)
             raise typer.Exit(130) from None
 
 

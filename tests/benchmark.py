@@ -1,0 +1,105 @@
+"""Benchmark (not run by CI): `refine --all` against one story, and offline start-up against `import typer`.
+
+    python tests/benchmark.py [--latency 1.0] [--runs 5]
+
+A stub OpenAI-compatible server on 127.0.0.1 answers every chat completion after --latency seconds with a
+refinement that passes the method's checks for any story (it has no numbers). All figures come from one run,
+so the ratios compare like with like on a shared, noisy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SENTENCE = "I listened to every concern, I wrote the plan myself, and I kept the team informed at each step."
+
+
+def stub_answer() -> dict:
+    refined = " ".join([SENTENCE] * 6) + " That is how I would work at Netflix, and at any company I join."
+    return {
+        "refined": refined,
+        "estimated_seconds": 55,
+        "changes": ["benchmark stub"],
+        "coaching_notes": ["stub note"],
+        "hooks": ["stub hook"],
+        "pacing": "steady",
+        "tone": "warm",
+        "key_words": ["plan"],
+        "follow_ups": [{"question": f"stub question {n}?", "answer": "stub answer"} for n in "abc"],
+    }
+
+
+def serve(latency: float) -> tuple[ThreadingHTTPServer, str]:
+    body = json.dumps({
+        "id": "bench", "object": "chat.completion", "created": 0, "model": "stub",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": json.dumps(stub_answer())}}],
+        "usage": {"prompt_tokens": 1000, "completion_tokens": 300, "total_tokens": 1300},
+    }).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            time.sleep(latency)
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/v1"
+
+
+def timed(command: list[str], env: dict, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        times.append(time.perf_counter() - started)
+        if done.returncode not in (0, 1):
+            sys.exit(f"{' '.join(command)} failed: {done.stderr.strip()}")
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    server, url = serve(args.latency)
+    bank = Path(tempfile.mkdtemp()) / "stories"
+    shutil.copytree(ROOT / "stories", bank, ignore=shutil.ignore_patterns(".coach"))
+    env = {**os.environ, "OPENAI_BASE_URL": url, "COACH_MODEL": "stub", "COACH_STORIES": str(bank)}
+    coach = [sys.executable, "-m", "coach"]
+    one = timed([*coach, "refine", "risk", "--fresh"], env, args.runs)
+    every = timed([*coach, "refine", "--all", "--fresh"], env, args.runs)
+    status = timed([*coach, "status"], env, args.runs)
+    typer_only = timed([sys.executable, "-c", "import typer"], env, args.runs)
+    openai_only = timed([sys.executable, "-c", "import openai"], env, args.runs)
+    server.shutdown()
+    print(f"stub latency {args.latency:g}s, median of {args.runs} runs each")
+    print(f"refine risk (1 story)        {one:6.2f}s")
+    print(f"refine --all (4 stories)     {every:6.2f}s   ratio to 1 story: {every / one:.2f}x")
+    print(f"coach status (offline)       {status:6.2f}s   ratio to `import typer`: {status / typer_only:.2f}x")
+    print(f"python -c 'import typer'     {typer_only:6.2f}s")
+    print(f"python -c 'import openai'    {openai_only:6.2f}s")
+
+
+if __name__ == "__main__":
+    main()
