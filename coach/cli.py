@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -209,6 +210,59 @@ def log_command(
     from coach.display import log_table
 
     typer.echo(log_table(CallLog.for_bank(stories).recent(limit)))
+
+
+@app.command("practice")
+def practice_command(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(metavar="[STORY]", help="Story slug, type or path.")] = None,
+    seconds: Annotated[float | None, typer.Option("--seconds", help="Record a take timed elsewhere.")] = None,
+    cue: Annotated[bool, typer.Option("--cue", help="Show only the hook and key words, not the full text.")] = False,
+    history: Annotated[bool, typer.Option("--history", help="List the takes with a chart against the target.")] = False,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Save your measured speaking rate to the bank settings.")] = False,
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """Rehearse a story out loud with a stopwatch and record the take in its practice log."""
+    import time
+    from datetime import datetime
+
+    from coach import practice
+
+    bank = _bank(stories)
+    if calibrate:
+        rate, previous = practice.calibrate(bank)
+        typer.echo(f"Speaking rate {rate.wpm} wpm from {rate.takes} takes ({rate.words} words in {rate.seconds:g}s); "
+                   f"was {previous} wpm. Saved to {bank.settings_path}.")
+        return
+    if ref is None:
+        raise CoachError("name the story to practise, e.g. `coach practice risk`")
+    path = bank.resolve(ref)
+    from coach.bank import load_story
+
+    story, settings = load_story(path), bank.settings()
+    if history:
+        typer.echo(practice.history_chart(story, settings))
+        rate = practice.measured_rate([s for _, s in bank.stories()])
+        if rate and rate.wpm != settings.words_per_minute:
+            typer.echo(f"\nYour takes give {rate.wpm} wpm (the bank uses {settings.words_per_minute}); "
+                       "`coach practice --calibrate` saves it.")
+        return
+    injected = ctx.obj or {}
+    clock = injected.get("clock", time.monotonic)
+    now = injected.get("now", datetime.now)
+    if seconds is None:
+        if not story.refined.strip():
+            raise CoachError(f"{path.stem} has no refined version to practise; write one under ## Refined or run `coach refine {path.stem}`")
+        typer.echo(practice.script(story, settings, cue) + "\n")
+        window = story.target_seconds or settings.target_seconds
+        live = practice.LiveTimer(clock, window, lambda s: typer.echo(s, nl=False)) if sys.stdout.isatty() else None
+        try:
+            seconds = practice.time_take(injected.get("input", input), clock, live)
+        except EOFError:
+            raise CoachError("the take was not finished (input ended); nothing was recorded") from None
+        typer.echo("")
+    verdict = practice.record_take(bank, path, seconds, now())
+    typer.echo("\n".join(verdict.lines()))
 
 
 def main() -> None:

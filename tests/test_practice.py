@@ -1,0 +1,172 @@
+"""`coach practice`: timed takes with simulated Enter presses and an injected clock, history, calibration."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from coach.bank import load_story
+from coach.cli import app
+from coach.practice import LiveTimer, elapsed_line, measured_rate
+from tests.conftest import snapshot
+
+
+class FakeClock:
+    """A monotonic clock that moves only when a take says so."""
+
+    def __init__(self, durations):
+        self.durations = list(durations)
+        self.now = 1000.0
+        self.started = False
+
+    def __call__(self) -> float:
+        if self.started:
+            self.now += self.durations.pop(0)
+        self.started = not self.started
+        return self.now
+
+
+def times(start=datetime(2026, 11, 24, 9, 0)):
+    moments = iter(start + timedelta(minutes=10 * n) for n in range(100))
+    return lambda: next(moments)
+
+
+def practice(runner, *args, clock=None, now=None, input_fn=None, stdin=None):
+    obj = {"clock": clock or FakeClock([52.4]), "now": now or times()}
+    if input_fn:
+        obj["input"] = input_fn
+    return runner.invoke(app, ["practice", *args], input=stdin, obj=obj)
+
+
+def test_a_timed_take_is_recorded_and_compared(runner, bank):
+    result = practice(runner, "risk", stdin="\n\n")
+    assert result.exit_code == 0, result.output
+    assert "At Salesforce in 2023, I noticed" in result.output  # the full refined version is shown
+    assert result.output.rstrip().splitlines()[-3:] == [
+        "52.4s: within the 45-60s target.",
+        "Estimate from the word count: 57.2s (you spoke 8% faster).",
+        "Practiced 1/5",
+    ]
+    take = load_story(bank.root / "risk.md").practice[0]
+    assert (take.at, take.seconds, take.words) == (datetime(2026, 11, 24, 9, 0), 52.4, 143)
+
+
+def test_cue_mode_shows_hook_and_key_words_only(runner, bank):
+    result = practice(runner, "conflict", "--cue", stdin="\n\n")
+    assert "Hook: At Salesforce, we have a value of 'disagree then commit'." in result.output
+    assert 'Key words: disagree then commit, respectfully, feature-complete' in result.output
+    assert "I implemented Leo's documented approach" not in result.output
+
+
+def test_seconds_records_a_take_timed_elsewhere(runner, bank):
+    result = practice(runner, "team", "--seconds", "63")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "63.0s: 3.0s over the 45-60s target."
+
+
+@pytest.mark.parametrize("seconds", ["0", "1.5", "5000"])
+def test_implausible_takes_are_refused(runner, bank, seconds):
+    before = snapshot(bank.root)
+    result = practice(runner, "team", "--seconds", seconds)
+    assert result.exit_code == 2 and "not a plausible delivery; nothing was recorded" in result.output
+    assert snapshot(bank.root) == before
+
+
+def test_ctrl_c_during_a_take_records_nothing(runner, bank):
+    before = snapshot(bank.root)
+    presses = iter([None])
+
+    def input_fn(prompt):
+        if next(presses, "interrupt") == "interrupt":
+            raise KeyboardInterrupt
+        return ""
+
+    result = practice(runner, "risk", input_fn=input_fn)
+    assert result.exit_code == 130
+    assert "Interrupted; no file was left half-written." in result.output
+    assert snapshot(bank.root) == before
+
+
+def test_input_ending_mid_take_records_nothing(runner, bank):
+    before = snapshot(bank.root)
+    result = practice(runner, "risk", stdin="\n")
+    assert result.exit_code == 2 and "nothing was recorded" in result.output
+    assert snapshot(bank.root) == before
+
+
+def test_five_takes_make_the_board_show_timed_and_practiced(runner, bank):
+    clock, now = FakeClock([66.0, 61.2, 58.9, 55.0, 53.1]), times()
+    for _ in range(5):
+        assert practice(runner, "risk", stdin="\n\n", clock=clock, now=now).exit_code == 0
+    line = next(line for line in runner.invoke(app, ["status"]).output.splitlines() if line.startswith("risk"))
+    assert "53.1s ✓" in line and "5/5 ✓" in line
+    data = next(s for s in __import__("json").loads(runner.invoke(app, ["status", "--json"]).output)["stories"] if s["slug"] == "risk")
+    assert (data["latest"], data["best"], data["takes"], data["timed"], data["practiced"]) == (53.1, 53.1, 5, True, True)
+
+
+def test_latest_take_over_the_window_is_not_timed(runner, bank):
+    practice(runner, "risk", "--seconds", "50")
+    practice(runner, "risk", "--seconds", "64")
+    data = __import__("json").loads(runner.invoke(app, ["status", "--json"]).output)
+    risk = next(s for s in data["stories"] if s["slug"] == "risk")
+    assert (risk["latest"], risk["best"], risk["timed"]) == (64.0, 50.0, False)
+
+
+def test_history_lists_takes_with_a_chart(runner, bank):
+    now = times()
+    for seconds in ("40", "52.5", "71"):
+        practice(runner, "risk", "--seconds", seconds, now=now)
+    result = runner.invoke(app, ["practice", "risk", "--history"])
+    lines = result.output.splitlines()
+    assert lines[0] == "The Risk Story · target 45-60s (the ═ band)"
+    assert lines[2].startswith("2026-11-24 09:00    40.0s   ")
+    assert lines[3].startswith("2026-11-24 09:10    52.5s ✓ ")
+    chart = [line[28:] for line in lines[2:5]]
+    assert all(len(row) == 40 and row.count("●") == 1 for row in chart)
+    assert chart[0].index("●") < chart[1].index("●") < chart[2].index("●")
+    assert "═" in chart[0] and chart[1].index("●") > chart[1].index("═")
+
+
+def test_calibration_arithmetic_and_save(runner, bank):
+    now = times()
+    # the risk story has 143 words: 3 takes are 429 words in 60 + 55 + 50 = 165 seconds, 156 words per minute
+    for seconds in ("60", "55", "50"):
+        practice(runner, "risk", "--seconds", seconds, now=now)
+    rate = measured_rate([s for _, s in bank.stories()])
+    assert (rate.wpm, rate.takes, rate.words, rate.seconds) == (156, 3, 429, 165.0)
+    result = runner.invoke(app, ["practice", "--calibrate"])
+    assert result.exit_code == 0
+    assert result.output.strip() == "Speaking rate 156 wpm from 3 takes (429 words in 165s); was 150 wpm. Saved to stories/coach.yaml."
+    assert bank.settings().words_per_minute == 156
+    assert "words_per_minute: 156" in (bank.root / "coach.yaml").read_text()
+
+
+def test_calibration_needs_enough_takes(runner, bank):
+    result = runner.invoke(app, ["practice", "--calibrate"])
+    assert result.exit_code == 2
+    assert "calibration needs at least 3 timed takes" in result.output
+
+
+def test_practice_needs_a_refined_version(runner, tmp_path):
+    runner.invoke(app, ["init", "--company", "netflix"])
+    runner.invoke(app, ["new", "risk"])
+    result = practice(runner, "risk", stdin="\n\n")
+    assert result.exit_code == 2 and "has no refined version to practise" in result.output
+
+
+def test_live_timer_line_shows_the_window():
+    assert elapsed_line(12.34, (45, 60)) == "\r   12.3s   target 45-60s                   "
+    assert elapsed_line(50, (45, 60)).rstrip().endswith("in the window")
+    assert elapsed_line(61, (45, 60)).rstrip().endswith("over the target!")
+
+
+def test_live_timer_redraws_until_stopped():
+    written = []
+    ticks = iter(range(10_000))
+    timer = LiveTimer(lambda: float(next(ticks)), (45, 60), written.append, interval=0.001)
+    timer.start(0.0)
+    while len(written) < 3:
+        pass
+    timer.stop()
+    assert written[0].startswith("\r") and written[-1] == "\n"
