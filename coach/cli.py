@@ -176,8 +176,8 @@ def refine_command(
     bank, window = _bank(stories), _window(target)
     if show_prompt:
         from coach.display import prompt_text
-        from coach.refine import prompt_variables, target_for
         from coach.prompts import render_prompt
+        from coach.refine import prompt_variables, target_for
 
         for _, story in bank.select([] if every else (refs or [])):
             variables = prompt_variables(story, bank.settings(), target_for(story, bank.settings(), window, wpm))

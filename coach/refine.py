@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 from coach.bank import Bank, load_story, read_text
 from coach.check import Finding, check_refined
 from coach.engine import Answer, Engine
-from coach.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
 from coach.errors import CoachError
+from coach.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
 from coach.storyfile import parse_story
 from coach.text import unsupported_numbers, word_budget, word_count
 
@@ -188,6 +188,9 @@ def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=Non
     story = parse_story(original, path)
     target = target_for(story, settings, window, wpm)
     outcome = RefineOutcome(path.stem, path, target)
+    if not story.draft.strip() and not any(q.answer.strip() for q in story.questions()):
+        outcome.error = CoachError(f"{path.stem} has no draft and no answers to refine; write your draft under ## Draft first")
+        return outcome
     try:
         outcome.answer = engine.ask(
             "refine", prompt_variables(story, settings, target), Refinement,
@@ -209,6 +212,13 @@ def refine_bank(bank: Bank, refs: list[str], engine: Engine, *, every: bool = Fa
         raise CoachError("name a story to refine (e.g. `coach refine risk`) or pass --all")
     paths = [path for path, _ in bank.select([] if every else refs)]
     workers = max(1, min(engine.settings.concurrency, len(paths)))
-    engine.client  # build the one client before the workers share it
+    _ = engine.client  # build the one client before the workers share it
+
+    def run(path: Path) -> RefineOutcome:
+        labelled = engine.labelled(path.stem)
+        outcome = refine_story(bank, path, labelled, **options)
+        labelled.on_event("refined" if outcome.error is None else "not refined")
+        return outcome
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda path: refine_story(bank, path, engine.labelled(path.stem), **options), paths))
+        return list(pool.map(run, paths))

@@ -7,12 +7,10 @@ import json
 import httpx
 import pytest
 import respx
-from tenacity import wait_none
 
 from coach.bank import Bank
 from coach.calllog import CallLog
 from coach.engine import Engine
-from coach.errors import LLMError
 from coach.llmconfig import build_client, settings_from_env
 from coach.refine import refine_story
 from tests.conftest import snapshot

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 import respx
 
@@ -124,3 +123,16 @@ def test_json_output_of_check_after_refine(runner, bank, endpoint):
     [report] = json.loads(runner.invoke(app, ["check", "risk", "--json"]).output)
     assert report["parts"][0]["words"] == 142
     assert not [f for f in report["findings"] if f["severity"] == "error"]
+
+
+def test_story_without_draft_or_answers_is_not_sent(runner, bank, endpoint):
+    runner.invoke(app, ["new", "failure"])
+    result = runner.invoke(app, ["refine", "failure"])
+    assert endpoint.call_count == 0 and result.exit_code == 2
+    assert "failure has no draft and no answers to refine" in result.stderr
+
+
+def test_progress_goes_to_stderr_as_each_story_finishes(runner, bank, endpoint):
+    endpoint.respond(200, json=completion(refinement()))
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.stderr.splitlines() == ["Asking test-model at llm.test...", "risk: refined"]

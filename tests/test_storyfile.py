@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.errors import StoryFormatError
-from coach.models import FollowUp, PracticeNotes, PracticeTake, Question, QuestionGroup, RefinedVersion, Story
+from coach.models import (
+    FollowUp,
+    PracticeNotes,
+    PracticeTake,
+    Question,
+    QuestionGroup,
+    RefinedVersion,
+    Story,
+)
 from coach.storyfile import parse_story, render_story
 
 word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ0123456789,.'!?%$()\"-", min_size=1, max_size=8).filter(
