@@ -179,7 +179,9 @@ def refine_command(
         from coach.prompts import render_prompt
         from coach.refine import prompt_variables, target_for
 
-        for _, story in bank.select([] if every else (refs or [])):
+        if not refs and not every:
+            raise CoachError("name a story (e.g. `coach refine risk --show-prompt`) or pass --all")
+        for _, story in bank.select([] if every else refs or []):
             variables = prompt_variables(story, bank.settings(), target_for(story, bank.settings(), window, wpm))
             typer.echo(prompt_text(render_prompt("refine", **variables)))
         return

@@ -230,7 +230,7 @@ class Engine:
             retry=retry_if_exception(is_transient),
             wait=self.wait,
             sleep=self.sleep,
-            before_sleep=lambda state: self.on_event(f"retrying after {describe_failure(state.outcome.exception(), self.settings)}"),
+            before_sleep=lambda state: self.on_event(f"retrying: {describe_failure(state.outcome.exception(), self.settings)}"),
             reraise=True,
         )
         while True:
@@ -242,13 +242,13 @@ class Engine:
             except LLMError:
                 raise
             except Exception as error:
-                if mode[0] == "json_schema" and rejects_json_schema(error):
+                if mode[0] == "json_schema" and self.settings.output_mode == "auto" and rejects_json_schema(error):
                     self.on_event("the endpoint rejects json_schema; falling back to json_object")
                     mode[0] = "json_object"
                     if self.log:
                         self.log.remember_mode(self.settings.url, "json_object")
                     continue
-                raise LLMError(describe_failure(error, self.settings, final=True)) from None
+                raise LLMError(describe_failure(error, self.settings, record.attempts)) from None
 
     def _request(self, conversation, schema, mode: str) -> dict:
         request = {

@@ -75,12 +75,14 @@ def retry_after(error: BaseException | None) -> float | None:
             return None
 
 
-def describe_failure(error: BaseException | None, settings, final: bool = False) -> str:
+def describe_failure(error: BaseException | None, settings, attempts: int = 1) -> str:
     """Say in one sentence what went wrong with the endpoint and what to do about it."""
     import openai
 
-    host, tries = settings.host, settings.retries + 1
-    after = f" after {tries} attempts" if final else ""
+    host = settings.host
+    after = f" after {attempts} attempts" if attempts > 1 else ""
+    if rejects_json_schema(error):
+        return f"{host} does not accept json_schema output; set COACH_OUTPUT_MODE=json_object (or auto)"
     if isinstance(error, openai.APITimeoutError):
         return f"{host} did not answer within {settings.timeout:g}s{after}; raise COACH_TIMEOUT or check the server"
     if isinstance(error, openai.APIConnectionError):

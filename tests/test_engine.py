@@ -137,7 +137,7 @@ def test_timeout_is_retried_then_explained(bank, make_engine, mock_openai):
 def test_connection_error_names_the_url(bank, make_engine, mock_openai):
     mock_openai.side_effect = httpx.ConnectError("refused")
     outcome = refine(bank, make_engine(retries=0))
-    assert str(outcome.error).startswith("could not connect to http://llm.test/v1 after 1 attempts")
+    assert str(outcome.error).startswith("could not connect to http://llm.test/v1; check OPENAI_BASE_URL")
 
 
 @pytest.mark.parametrize(
@@ -230,3 +230,11 @@ def test_hand_edited_version_goes_to_history_as_hand(bank, make_engine, mock_ope
     assert second.history[-1].source == "hand" and "grinding people down" in second.history[-1].text
     assert first.history[-1].source == "hand"
     assert len(second.history) == 2
+
+
+def test_forced_json_schema_mode_does_not_fall_back(bank, make_engine, mock_openai):
+    rejection = {"error": {"message": 'response_format type must be one of "text" or "json_object", but got: json_schema'}}
+    mock_openai.respond(500, json=rejection)
+    outcome = refine(bank, make_engine(output_mode="json_schema"))
+    assert mock_openai.call_count == 1
+    assert str(outcome.error) == "llm.test does not accept json_schema output; set COACH_OUTPUT_MODE=json_object (or auto)"
