@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from coach.bank import Bank
 from coach.models import BankSettings, Story
-from coach.text import numbers, sentences, spoken_seconds, unsupported_numbers, word_count, words
+from coach.text import numbers, sentences, spoken_seconds, unsupported_names, unsupported_numbers, word_count, words
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 FILLERS = ("alot", "kind of", "sort of", "basically", "literally", "actually", "you know", "i mean", "stuff", "really")
@@ -103,6 +103,13 @@ def check_refined(text: str, story: Story, settings: BankSettings, target: tuple
             f"{_list(invented)} {_appear(invented)} nowhere in your draft or extraction answers; add the fact to an answer "
             "if it is true, or remove it: an invented metric can sink the interview.",
         ))
+    names = unsupported_names(text, story.material(), known_names(story, settings))
+    if names:
+        findings.append(Finding(
+            "unsupported-name", WARNING,
+            f"{_list(names)} {_appear(names)} nowhere in your draft or extraction answers; add who or what it is to an "
+            "answer if it is true, or remove it.",
+        ))
     findings += _we_heavy(text)
     if not any(numbers(s) for s in _result_sentences(text)):
         findings.append(Finding(
@@ -117,6 +124,11 @@ def check_refined(text: str, story: Story, settings: BankSettings, target: tuple
     findings += _background(text)
     findings += _style(text)
     return findings
+
+
+def known_names(story: Story, settings: BankSettings) -> list[str]:
+    """Return the names a story may use beyond its material: the company, the role and the values."""
+    return [settings.company, settings.role, *story.values, *(value.name for value in settings.values)]
 
 
 def _timing(text: str, wpm: int, target: tuple[int, int]) -> list[Finding]:

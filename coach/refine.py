@@ -12,14 +12,14 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from coach.bank import Bank, load_story, read_text
-from coach.check import Finding, check_refined
+from coach.check import Finding, check_refined, known_names
 from coach.engine import Answer, Engine
 from coach.errors import CoachError
 from coach.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
 from coach.storyfile import parse_story
-from coach.text import unsupported_numbers, word_budget, word_count
+from coach.text import unsupported_names, unsupported_numbers, word_budget, word_count
 
-REJECTED_CODES = {"too-long", "too-short", "unsupported-number", "we-heavy"}
+REJECTED_CODES = {"too-long", "too-short", "unsupported-number", "unsupported-name", "we-heavy"}
 
 
 class SuggestedFollowUp(BaseModel):
@@ -97,11 +97,14 @@ def method_problems(result: Refinement, story: Story, settings: BankSettings, ta
         )
     checked = [f for f in check_refined(result.refined, story, settings, target.window) if f.code in REJECTED_CODES - {"too-long", "too-short"}]
     problems += [f"refined: {f.code}: {f.message}" for f in checked]
-    material = story.material()
-    for where, text in [("hooks", " ".join(result.hooks)), *((f"follow-up '{f.question}'", f.answer) for f in result.follow_ups)]:
+    material, known = story.material(), known_names(story, settings)
+    for where, text in [("hooks", "\n".join(result.hooks)), *((f"follow-up '{f.question}'", f.answer) for f in result.follow_ups)]:
         invented = unsupported_numbers(text, material)
         if invented:
             problems.append(f"{where}: {', '.join(invented)} not in the candidate's material; use only their numbers or a [placeholder]")
+        names = unsupported_names(text, material, known)
+        if names:
+            problems.append(f"{where}: {', '.join(names)} not in the candidate's material; use only names they gave or a [placeholder]")
     for name in ("hooks", "coaching_notes", "key_words", "follow_ups"):
         if not [item for item in getattr(result, name) if str(item).strip()]:
             problems.append(f"{name} is empty; give at least one")

@@ -77,3 +77,23 @@ def unsupported_numbers(text: str, material: str) -> list[str]:
         if value not in known and written not in unsupported:
             unsupported.append(written)
     return unsupported
+
+
+NAME = re.compile(r"(?<![\w'’])([A-Z][\w’'&.-]*[A-Za-z0-9])")
+
+
+def unsupported_names(text: str, material: str, known: list[str] = ()) -> list[str]:
+    """Return capitalised words (names, products, teams) in text that the user's material never mentions."""
+    vocabulary = {w.lower().rstrip(".") for w in re.findall(r"[\w’'&.-]+", material + " " + " ".join(known))}
+    vocabulary |= {re.sub(r"['’]s$", "", w) for w in vocabulary}
+    found: list[str] = []
+    for sentence in sentences(text):
+        for match in NAME.finditer(sentence):
+            if match.start() == 0 or sentence[:match.start()].rstrip().endswith((":", '"', "“", "-", "—")):
+                continue  # a capital that starts a sentence or a quotation is not a name
+            word = re.sub(r"['’]s$", "", match.group(1)).rstrip(".")
+            if re.match(r"^I['’]", word):
+                continue  # I'd, I'll, I'm
+            if word.lower() not in vocabulary and word not in found and len(word) > 1:
+                found.append(word)
+    return found

@@ -48,6 +48,7 @@ def test_good_story_has_no_findings():
         (lambda t: t.replace("I proposed", "We proposed").replace("I kept", "we kept").replace("I presented", "we presented").replace("answered", "we answered").replace("I learned", "we learned").replace("myself", "ourselves").replace("My teammates", "Our teammates"), "we-heavy"),
         (lambda t: t.replace("by 50% in one quarter and pages dropped from 12 to 4 a week", "a lot").replace("two skeptics", "skeptics"), "no-metric"),
         (lambda t: t.replace("50%", "70%"), "unsupported-number"),
+        (lambda t: t.replace("My teammates worried", "My manager Priya worried"), "unsupported-name"),
         (lambda t: t.replace("the courage I would bring to Netflix", "what I would bring next"), "no-company-connection"),
         (lambda t: PADDING + " " + t, "long-background"),
         (lambda t: t.replace("I presented it", "I basically presented it"), "filler"),
@@ -110,3 +111,17 @@ def test_unsupported_numbers_match_words_against_digits():
 
 def test_word_count_treats_numbers_and_contractions_as_words():
     assert word_count("I'd cut 50% of it - in 2.5 years.") == 8
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("At Acme, I told Priya and the Kafka team.", ["Priya", "Kafka"]),
+        ("I'd do it again. I'll say so. Netflix's culture fits.", []),
+        ('He said: "Ship it." Then Acme agreed.', []),
+    ],
+)
+def test_unsupported_names(text, names):
+    from coach.text import unsupported_names
+
+    assert unsupported_names(text, "At Acme I shipped it.", ["Netflix"]) == names

@@ -238,3 +238,14 @@ def test_forced_json_schema_mode_does_not_fall_back(bank, make_engine, mock_open
     outcome = refine(bank, make_engine(output_mode="json_schema"))
     assert mock_openai.call_count == 1
     assert str(outcome.error) == "llm.test does not accept json_schema output; set COACH_OUTPUT_MODE=json_object (or auto)"
+
+
+def test_invented_name_is_rejected_then_fixed(bank, make_engine, mock_openai):
+    invented = RISK_REFINED.replace("five busy engineers", "five busy engineers led by Priya")
+    mock_openai.side_effect = [
+        httpx.Response(200, json=completion(refinement(refined=invented))),
+        httpx.Response(200, json=completion(refinement())),
+    ]
+    outcome = refine(bank, make_engine())
+    assert outcome.error is None
+    assert '"Priya" appears nowhere' in sent(mock_openai, 1)["messages"][-1]["content"]
