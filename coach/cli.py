@@ -176,14 +176,10 @@ def refine_command(
     bank, window = _bank(stories), _window(target)
     if show_prompt:
         from coach.display import prompt_text
-        from coach.prompts import render_prompt
-        from coach.refine import prompt_variables, target_for
+        from coach.refine import refine_prompts
 
-        if not refs and not every:
-            raise CoachError("name a story (e.g. `coach refine risk --show-prompt`) or pass --all")
-        for _, story in bank.select([] if every else refs or []):
-            variables = prompt_variables(story, bank.settings(), target_for(story, bank.settings(), window, wpm))
-            typer.echo(prompt_text(render_prompt("refine", **variables)))
+        for messages in refine_prompts(bank, refs or [], every, window, wpm):
+            typer.echo(prompt_text(messages))
         return
     settings = settings_from_env(model=model)
     require_endpoint(settings)

@@ -16,6 +16,7 @@ from coach.check import Finding, check_refined, known_names
 from coach.engine import Answer, Engine
 from coach.errors import CoachError
 from coach.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
+from coach.prompts import render_prompt
 from coach.storyfile import parse_story
 from coach.text import unsupported_names, unsupported_numbers, word_budget, word_count
 
@@ -209,11 +210,25 @@ def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=Non
     return outcome
 
 
-def refine_bank(bank: Bank, refs: list[str], engine: Engine, *, every: bool = False, **options) -> list[RefineOutcome]:
-    """Refine the named stories (or every story) with a bounded number of requests in flight."""
+def chosen_stories(bank: Bank, refs: list[str], every: bool) -> list[tuple[Path, Story]]:
+    """Return the stories a refine command names, refusing to guess when it names none."""
     if not refs and not every:
         raise CoachError("name a story to refine (e.g. `coach refine risk`) or pass --all")
-    paths = [path for path, _ in bank.select([] if every else refs)]
+    return bank.select([] if every else refs)
+
+
+def refine_prompts(bank: Bank, refs: list[str], every: bool, window=None, wpm=None) -> list[list[dict[str, str]]]:
+    """Render the refine prompt of each chosen story, making no call."""
+    settings = bank.settings()
+    return [
+        render_prompt("refine", **prompt_variables(story, settings, target_for(story, settings, window, wpm)))
+        for _, story in chosen_stories(bank, refs, every)
+    ]
+
+
+def refine_bank(bank: Bank, refs: list[str], engine: Engine, *, every: bool = False, **options) -> list[RefineOutcome]:
+    """Refine the named stories (or every story) with a bounded number of requests in flight."""
+    paths = [path for path, _ in chosen_stories(bank, refs, every)]
     workers = max(1, min(engine.settings.concurrency, len(paths)))
     _ = engine.client  # build the one client before the workers share it
 

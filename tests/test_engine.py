@@ -32,7 +32,7 @@ def sleeps():
 def make_engine(bank, sleeps):
     def make(**overrides) -> Engine:
         settings = settings_from_env({"OPENAI_BASE_URL": BASE_URL, "COACH_MODEL": "test-model"}, **overrides)
-        return Engine(settings, client=build_client(settings), log=CallLog.for_bank(bank.root), wait=None, sleep=sleeps.append)
+        return Engine(settings, client=build_client(settings), log=CallLog.for_bank(bank.root), sleep=sleeps.append)
 
     return make
 
@@ -85,16 +85,21 @@ def test_too_long_then_valid_reasks_with_the_word_count(bank, make_engine, mock_
     assert "it must have 112-150 words to take 45-60 seconds at 150 words per minute" in reask
 
 
-def test_invented_number_is_rejected_then_fixed(bank, make_engine, mock_openai):
-    invented = RISK_REFINED.replace("50% of our tech debt", "70% of our tech debt")
+@pytest.mark.parametrize(
+    "original, invented, quoted",
+    [
+        ("50% of our tech debt", "70% of our tech debt", '"70%" appears nowhere'),
+        ("five busy engineers", "five busy engineers led by Priya", '"Priya" appears nowhere'),
+    ],
+)
+def test_invented_fact_is_rejected_then_fixed(bank, make_engine, mock_openai, original, invented, quoted):
     mock_openai.side_effect = [
-        httpx.Response(200, json=completion(refinement(refined=invented))),
+        httpx.Response(200, json=completion(refinement(refined=RISK_REFINED.replace(original, invented)))),
         httpx.Response(200, json=completion(refinement())),
     ]
     outcome = refine(bank, make_engine())
-    assert outcome.error is None
-    assert "unsupported-number" in sent(mock_openai, 1)["messages"][-1]["content"]
-    assert '"70%"' in sent(mock_openai, 1)["messages"][-1]["content"]
+    assert outcome.error is None and mock_openai.call_count == 2
+    assert quoted in sent(mock_openai, 1)["messages"][-1]["content"]
 
 
 def test_reasks_are_bounded_and_leave_the_file_unchanged(bank, make_engine, mock_openai):
@@ -239,13 +244,3 @@ def test_forced_json_schema_mode_does_not_fall_back(bank, make_engine, mock_open
     assert mock_openai.call_count == 1
     assert str(outcome.error) == "llm.test does not accept json_schema output; set COACH_OUTPUT_MODE=json_object (or auto)"
 
-
-def test_invented_name_is_rejected_then_fixed(bank, make_engine, mock_openai):
-    invented = RISK_REFINED.replace("five busy engineers", "five busy engineers led by Priya")
-    mock_openai.side_effect = [
-        httpx.Response(200, json=completion(refinement(refined=invented))),
-        httpx.Response(200, json=completion(refinement())),
-    ]
-    outcome = refine(bank, make_engine())
-    assert outcome.error is None
-    assert '"Priya" appears nowhere' in sent(mock_openai, 1)["messages"][-1]["content"]
