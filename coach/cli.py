@@ -44,7 +44,7 @@ DEFAULT_BANK = Path("stories")
 
 
 def _bank(stories: Path):
-    from coach.bank import Bank
+    from coach.bank.folder import Bank
 
     return Bank(stories)
 
@@ -61,7 +61,7 @@ def init_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Create a story bank's coach.yaml for a target company."""
-    from coach.catalog import init_bank
+    from coach.bank.catalog import init_bank
 
     path = init_bank(_bank(stories), company, role, force)
     typer.echo(f"Wrote {path}")
@@ -75,7 +75,7 @@ def new_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Create a story file with the type's extraction questions, ready to fill in."""
-    from coach.catalog import create_story
+    from coach.bank.catalog import create_story
 
     path = create_story(_bank(stories), story_type, title, force)
     typer.echo(f"Created {path}: write your draft under ## Draft, then answer each #### question.")
@@ -89,7 +89,7 @@ def import_command(
 ) -> None:
     """Import a power-stories document into story files."""
     from coach.display import import_summary
-    from coach.importer import import_into_bank
+    from coach.document.importer import import_into_bank
 
     results = import_into_bank(_bank(stories), document, force)
     typer.echo(import_summary(results))
@@ -102,8 +102,8 @@ def check_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Check stories against the method: timing, I vs we, metrics, repetition, invented numbers."""
-    from coach.check import check_bank
     from coach.display import check_report
+    from coach.method.check import check_bank
 
     reports = check_bank(_bank(stories), refs or [])
     if as_json:
@@ -117,8 +117,8 @@ def check_command(
 @app.command("status")
 def status_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) -> None:
     """Show the progress board and which company values your stories cover."""
-    from coach.board import bank_status
     from coach.display import status_board
+    from coach.method.board import bank_status
 
     status = bank_status(_bank(stories))
     if as_json:
@@ -133,13 +133,13 @@ def export_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Export the whole bank as one power-stories document."""
-    from coach.exporter import export_document
+    from coach.document.exporter import export_document
 
     text = export_document(_bank(stories))
     if out is None:
         typer.echo(text, nl=False)
         return
-    from coach.bank import write_atomic
+    from coach.bank.folder import write_atomic
 
     write_atomic(out, text)
     typer.echo(f"Wrote {out}")
@@ -171,7 +171,7 @@ def refine_command(
 ) -> None:
     """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
     from coach.display import refine_report
-    from coach.llmconfig import require_endpoint, settings_from_env
+    from coach.llm.settings import require_endpoint, settings_from_env
 
     bank, window = _bank(stories), _window(target)
     if show_prompt:
@@ -183,8 +183,8 @@ def refine_command(
         return
     settings = settings_from_env(model=model)
     require_endpoint(settings)
-    from coach.calllog import CallLog
-    from coach.engine import Engine
+    from coach.llm.calllog import CallLog
+    from coach.llm.engine import Engine
     from coach.refine import refine_bank
 
     engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=lambda m: typer.echo(m, err=True))
@@ -204,8 +204,8 @@ def log_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """List recent model calls with their tokens, latency and outcome."""
-    from coach.calllog import CallLog
     from coach.display import log_table
+    from coach.llm.calllog import CallLog
 
     typer.echo(log_table(CallLog.for_bank(stories).recent(limit)))
 
@@ -235,7 +235,7 @@ def practice_command(
     if ref is None:
         raise CoachError("name the story to practise, e.g. `coach practice risk`")
     path = bank.resolve(ref)
-    from coach.bank import load_story
+    from coach.bank.folder import load_story
 
     story, settings = load_story(path), bank.settings()
     if history:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from coach.board import BankStatus
-from coach.check import ERROR, WARNING, StoryReport
-from coach.importer import ImportResult
-from coach.text import word_count
+from coach.document.importer import ImportResult
+from coach.method.board import BankStatus
+from coach.method.check import ERROR, WARNING, StoryReport
+from coach.method.text import word_count
 
 MARK = {True: "✓", False: "☐"}
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from coach.bank import Bank, load_story
-from coach.board import PRACTICE_GOAL
+from coach.bank.folder import Bank, load_story
+from coach.bank.models import BankSettings, PracticeTake, Story
 from coach.errors import CoachError
-from coach.models import BankSettings, PracticeTake, Story
-from coach.text import spoken_seconds, word_count
+from coach.method.board import PRACTICE_GOAL
+from coach.method.text import spoken_seconds, word_count
 
 MIN_CALIBRATION_TAKES = 3
 MIN_TAKE_SECONDS = 3

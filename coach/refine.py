@@ -11,14 +11,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from coach.bank import Bank, load_story, read_text
-from coach.check import Finding, check_refined, known_names
-from coach.engine import Answer, Engine
+from coach.bank.folder import Bank, load_story, read_text
+from coach.bank.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
+from coach.bank.storyfile import parse_story
 from coach.errors import CoachError
-from coach.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
-from coach.prompts import render_prompt
-from coach.storyfile import parse_story
-from coach.text import unsupported_names, unsupported_numbers, word_budget, word_count
+from coach.llm.engine import Answer, Engine
+from coach.llm.prompts import render_prompt
+from coach.method.check import Finding, check_refined, known_names
+from coach.method.text import unsupported_names, unsupported_numbers, word_budget, word_count
 
 REJECTED_CODES = {"too-long", "too-short", "unsupported-number", "unsupported-name", "we-heavy"}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coach.bank import Bank
-from coach.importer import import_into_bank
+from coach.bank.folder import Bank
+from coach.document.importer import import_into_bank
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "four-power-stories.md"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coach.check import check_story
-from coach.models import BankSettings, CompanyValue, Question, QuestionGroup, Story
-from coach.text import number_values, spoken_seconds, unsupported_numbers, word_count
+from coach.bank.models import BankSettings, CompanyValue, Question, QuestionGroup, Story
+from coach.method.check import check_story
+from coach.method.text import number_values, spoken_seconds, unsupported_numbers, word_count
 
 PADDING = (
     "Meanwhile the platform group migrated clusters, finance renegotiated vendor contracts, design refreshed "
@@ -75,7 +75,7 @@ def test_unanswered_questions_are_counted():
 
 
 def test_invented_number_in_follow_up_answer_is_an_error():
-    from coach.models import FollowUp
+    from coach.bank.models import FollowUp
 
     report = check_story(story(follow_ups=[FollowUp(question="Outcome?", answer="Six months later it paid off.")]), SETTINGS)
     finding = next(f for f in report.findings if f.part == "follow-up")
@@ -122,6 +122,6 @@ def test_word_count_treats_numbers_and_contractions_as_words():
     ],
 )
 def test_unsupported_names(text, names):
-    from coach.text import unsupported_names
+    from coach.method.text import unsupported_names
 
     assert unsupported_names(text, "At Acme I shipped it.", ["Netflix"]) == names

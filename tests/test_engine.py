@@ -8,10 +8,10 @@ import httpx
 import pytest
 import respx
 
-from coach.bank import Bank
-from coach.calllog import CallLog
-from coach.engine import Engine
-from coach.llmconfig import build_client, settings_from_env
+from coach.bank.folder import Bank
+from coach.llm.calllog import CallLog
+from coach.llm.engine import Engine
+from coach.llm.settings import build_client, settings_from_env
 from coach.refine import refine_story
 from tests.conftest import snapshot
 from tests.llm_fixtures import BASE_URL, RISK_REFINED, completion, error_body, refinement

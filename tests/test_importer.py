@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from coach.bank import Bank
+from coach.bank.folder import Bank
+from coach.document.exporter import export_bank, export_document
+from coach.document.importer import import_document, import_into_bank
 from coach.errors import StoryExists, StoryFormatError
-from coach.exporter import export_bank, export_document
-from coach.importer import import_document, import_into_bank
 from tests.conftest import AMAZON, SAMPLE, snapshot
 
 
@@ -128,7 +128,7 @@ def test_export_then_import_gives_back_the_same_bank(bank):
 def test_export_carries_practice_log_and_history(bank):
     from datetime import datetime
 
-    from coach.models import PracticeTake, RefinedVersion
+    from coach.bank.models import PracticeTake, RefinedVersion
 
     path, risk = next((p, s) for p, s in bank.stories() if s.type == "risk")
     risk.practice.append(PracticeTake(at=datetime(2026, 11, 24, 9, 30), seconds=52.5, words=143))
@@ -156,7 +156,7 @@ def test_import_force_overwrites(bank):
 
 
 def test_failed_write_restores_every_file(bank, monkeypatch):
-    import coach.bank as bank_module
+    import coach.bank.folder as bank_module
 
     before = snapshot(bank.root)
     real = bank_module.write_atomic

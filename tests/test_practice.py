@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from coach.bank import load_story
+from coach.bank.folder import load_story
 from coach.cli import app
 from coach.practice import LiveTimer, elapsed_line, measured_rate
 from tests.conftest import snapshot

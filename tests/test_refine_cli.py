@@ -8,7 +8,7 @@ import pytest
 import respx
 
 from coach.cli import app
-from coach.prompts import render_prompt
+from coach.llm.prompts import render_prompt
 from coach.refine import prompt_variables, target_for
 from tests.conftest import snapshot
 from tests.llm_fixtures import BASE_URL, completion, refinement

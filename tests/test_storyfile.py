@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.errors import StoryFormatError
-from coach.models import (
+from coach.bank.models import (
     FollowUp,
     PracticeNotes,
     PracticeTake,
@@ -18,7 +17,8 @@ from coach.models import (
     RefinedVersion,
     Story,
 )
-from coach.storyfile import parse_story, render_story
+from coach.bank.storyfile import parse_story, render_story
+from coach.errors import StoryFormatError
 
 word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ0123456789,.'!?%$()\"-", min_size=1, max_size=8).filter(
     lambda w: not w.startswith(("-", "#"))

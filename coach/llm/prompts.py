@@ -9,7 +9,7 @@ import jinja2
 
 from coach.errors import CoachError
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent  # the coach package
 
 
 def prompts_dir() -> Path:

@@ -26,11 +26,11 @@ from tenacity import (
 )
 from tenacity.wait import wait_base, wait_exponential_jitter
 
-from coach.calllog import CallLog, CallRecord
-from coach.engine_errors import describe_failure, is_transient, rejects_json_schema, retry_after
 from coach.errors import LLMError
-from coach.llmconfig import LLMSettings
-from coach.prompts import render_prompt
+from coach.llm.calllog import CallLog, CallRecord
+from coach.llm.failures import describe_failure, is_transient, rejects_json_schema, retry_after
+from coach.llm.prompts import render_prompt
+from coach.llm.settings import LLMSettings
 
 T = TypeVar("T", bound=BaseModel)
 Check = Callable[[BaseModel], list[str]]
@@ -131,7 +131,7 @@ class Engine:
     def client(self):
         """Return the OpenAI client, building the production one on first use."""
         if self._client is None:
-            from coach.llmconfig import build_client
+            from coach.llm.settings import build_client
 
             self._client = build_client(self.settings)
         return self._client

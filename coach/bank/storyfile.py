@@ -7,9 +7,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from coach.bank.markdown import Section, join_text, parse_bullets, render_bullets, split_sections
+from coach.bank.models import FollowUp, PracticeNotes, Question, QuestionGroup, RefinedVersion, Story
 from coach.errors import StoryFormatError
-from coach.markdown import Section, join_text, parse_bullets, render_bullets, split_sections
-from coach.models import FollowUp, PracticeNotes, Question, QuestionGroup, RefinedVersion, Story
 
 SECTIONS = {
     "draft": "Draft",

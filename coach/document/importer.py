@@ -6,9 +6,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.bank import Bank, read_text, settings_text, slugify, write_all
-from coach.catalog import find_company, story_type_names
-from coach.docblocks import (
+from coach.bank.catalog import find_company, story_type_names
+from coach.bank.folder import Bank, read_text, settings_text, slugify, write_all
+from coach.bank.markdown import Section, parse_bullets, split_sections, strip_quotes
+from coach.bank.models import BankSettings, CompanyValue, PracticeNotes, Story
+from coach.bank.storyfile import render_story
+from coach.document.blocks import (
     read_analysis,
     read_draft,
     read_follow_up_questions,
@@ -18,9 +21,6 @@ from coach.docblocks import (
     split_labels,
 )
 from coach.errors import StoryExists, StoryFormatError
-from coach.markdown import Section, parse_bullets, split_sections, strip_quotes
-from coach.models import BankSettings, CompanyValue, PracticeNotes, Story
-from coach.storyfile import render_story
 
 WINDOW = re.compile(r"(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*(?:s\b|sec|seconds)", re.IGNORECASE)
 RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from coach.bank import Bank
-from coach.models import BankSettings, Story
+from coach.bank.folder import Bank
+from coach.bank.models import BankSettings, Story
 
 PRACTICE_GOAL = 5
 

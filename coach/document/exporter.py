@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from coach.bank import Bank
-from coach.board import StoryProgress, progress
-from coach.markdown import render_bullets
-from coach.models import BankSettings, Story
+from coach.bank.folder import Bank
+from coach.bank.markdown import render_bullets
+from coach.bank.models import BankSettings, Story
+from coach.method.board import StoryProgress, progress
 
 TIPS = """## Story Crafting Tips
 

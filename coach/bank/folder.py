@@ -12,9 +12,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from coach.bank.models import BankSettings, Story
+from coach.bank.storyfile import parse_story, render_story
 from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound
-from coach.models import BankSettings, Story
-from coach.storyfile import parse_story, render_story
 
 SETTINGS_FILE = "coach.yaml"
 SKIPPED_FILES = {"readme.md"}

@@ -8,9 +8,9 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from coach.bank import Bank, slugify
+from coach.bank.folder import Bank, slugify
+from coach.bank.models import BankSettings, CompanyProfile, Question, QuestionGroup, Story, StoryType
 from coach.errors import CatalogError, StoryExists, StoryFormatError
-from coach.models import BankSettings, CompanyProfile, Question, QuestionGroup, Story, StoryType
 
 DATA_DIR = Path(__file__).parent / "data"
 Model = TypeVar("Model", bound=BaseModel)

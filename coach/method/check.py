@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from coach.bank import Bank
-from coach.models import BankSettings, Story
-from coach.text import numbers, sentences, spoken_seconds, unsupported_names, unsupported_numbers, word_count, words
+from coach.bank.folder import Bank
+from coach.bank.models import BankSettings, Story
+from coach.method.text import (
+    numbers,
+    sentences,
+    spoken_seconds,
+    unsupported_names,
+    unsupported_numbers,
+    word_count,
+    words,
+)
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 FILLERS = ("alot", "kind of", "sort of", "basically", "literally", "actually", "you know", "i mean", "stuff", "really")

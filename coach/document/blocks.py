@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from coach.bank.markdown import Section, join_text, parse_bullets, strip_emphasis, strip_quotes
+from coach.bank.models import FollowUp, PracticeTake, Question, QuestionGroup, RefinedVersion
 from coach.errors import StoryFormatError
-from coach.markdown import Section, join_text, parse_bullets, strip_emphasis, strip_quotes
-from coach.models import FollowUp, PracticeTake, Question, QuestionGroup, RefinedVersion
 
 LABEL = re.compile(r"^\*\*([^*]+?):\*\*\s*(.*)$|^\*\*([^*]+?)\*\*:\s*(.*)$")
 BULLET = re.compile(r"^\s{0,1}[-*+]\s+(.*)$")

@@ -1,0 +1,1 @@
+"""The LLM engine: endpoint settings, prompts, structured output with re-asks and retries, the call log."""
