@@ -167,6 +167,7 @@ def refine_command(
     wpm: Annotated[int | None, typer.Option("--wpm", help="Speaking rate in words per minute.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Model name (default: $COACH_MODEL).")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Ignore the cache and make a new call.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Print each refined sentence with the words of yours it rests on.")] = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
@@ -190,7 +191,7 @@ def refine_command(
     engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=lambda m: typer.echo(m, err=True))
     typer.echo(f"Asking {settings.model} at {settings.host}...", err=True)
     outcomes = refine_bank(bank, refs or [], engine, every=every, window=window, wpm=wpm, fresh=fresh)
-    typer.echo(refine_report(outcomes))
+    typer.echo(refine_report(outcomes, explain))
     failed = [o for o in outcomes if o.error]
     if len(outcomes) == 1 and failed:
         raise failed[0].error

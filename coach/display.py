@@ -67,7 +67,8 @@ def status_board(status: BankStatus) -> str:
     head = f"{status.settings.company} story bank · target {low}-{high}s · {status.settings.words_per_minute} wpm"
     rows = [
         [
-            row.slug, row.title, MARK[row.drafted], MARK[row.analyzed], MARK[row.refined],
+            row.slug, row.title, MARK[row.drafted], MARK[row.analyzed],
+            f"☐ {row.placeholders} [ ] to fill" if row.placeholders else MARK[row.refined],
             (f"{row.latest:g}s " + MARK[row.timed]) if row.latest is not None else "___s",
             f"{row.best:g}s" if row.best is not None else "-",
             f"{row.takes}/5 " + MARK[row.practiced],
@@ -89,9 +90,24 @@ def prompt_text(messages: list[dict[str, str]]) -> str:
     return "\n\n".join(f"--- {m['role']} ---\n{m['content']}" for m in messages) + "\n"
 
 
-def refine_report(outcomes) -> str:
-    """Summarise what `coach refine` did to each story."""
-    return "\n\n".join(_refined(outcome) for outcome in outcomes)
+def refine_report(outcomes, explain: bool = False) -> str:
+    """Summarise what `coach refine` did to each story (with --explain, each sentence and its sources)."""
+    return "\n\n".join(_refined(outcome) + (_explained(outcome) if explain else "") for outcome in outcomes)
+
+
+def _explained(outcome) -> str:
+    if outcome.error is not None or outcome.material is None:
+        return ""
+    lines = ["", "  sentence by sentence, with the words of yours it rests on:"]
+    unsupported = set(outcome.unsupported)
+    for number, traced in enumerate(outcome.answer.value.traced(), 1):
+        lines.append(f"  {number:>2}. {traced.text}")
+        for quote in traced.sources:
+            mark = "✓" if outcome.material.has_quote(quote) else "✗ not in your material:"
+            lines.append(f"      {mark} \"{quote}\"")
+        if traced.text in unsupported:
+            lines.append("      ! no quote of yours supports this sentence: confirm it or cut it")
+    return "\n".join(lines)
 
 
 def _refined(outcome) -> str:
@@ -111,6 +127,8 @@ def _refined(outcome) -> str:
     lines.append(f"  added: {added or 'nothing new'}")
     if outcome.merge.kept_previous:
         lines.append("  the previous version is kept under ## History")
+    lines += [f'  not found in your material: "{sentence}" (added to the coaching notes: confirm it or cut it)'
+              for sentence in outcome.unsupported]
     lines += [f"  {f.severity:<7}  {f.code}: {f.message}" for f in outcome.findings] or ["  check: no findings"]
     return "\n".join(lines)
 

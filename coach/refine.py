@@ -15,12 +15,13 @@ from coach.bank.folder import Bank, load_story, read_text
 from coach.bank.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
 from coach.bank.storyfile import parse_story
 from coach.errors import CoachError
-from coach.llm.engine import Answer, Engine
+from coach.llm.engine import Answer, Doubt, Engine
 from coach.llm.prompts import render_prompt
-from coach.method.check import Finding, check_refined, known_names
-from coach.method.text import unsupported_names, unsupported_numbers, word_budget, word_count
+from coach.method.check import Finding, check_refined
+from coach.method.grounding import Material, Traced, content_words
+from coach.method.text import word_budget, word_count
 
-REJECTED_CODES = {"too-long", "too-short", "unsupported-number", "unsupported-name", "we-heavy"}
+REJECTED_CODES = {"unsupported-number", "unsupported-name", "we-heavy"}  # timing is judged by the word budget
 
 
 class SuggestedFollowUp(BaseModel):
@@ -30,10 +31,17 @@ class SuggestedFollowUp(BaseModel):
     answer: str
 
 
+class SourcedSentence(BaseModel):
+    """One sentence of the refined story and the candidate's own words it rests on."""
+
+    text: str = Field(description="One sentence of the refined story, as it will be spoken.")
+    sources: list[str] = Field(description="Short verbatim quotes of the candidate's draft or answers this sentence rests on.")
+
+
 class Refinement(BaseModel):
     """What the refine prompt must return."""
 
-    refined: str = Field(description="The refined story, to be spoken aloud.")
+    sentences: list[SourcedSentence] = Field(description="The refined story, to be spoken aloud, sentence by sentence.")
     estimated_seconds: float
     changes: list[str]
     coaching_notes: list[str]
@@ -42,6 +50,15 @@ class Refinement(BaseModel):
     tone: str
     key_words: list[str]
     follow_ups: list[SuggestedFollowUp]
+
+    @property
+    def refined(self) -> str:
+        """Return the refined story as one text."""
+        return " ".join(" ".join(s.text.split()) for s in self.sentences if s.text.strip())
+
+    def traced(self) -> list[Traced]:
+        """Return each sentence with the quotes it says it rests on."""
+        return [Traced(" ".join(s.text.split()), s.sources) for s in self.sentences if s.text.strip()]
 
 
 @dataclass
@@ -86,8 +103,10 @@ def prompt_variables(story: Story, settings: BankSettings, target: Target) -> di
     }
 
 
-def method_problems(result: Refinement, story: Story, settings: BankSettings, target: Target) -> list[str]:
-    """Return why a refinement breaks the method (empty when it is acceptable)."""
+def method_problems(result: Refinement, story: Story, settings: BankSettings, target: Target,
+                    material: Material | None = None) -> list[str]:
+    """Return why a refinement breaks the method (empty when it is acceptable); doubts are re-asked but not fatal."""
+    material = material or Material.of(story, settings)
     low_words, high_words = target.words
     problems: list[str] = []
     count = word_count(result.refined)
@@ -96,16 +115,37 @@ def method_problems(result: Refinement, story: Story, settings: BankSettings, ta
             f"refined has {count} words; it must have {low_words}-{high_words} words to take "
             f"{target.window[0]}-{target.window[1]} seconds at {target.wpm} words per minute"
         )
-    checked = [f for f in check_refined(result.refined, story, settings, target.window) if f.code in REJECTED_CODES - {"too-long", "too-short"}]
-    problems += [f"refined: {f.code}: {f.message}" for f in checked]
-    material, known = story.material(), known_names(story, settings)
-    for where, text in [("hooks", "\n".join(result.hooks)), *((f"follow-up '{f.question}'", f.answer) for f in result.follow_ups)]:
-        invented = unsupported_numbers(text, material)
+    checked = check_refined(result.refined, story, settings, target.window, material=material)
+    problems += [f"refined: {f.code}: {f.message}" for f in checked if f.code in REJECTED_CODES]
+    items = [("hook", hook) for hook in result.hooks]
+    items += [(f"follow-up '{f.question}'", f.answer) for f in result.follow_ups]
+    for where, text in items:  # each list item is judged on its own
+        invented = material.unsupported_numbers(text)
         if invented:
             problems.append(f"{where}: {', '.join(invented)} not in the candidate's material; use only their numbers or a [placeholder]")
-        names = unsupported_names(text, material, known)
+        names = material.unsupported_names(text)
         if names:
             problems.append(f"{where}: {', '.join(names)} not in the candidate's material; use only names they gave or a [placeholder]")
+    problems += _missing_notes(result)
+    problems += [Doubt(
+        f'the sentence "{sentence.text}" rests on no quote found in the candidate\'s draft or answers; give the exact '
+        "words it comes from in its sources, or cut the claim"
+    ) for sentence in unsupported_sentences(result, material)]
+    return problems
+
+
+def unsupported_sentences(result: Refinement, material: Material) -> list[Traced]:
+    """Return the sentences of a refinement that make a claim no verified quote supports."""
+    return [s for s in material.unsupported_sentences(result.traced()) if not _is_transition(s.text)]
+
+
+def _is_transition(sentence: str) -> bool:
+    """Return True for a sentence too short to claim anything ("The result?", "Here is why.")."""
+    return len(content_words(sentence)) <= 2
+
+
+def _missing_notes(result: Refinement) -> list[str]:
+    problems = []
     for name in ("hooks", "coaching_notes", "key_words", "follow_ups"):
         if not [item for item in getattr(result, name) if str(item).strip()]:
             problems.append(f"{name} is empty; give at least one")
@@ -131,8 +171,11 @@ class Merge:
     added: dict[str, int] = field(default_factory=dict)
 
 
-def apply_refinement(story: Story, result: Refinement, model: str, now: datetime) -> Merge:
-    """Merge a refinement into a copy of the story; nothing the user wrote is removed or overwritten."""
+def apply_refinement(story: Story, result: Refinement, model: str, now: datetime, unsupported: list[str] = ()) -> Merge:
+    """Merge a refinement into a copy of the story; nothing the user wrote is removed or overwritten.
+
+    Sentences that no quote of the user's material supports become coaching notes to confirm or cut.
+    """
     new = story.model_copy(deep=True)
     kept = bool(story.refined.strip()) and story.refined.strip() != result.refined.strip()
     if kept:
@@ -141,8 +184,9 @@ def apply_refinement(story: Story, result: Refinement, model: str, now: datetime
     new.refined = result.refined.strip()
     new.refined_by, new.refined_sha = model, text_sha(result.refined)
     notes = new.practice_notes
+    confirm = [f'Confirm or cut: "{sentence}" (not found in your material)' for sentence in unsupported]
     added = {
-        "coaching notes": _add_new(new.coaching_notes, result.coaching_notes),
+        "coaching notes": _add_new(new.coaching_notes, [*confirm, *result.coaching_notes]),
         "hooks": _add_new(notes.hooks, result.hooks),
         "key words": _add_new(notes.key_words, result.key_words),
     }
@@ -182,6 +226,8 @@ class RefineOutcome:
     answer: Answer | None = None
     error: CoachError | None = None
     findings: list[Finding] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    material: Material | None = None
 
 
 def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=None, fresh=False,
@@ -195,16 +241,18 @@ def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=Non
     if not story.draft.strip() and not any(q.answer.strip() for q in story.questions()):
         outcome.error = CoachError(f"{path.stem} has no draft and no answers to refine; write your draft under ## Draft first")
         return outcome
+    material = outcome.material = Material.of(story, settings)
     try:
         outcome.answer = engine.ask(
             "refine", prompt_variables(story, settings, target), Refinement,
-            check=lambda result: method_problems(result, story, settings, target), command="refine", fresh=fresh,
+            check=lambda result: method_problems(result, story, settings, target, material), command="refine", fresh=fresh,
         )
     except CoachError as error:
         outcome.error = error
         return outcome
+    outcome.unsupported = [s.text for s in unsupported_sentences(outcome.answer.value, material)]
     latest = load_story(path) if read_text(path) != original else story  # the user may have edited meanwhile
-    outcome.merge = apply_refinement(latest, outcome.answer.value, engine.settings.model, now())
+    outcome.merge = apply_refinement(latest, outcome.answer.value, engine.settings.model, now(), outcome.unsupported)
     bank.save(path, outcome.merge.story)
     outcome.findings = remaining_findings(outcome.merge.story, settings, target)
     return outcome

@@ -6,22 +6,51 @@ import json
 
 BASE_URL = "http://llm.test/v1"
 
-RISK_REFINED = (
-    "At Salesforce in 2023, I noticed our MLOps on-call rotation was wearing people down: context was lost at every "
-    "handoff and tech debt kept piling up. I decided to propose something that sounded like extra work to five busy "
-    "engineers, a short report at the end of each sprint. I was worried they would resent it, so instead of just "
-    "suggesting it, I wrote the first template and report myself and kept the presentation under 10 minutes. I was "
-    "honest with them: yes, this feels like extra work, but it will ease on-call and let us attack tech debt on "
-    "purpose. The next quarter, 50% of our tech debt backlog was no longer an issue, and monitoring, alerts and "
-    "tests improved. I learned that leading by example wins support faster than arguing, and that is the courage "
-    "I would bring to Netflix."
-)
+RISK_SENTENCES = [
+    ("At Salesforce in 2023, I noticed our MLOps on-call rotation was wearing people down: context was lost at every "
+     "handoff and tech debt kept piling up.",
+     ["Salesforce 2023", "there was some context loss from each on-call rotation"]),
+    ("I decided to propose something that sounded like extra work to five busy engineers, a short report at the end "
+     "of each sprint.",
+     ["the other 5 engineers would not like the idea because it felt like extra work",
+      "a report for each on-call person to write and present at the end of each sprint"]),
+    ("I was worried they would resent it, so instead of just suggesting it, I wrote the first template and report "
+     "myself and kept the presentation under 10 minutes.",
+     ["I was a bit worried", "Spending the time to create the template and report",
+      "Limiting the report presentation to 10 minutes."]),
+    ("I was honest with them: yes, this feels like extra work, but it will ease on-call and let us attack tech debt "
+     "on purpose.",
+     ["I was able to get others to follow along with honesty", "take on the tech debt more strategically"]),
+    ("The next quarter, 50% of our tech debt backlog was no longer an issue, and monitoring, alerts and tests "
+     "improved.",
+     ["The next quarter we found that 50% of our tech debt backlog were no longer issues",
+      "Improved monitoring, alerts, and e2e tests"]),
+    ("I learned that leading by example wins support faster than arguing, and that is the courage I would bring to "
+     "Netflix.",
+     ["leading by example gets buy in over just words and complaining", "Courage"]),
+]
+RISK_REFINED = " ".join(text for text, _ in RISK_SENTENCES)
 
 
-def refinement(refined: str = RISK_REFINED, **changes) -> dict:
-    """Return a refine answer that passes the method's checks for the sample risk story."""
+def sentences(pairs=RISK_SENTENCES) -> list[dict]:
+    """Return refined sentences with their sources, as the refine answer gives them."""
+    return [{"text": text, "sources": list(sources)} for text, sources in pairs]
+
+
+def _sourced(text: str) -> list[dict]:
+    from coach.method.text import sentences as split
+
+    sources = [pair[1] for pair in RISK_SENTENCES]
+    return [{"text": part, "sources": sources[i] if i < len(sources) else ["Salesforce 2023"]} for i, part in enumerate(split(text))]
+
+
+def refinement(refined: str | None = None, **changes) -> dict:
+    """Return a refine answer that passes the method's checks for the sample risk story.
+
+    A plain `refined` text is split into sentences, each keeping the sources of the risk sentence in its place.
+    """
     body = {
-        "refined": refined,
+        "sentences": sentences() if refined is None else _sourced(refined),
         "estimated_seconds": 54,
         "changes": ["Opened on the on-call problem instead of the launch"],
         "coaching_notes": ["Name the alert that the first report caught"],

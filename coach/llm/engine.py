@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -36,13 +36,23 @@ T = TypeVar("T", bound=BaseModel)
 Check = Callable[[BaseModel], list[str]]
 
 
+class Doubt(str):
+    """A problem worth a re-ask that does not sink the answer: once re-asks run out, the answer is kept with it."""
+
+
 class InvalidOutput(Exception):
     """The model answered, but not with something the method accepts."""
 
-    def __init__(self, errors: list[str], content: str):
+    def __init__(self, errors: list[str], content: str, value: BaseModel | None = None):
         super().__init__("; ".join(errors))
         self.errors = errors
         self.content = content
+        self.value = value  # the parsed answer, when only the method's check failed
+
+    @property
+    def only_doubts(self) -> bool:
+        """Return True when the answer parsed and every problem is a doubt."""
+        return self.value is not None and all(isinstance(error, Doubt) for error in self.errors)
 
 
 class wait_retry_after(wait_base):
@@ -69,6 +79,7 @@ class Answer(Generic[T]):
     tokens_out: int
     cached: bool
     mode: str
+    doubts: list[str] = field(default_factory=list)
 
 
 def strict_schema(model: type[BaseModel]) -> dict:
@@ -104,7 +115,7 @@ def parse_content(content: str, model: type[T], check: Check | None = None) -> T
         raise InvalidOutput(problems, content) from None
     problems = check(value) if check else []
     if problems:
-        raise InvalidOutput(problems, content)
+        raise InvalidOutput(problems, content, value)
     return value
 
 
@@ -165,10 +176,11 @@ class Engine:
         if content is None:
             return None
         try:
-            value = parse_content(content, model, check)
-        except InvalidOutput:
+            return Answer(parse_content(content, model, check), content, 0, 0, 0, True, "cache")
+        except InvalidOutput as invalid:
+            if invalid.only_doubts:
+                return Answer(invalid.value, content, 0, 0, 0, True, "cache", list(invalid.errors))
             return None
-        return Answer(value, content, 0, 0, 0, True, "cache")
 
     def _ask_until_valid(self, messages, model, schema, check, record: CallRecord) -> Answer:
         conversation = list(messages)
@@ -191,6 +203,9 @@ class Engine:
                         raise
             return Answer(value, content, record.attempts, record.tokens_in, record.tokens_out, False, mode[0])
         except InvalidOutput as invalid:
+            if invalid.only_doubts:
+                return Answer(invalid.value, invalid.content, record.attempts, record.tokens_in, record.tokens_out, False,
+                              mode[0], list(invalid.errors))
             tries = self.settings.reasks + 1
             raise LLMError(
                 f"the model's answer failed the method's checks {tries} times (last: {invalid.errors[0]}); "

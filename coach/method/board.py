@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, Story
+from coach.method.grounding import placeholders
 
 PRACTICE_GOAL = 5
 
@@ -19,6 +20,7 @@ class StoryProgress:
     drafted: bool
     analyzed: bool
     refined: bool
+    placeholders: int
     latest: float | None
     best: float | None
     takes: int
@@ -34,13 +36,15 @@ def story_progress(story: Story, settings: BankSettings, slug: str = "") -> Stor
     """Compute one story's progress from its file, never from hand-typed marks."""
     low, high = story.target_seconds or settings.target_seconds
     seconds = [take.seconds for take in story.practice]
+    blanks = placeholders(story.refined)
     latest = seconds[-1] if seconds else None
     return StoryProgress(
         slug=slug or story.type,
         title=story.title,
         drafted=bool(story.draft.strip()),
         analyzed=bool(story.questions()) and not story.unanswered(),
-        refined=bool(story.refined.strip()),
+        refined=bool(story.refined.strip()) and not blanks,  # a blank to fill is not ready to say
+        placeholders=len(blanks),
         latest=latest,
         best=_best(seconds, low, high),
         takes=len(seconds),

@@ -1,0 +1,77 @@
+"""The grounding guard: the same fact written another way passes, a different fact is caught, every sentence is
+traced to the user's words, and nothing is ever flagged when a text is checked against itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.method.grounding import Material, Traced, placeholders
+from coach.method.quantities import quantities
+
+CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "grounding-corpus.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_corpus_is_large_and_goes_both_ways():
+    kinds = [case["kind"] for case in CORPUS]
+    assert len(CORPUS) >= 40 and kinds.count("faithful") >= 20 and kinds.count("invented") >= 20
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[f"{c['kind']}: {c['why']}" for c in CORPUS])
+def test_corpus(case):
+    material = Material(case["material"], case.get("context", ""))
+    text = case["text"]
+    assert material.unsupported_numbers(text) == case.get("numbers", [])
+    assert material.unsupported_names(text) == case.get("names", [])
+    assert placeholders(text) == case.get("placeholders", [])
+    if "sources" in case:
+        from coach.refine import _is_transition
+
+        flagged = [s for s in material.unsupported_sentences([Traced(text, case["sources"])]) if not _is_transition(s.text)]
+        assert bool(flagged) == case.get("unsupported", False)
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("five engineers", {5.0}),
+        ("<10 minutes", {10.0}),
+        ("a 14-hour day", {14.0}),
+        ("$1.5M saved", {1_500_000.0}),
+        ("12,000 checkouts", {12_000.0}),
+        ("a third team", {3.0}),
+        ("one hundred and twenty people", {120.0}),
+        ("e2e tests, Q3 and S3", set()),
+    ],
+)
+def test_quantities_are_read_from_digits_and_words(text, values):
+    assert {v for q in quantities(text) for v in q.values if v == max(q.values)} == values
+
+
+@pytest.mark.parametrize("text", ["9pm", "9 p.m.", "9 PM", "21:00", "9:00 pm"])
+def test_clock_times_are_minutes_after_midnight(text):
+    assert [(q.kind, set(q.values)) for q in quantities(text)] == [("clock", {21 * 60})]
+
+
+def test_markdown_task_boxes_are_not_placeholders():
+    assert placeholders("- [ ] rehearse\n- [x] time it\nsay [the metric]") == ["[the metric]"]
+
+
+words = st.sampled_from(
+    "I we Steve Salesforce Netflix's DFS-based Brazil Brazilian 9pm 9 p.m. 21:00 $1.2M million 50% half two and a "
+    "dozen thousand 1,000 400ms 2.5 years [placeholder] [X] : - \" ( ) . , ? one third of quarter doubled thousands "
+    "e2e Q3 gpt-4o the team shipped".split(" ")
+)
+texts = st.lists(st.one_of(words, st.text(min_size=1, max_size=12)), max_size=40).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_any_text_checked_against_itself_has_no_unsupported_fact(text):
+    material = Material(text)
+    assert material.unsupported_numbers(text) == []
+    assert material.unsupported_names(text) == []
