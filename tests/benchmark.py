@@ -1,10 +1,12 @@
-"""Benchmark (not run by CI): `refine --all` against one story, and offline start-up against `import typer`.
+"""Benchmark (not run by CI): `refine --all` against one story, offline start-up against `import typer`, and
+`coach check` on a 10,000-word draft and on a 200-story bank against the bundled bank.
 
     python tests/benchmark.py [--latency 1.0] [--runs 5]
 
 A stub OpenAI-compatible server on 127.0.0.1 answers every chat completion after --latency seconds with a
-refinement that passes the method's checks for any story (it has no numbers). All figures come from one run,
-so the ratios compare like with like on a shared, noisy machine.
+refinement that passes the method's checks for any story (it has no numbers, and each sentence quotes "team",
+which every bundled draft says). All figures come from one run, so the ratios compare like with like on a
+shared, noisy machine.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ SENTENCE = "I listened to every concern, I wrote the plan myself, and I kept the
 
 
 def stub_answer() -> dict:
-    refined = " ".join([SENTENCE] * 6) + " That is how I would work at Netflix, and at any company I join."
+    sentences = [SENTENCE] * 6 + ["That is how I would work at Netflix, and at any team I join."]
     return {
-        "refined": refined,
+        "sentences": [{"text": sentence, "sources": ["team"]} for sentence in sentences],
         "estimated_seconds": 55,
         "changes": ["benchmark stub"],
         "coaching_notes": ["stub note"],
@@ -77,6 +79,35 @@ def timed(command: list[str], env: dict, runs: int) -> float:
     return statistics.median(times)
 
 
+def long_draft(words: int, seed: int = 7) -> str:
+    """Return a draft of about `words` words: the bundled drafts' vocabulary in shuffled sentences."""
+    import random
+
+    vocabulary = sorted({w.strip(".,;:!?\"'()").lower() for p in (ROOT / "stories").glob("*.md") for w in p.read_text().split()} - {""})
+    rng = random.Random(seed)
+    sentences, count = [], 0
+    while count < words:
+        size = rng.randint(8, 20)
+        sentences.append(" ".join(rng.choice(vocabulary) for _ in range(size)).capitalize() + ".")
+        count += size
+    return " ".join(sentences)
+
+
+def check_banks(root: Path) -> tuple[Path, Path]:
+    """Make a copy of the bundled bank with one 10,000-word draft, and a bank of 200 stories."""
+    long_bank, big_bank = root / "long", root / "big"
+    shutil.copytree(ROOT / "stories", long_bank, ignore=shutil.ignore_patterns(".coach"))
+    risk = (long_bank / "risk.md").read_text()
+    head, _, rest = risk.partition("## Draft\n\n")
+    (long_bank / "risk.md").write_text(head + "## Draft\n\n" + long_draft(10_000) + "\n\n" + rest.partition("\n## ")[2].join(["## ", ""]))
+    big_bank.mkdir()
+    shutil.copy(ROOT / "stories" / "coach.yaml", big_bank)
+    for n in range(50):
+        for story in ("risk", "conflict", "learning", "team"):
+            shutil.copy(ROOT / "stories" / f"{story}.md", big_bank / f"{story}-{n}.md")
+    return long_bank, big_bank
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=1.0)
@@ -92,6 +123,10 @@ def main() -> None:
     status = timed([*coach, "status"], env, args.runs)
     typer_only = timed([sys.executable, "-c", "import typer"], env, args.runs)
     openai_only = timed([sys.executable, "-c", "import openai"], env, args.runs)
+    long_bank, big_bank = check_banks(bank.parent)
+    check = timed([*coach, "check"], env, args.runs)
+    check_long = timed([*coach, "check", "--stories", str(long_bank)], env, args.runs)
+    check_big = timed([*coach, "check", "--stories", str(big_bank)], env, args.runs)
     server.shutdown()
     print(f"stub latency {args.latency:g}s, median of {args.runs} runs each")
     print(f"refine risk (1 story)        {one:6.2f}s")
@@ -99,6 +134,9 @@ def main() -> None:
     print(f"coach status (offline)       {status:6.2f}s   ratio to `import typer`: {status / typer_only:.2f}x")
     print(f"python -c 'import typer'     {typer_only:6.2f}s")
     print(f"python -c 'import openai'    {openai_only:6.2f}s")
+    print(f"coach check (bundled bank)   {check:6.2f}s")
+    print(f"check, a 10,000-word draft   {check_long:6.2f}s   {check_long - check:+.2f}s against the bundled bank")
+    print(f"check, a 200-story bank      {check_big:6.2f}s   ratio to the bundled bank: {check_big / check:.2f}x")
 
 
 if __name__ == "__main__":

@@ -90,3 +90,49 @@ def test_draft_findings_are_labelled_and_never_errors():
 
 def test_word_count_treats_numbers_and_contractions_as_words():
     assert word_count("I'd cut 50% of it - in 2.5 years.") == 8
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We fixed the symptoms users actually feel.", []),
+        ("Actually, the fix was simple.", [("actually", 1)]),
+        ("I actually think it worked, and it was actually pretty hard.", [("actually", 2)]),
+        ("I wrote a kind of report nobody had seen. What kind of leader does that?", []),
+        ("It was kind of hard and sort of messy.", [("kind of", 1), ("sort of", 1)]),
+        ("What really mattered was trust.", []),
+        ("It was really hard, alot of work, you know.", [("alot", 1), ("really", 1), ("you know", 1)]),
+        ("They shared docs and stuff.", [("stuff", 1)]),
+    ],
+)
+def test_fillers_are_judged_in_context(text, expected):
+    from coach.method.style import fillers
+
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, verb",
+    [
+        ("I broke payouts.", "broke"),
+        ("By then I had shipped a migration.", "shipped"),
+        ("I was leading the rewrite.", "leading"),
+        ("I decided to rebuild it.", "rebuild"),
+        ("I'd already written the plan.", "written"),
+        ("I was asked to take on Scrum Lead.", None),
+        ("I was the lead engineer.", None),
+        ("I think it mattered.", None),
+        ("The team shipped it.", None),
+    ],
+)
+def test_first_action_is_found_in_any_tense(sentence, verb):
+    from coach.method.style import first_action
+
+    assert first_action(sentence) == verb
+
+
+def test_repetition_is_reported_as_whole_phrases():
+    from coach.method.style import repeated_phrases
+
+    text = "I had to get buy in from the team. Later I had to get buy in from leadership, a well oiled machine, a well oiled machine."
+    assert repeated_phrases(text) == [("get buy in", 2), ("well oiled machine", 2)]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 TOKEN = re.compile(r"[^\W\d_][\w’'&.]*(?:[-/][\w’'&.]+)*")
 CAPITAL = re.compile(r"[^\W\d_]")
@@ -24,7 +25,8 @@ def _base(word: str) -> str:
     return re.sub(r"['’]s$", "", word.lower().rstrip(".’'"))
 
 
-def forms(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def forms(word: str) -> frozenset[str]:
     """Return the forms a word is compared by: itself and its stems without derivational suffixes."""
     base = _base(word)
     found = {base}
@@ -34,18 +36,15 @@ def forms(word: str) -> set[str]:
     for stem in list(found):
         if len(stem) >= 5 and stem[-1] in "aeiouy":  # Canada -> Canad(ian), Korea -> Kore(an)
             found.add(stem[:-1])
-    return found
+    return frozenset(found)
 
 
 class NameIndex:
     """Every word form of the user's material, for telling a name they gave from one they never wrote."""
 
     def __init__(self, material: str):
-        self.known: set[str] = set()
-        for match in TOKEN.finditer(material):
-            for part in re.split(r"[-/]", match.group(0)):
-                if part:
-                    self.known |= forms(part)
+        parts = {part for token in set(TOKEN.findall(material)) for part in _parts(token) if part}
+        self.known: set[str] = set().union(*map(forms, parts)) if parts else set()
 
     def knows(self, word: str) -> bool:
         """Return True when the material has the word, or a form of it (possessive, plural, adjective)."""
@@ -61,6 +60,11 @@ class NameIndex:
         return found
 
 
+def _parts(token: str) -> list[str]:
+    """Return the parts of a hyphenated or slashed token ("DFS-based", "CI/CD")."""
+    return token.replace("/", "-").split("-")
+
+
 def _names_in(sentence: str) -> list[str]:
     """Return the words of one sentence or list item that are written as names."""
     names: list[str] = []
@@ -69,7 +73,7 @@ def _names_in(sentence: str) -> list[str]:
         before = sentence[: match.start()].rstrip()
         opens = first or before.endswith(OPENERS) or not before.strip(" *•-#>0123456789.)")
         first = False
-        for part in re.split(r"[-/]", match.group(0)):
+        for part in _parts(match.group(0)):
             word = _base(part)
             if opens or not part or not CAPITAL.match(part) or not part[0].isupper():
                 opens = False

@@ -41,6 +41,13 @@ MULTIPLIERS = {
     "quadrupled": {4.0, 300.0}, "halved": {0.5, 50.0},
 }
 VAGUE = {"dozens": 12, "hundreds": 100, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+STARTERS = [*UNITS, *TENS, *ORDINALS, *MULTIPLIERS, *VAGUE, "half", "dozen"]
+NUMBER_WORD = re.compile(
+    r"\b(?:(?:a|an)\s+(?:hundred|thousand|million|billion|trillion|dozen|third|quarter|fifth)|"
+    + "|".join(sorted(STARTERS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+WINDOW = 100  # characters: longer than any number people say in words
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,7 @@ def quantities(text: str) -> list[Quantity]:
         if quantity is not None:
             found.append((match.start(), quantity))
             taken.append(match.span())
-    tokens = [m for m in WORD.finditer(text) if not _inside(m.start(), taken)]
-    found += _word_quantities(text, tokens)
+    found += _word_quantities(text, taken)
     return [quantity for _, quantity in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -103,20 +109,26 @@ def _digit_quantity(match: re.Match) -> Quantity | None:
     return Quantity(written, _readings(value))
 
 
-def _word_quantities(text: str, tokens: list[re.Match]) -> list[tuple[int, Quantity]]:
-    words = [t.group(0).lower() for t in tokens]
-    joined = [i + 1 < len(tokens) and _adjacent(text, tokens[i], tokens[i + 1]) for i in range(len(tokens))]
+def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, Quantity]]:
+    """Return the spelled quantities of text, parsing a few words from each number word only (linear)."""
     found: list[tuple[int, Quantity]] = []
-    i = 0
-    while i < len(words):
-        parsed = _word_quantity(words, joined, i)
+    consumed = 0
+    for candidate in NUMBER_WORD.finditer(text):
+        if candidate.start() < consumed or _inside(candidate.start(), taken):
+            continue
+        tokens = list(WORD.finditer(text, candidate.start(), min(len(text), candidate.start() + WINDOW)))
+        words = [t.group(0).lower() for t in tokens]
+        joined = [i + 1 < len(tokens) and _adjacent(text, tokens[i], tokens[i + 1]) for i in range(len(tokens))]
+        first = 0
+        parsed = _word_quantity(words, joined, 0)
+        if parsed is None and words[0] in ("a", "an"):  # "a third team": the ordinal, not a fraction
+            first, parsed = 1, _word_quantity(words, joined, 1)
         if parsed is None:
-            i += 1
             continue
         end, values, kind = parsed
-        written = text[tokens[i].start() : tokens[end - 1].end()]
-        found.append((tokens[i].start(), Quantity(written, values, kind)))
-        i = end
+        written = text[tokens[first].start() : tokens[end - 1].end()]
+        found.append((tokens[first].start(), Quantity(written, values, kind)))
+        consumed = tokens[end - 1].end()
     return found
 
 

@@ -42,7 +42,7 @@ AUXILIARIES = {
     "had", "have", "has", "would", "will", "was", "were", "am", "did", "do", "could", "should", "then", "also", "still",
     "finally", "first", "immediately", "quickly", "personally", "eventually", "soon", "just", "even", "never",
     "always", "instead", "actually", "really", "decided", "chose", "started", "began", "volunteered", "offered",
-    "to", "tried", "went", "ahead", "and",
+    "to", "tried", "went", "ahead", "and", "already", "again", "once", "later", "now", "together", "both",
 }
 NOT_ACTIONS = {
     "think", "thought", "feel", "felt", "know", "knew", "believe", "believed", "hope", "hoped", "want", "wanted",
@@ -69,7 +69,7 @@ LONGEST_PHRASE, SHORTEST_PHRASE = 8, 3
 def fillers(text: str) -> list[tuple[str, int]]:
     """Return each filler used as filler, with how many times."""
     lowered = " ".join(text.lower().replace("’", "'").split())
-    counted = [(name, len(pattern.findall(lowered))) for name, pattern in FILLER_PATTERNS.items()]
+    counted = [(name, len(pattern.findall(lowered)) if name in lowered else 0) for name, pattern in FILLER_PATTERNS.items()]
     return [(name, count) for name, count in counted if count]
 
 
@@ -114,13 +114,14 @@ def repeated_phrases(text: str) -> list[tuple[str, int]]:
     flat = [w.lower().strip("'’.,").replace("-", " ") for w in words(text)]
     flat = " ".join(flat).split()
     covered = [False] * len(flat)
-    counts = {size: Counter(zip(*(flat[k:] for k in range(size)), strict=False)) for size in range(2, LONGEST_PHRASE + 1)}
+    grams = {size: list(zip(*(flat[k:] for k in range(size)), strict=False)) for size in range(2, LONGEST_PHRASE + 1)}
+    counts = {size: Counter(grams[size]) for size in grams}
     found: dict[str, int] = {}
     for size in range(LONGEST_PHRASE, SHORTEST_PHRASE - 1, -1):
         starts_of: dict[tuple[str, ...], list[int]] = {}
-        for start in range(len(flat) - size + 1):
-            if counts[size][tuple(flat[start : start + size])] > 1 and not any(covered[start : start + size]):
-                starts_of.setdefault(tuple(flat[start : start + size]), []).append(start)
+        for start, gram in enumerate(grams[size]):
+            if counts[size][gram] > 1 and not any(covered[start : start + size]):
+                starts_of.setdefault(gram, []).append(start)
         for gram, starts in starts_of.items():
             phrase = _trim(list(gram))
             if len(starts) < 2 or len(phrase) < 2:
