@@ -18,7 +18,7 @@ from coach.errors import CoachError
 from coach.llm.engine import Answer, Doubt, Engine
 from coach.llm.prompts import render_prompt
 from coach.method.check import Finding, check_refined
-from coach.method.grounding import Material, Traced, content_words
+from coach.method.grounding import Material, Traced
 from coach.method.text import word_budget, word_count
 
 REJECTED_CODES = {"unsupported-number", "unsupported-name", "we-heavy"}  # timing is judged by the word budget
@@ -136,12 +136,7 @@ def method_problems(result: Refinement, story: Story, settings: BankSettings, ta
 
 def unsupported_sentences(result: Refinement, material: Material) -> list[Traced]:
     """Return the sentences of a refinement that make a claim no verified quote supports."""
-    return [s for s in material.unsupported_sentences(result.traced()) if not _is_transition(s.text)]
-
-
-def _is_transition(sentence: str) -> bool:
-    """Return True for a sentence too short to claim anything ("The result?", "Here is why.")."""
-    return len(content_words(sentence)) <= 2
+    return material.unsupported_sentences(result.traced())
 
 
 def _missing_notes(result: Refinement) -> list[str]:

@@ -2,6 +2,8 @@
 
     python tests/measure_grounding.py [--against COMMIT]
 
+Two corpora: `grounding-corpus.yaml`, written with the guard, and `grounding-heldout.yaml`, written by someone who
+had not read it.
 With --against, the number and name guard of an earlier commit (one whose `coach/text.py` had
 `unsupported_numbers` and `unsupported_names`, e.g. 12d0075) is measured on the same corpus, read with `git show`.
 """
@@ -16,19 +18,20 @@ from pathlib import Path
 import yaml
 
 from coach.method.grounding import Material, Traced
-from coach.refine import _is_transition
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = yaml.safe_load((ROOT / "tests" / "fixtures" / "grounding-corpus.yaml").read_text(encoding="utf-8"))
+CORPORA = {
+    name: yaml.safe_load((ROOT / "tests" / "fixtures" / f"grounding-{name}.yaml").read_text(encoding="utf-8"))
+    for name in ("corpus", "heldout")
+}
 
 
 def current_guard(case: dict) -> bool:
     """Return True when today's guard flags the case."""
-    material = Material(case["material"], case.get("context", ""))
+    material = Material(case["material"], case.get("context") or "")
     flagged = bool(material.unsupported_numbers(case["text"]) or material.unsupported_names(case["text"]))
     if "sources" in case:
-        traced = material.unsupported_sentences([Traced(case["text"], case["sources"])])
-        flagged = flagged or any(not _is_transition(t.text) for t in traced)
+        flagged = flagged or bool(material.unsupported_sentences([Traced(case["text"], case["sources"])]))
     return flagged
 
 
@@ -40,15 +43,15 @@ def earlier_guard(commit: str):
 
     def flags(case: dict) -> bool:
         material = case["material"]
-        known = case.get("context", "").split("\n")
+        known = (case.get("context") or "").split("\n")
         return bool(module.unsupported_numbers(case["text"], material) or module.unsupported_names(case["text"], material, known))
 
     return flags
 
 
-def measure(name: str, flags) -> None:
-    faithful = [c for c in CORPUS if c["kind"] == "faithful"]
-    invented = [c for c in CORPUS if c["kind"] == "invented"]
+def measure(name: str, flags, corpus: list[dict]) -> None:
+    faithful = [c for c in corpus if c["kind"] == "faithful"]
+    invented = [c for c in corpus if c["kind"] == "invented"]
     alarms = [c["why"] for c in faithful if flags(c)]
     misses = [c["why"] for c in invented if not flags(c)]
     print(f"{name}: false alarms {len(alarms)}/{len(faithful)} ({len(alarms) / len(faithful):.0%}), "
@@ -63,9 +66,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", help="an earlier commit whose guard to measure too")
     args = parser.parse_args()
-    measure("this guard", current_guard)
-    if args.against:
-        measure(f"guard at {args.against}", earlier_guard(args.against))
+    for corpus, cases in CORPORA.items():
+        measure(f"{corpus}, this guard", current_guard, cases)
+        if args.against:
+            measure(f"{corpus}, guard at {args.against}", earlier_guard(args.against), cases)
 
 
 if __name__ == "__main__":

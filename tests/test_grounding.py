@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from coach.method.grounding import Material, Traced, placeholders
 from coach.method.quantities import quantities
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "grounding-corpus.yaml").read_text(encoding="utf-8"))
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = yaml.safe_load((FIXTURES / "grounding-corpus.yaml").read_text(encoding="utf-8"))
+HELD_OUT = yaml.safe_load((FIXTURES / "grounding-heldout.yaml").read_text(encoding="utf-8"))
 
 
 def test_the_corpus_is_large_and_goes_both_ways():
@@ -21,17 +23,22 @@ def test_the_corpus_is_large_and_goes_both_ways():
     assert len(CORPUS) >= 40 and kinds.count("faithful") >= 20 and kinds.count("invented") >= 20
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=[f"{c['kind']}: {c['why']}" for c in CORPUS])
+def _cases(cases: list[dict]) -> list:
+    return [
+        pytest.param(c, id=f"{c['kind']}: {c['why']}", marks=[pytest.mark.xfail(reason=c["limit"], strict=True)] if "limit" in c else [])
+        for c in cases
+    ]
+
+
+@pytest.mark.parametrize("case", _cases(CORPUS + HELD_OUT))
 def test_corpus(case):
-    material = Material(case["material"], case.get("context", ""))
+    material = Material(case["material"], case.get("context") or "")
     text = case["text"]
-    assert material.unsupported_numbers(text) == case.get("numbers", [])
-    assert material.unsupported_names(text) == case.get("names", [])
+    assert material.unsupported_numbers(text) == (case.get("numbers") or [])
+    assert material.unsupported_names(text) == (case.get("names") or [])
     assert placeholders(text) == case.get("placeholders", [])
     if "sources" in case:
-        from coach.refine import _is_transition
-
-        flagged = [s for s in material.unsupported_sentences([Traced(text, case["sources"])]) if not _is_transition(s.text)]
+        flagged = material.unsupported_sentences([Traced(text, case["sources"])])
         assert bool(flagged) == case.get("unsupported", False)
 
 
@@ -49,7 +56,8 @@ def test_corpus(case):
     ],
 )
 def test_quantities_are_read_from_digits_and_words(text, values):
-    assert {v for q in quantities(text) for v in q.values if v == max(q.values)} == values
+    found = [q.values for q in quantities(text)]
+    assert all(any(v in readings for readings in found) for v in values) and len(found) == len(values)
 
 
 @pytest.mark.parametrize("text", ["9pm", "9 p.m.", "9 PM", "21:00", "9:00 pm"])
@@ -75,3 +83,12 @@ def test_any_text_checked_against_itself_has_no_unsupported_fact(text):
     material = Material(text)
     assert material.unsupported_numbers(text) == []
     assert material.unsupported_names(text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_every_sentence_quoting_itself_is_supported(text):
+    from coach.method.text import sentences
+
+    traced = [Traced(sentence, [sentence]) for sentence in sentences(text)]
+    assert Material(text).unsupported_sentences(traced) == []

@@ -96,8 +96,15 @@ class Material:
         return bool(words) and not set(words.split()) <= STOPWORDS and f" {words} " in self._normalised
 
     def unsupported_sentences(self, sentences: list[Traced]) -> list[Traced]:
-        """Return the sentences none of whose quotes is both in the material and about what the sentence says."""
-        return [s for s in sentences if not any(self.has_quote(q) and _shares_a_word(s.text, q) for q in s.sources)]
+        """Return the sentences that claim something and have no quote both in the material and about the sentence.
+
+        A sentence of two content words or fewer ("The result?", "Here is why.") claims nothing and needs no quote.
+        """
+        return [
+            s for s in sentences
+            if len(content_words(s.text)) > 2
+            and not any(self.has_quote(q) and _shares_a_word(s.text, q) for q in s.sources)
+        ]
 
 
 def content_words(text: str) -> list[str]:

@@ -47,6 +47,14 @@ NUMBER_WORD = re.compile(
     + "|".join(sorted(STARTERS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
+MINUTES = {
+    "m": 1 / 60_000, "second": 1 / 60, "sec": 1 / 60, "minute": 1, "min": 1, "hour": 60, "hr": 60, "h": 60,
+    "day": 1_440, "week": 10_080, "wk": 10_080, "month": 43_800, "year": 525_600, "yr": 525_600, "quarter": 131_400,
+}
+DURATION_UNIT = re.compile(
+    r"[ \t-]*(?:an? )?(ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|quarters?)\b",
+    re.IGNORECASE,
+)
 WINDOW = 100  # characters: longer than any number people say in words
 
 
@@ -57,6 +65,7 @@ class Quantity:
     written: str
     values: frozenset[float]
     kind: str = "number"
+    minutes: frozenset[float] = frozenset()  # a duration's length, so that 14 days is two weeks
 
 
 def _readings(*values: float) -> frozenset[float]:
@@ -69,15 +78,24 @@ def _fraction(value: float) -> frozenset[float]:
 
 def quantities(text: str) -> list[Quantity]:
     """Return every quantity in text: digits, clock times, money, percentages, spelled numbers and fractions."""
-    found: list[tuple[int, Quantity]] = []
+    found: list[tuple[int, int, Quantity]] = []
     taken: list[tuple[int, int]] = []
     for match in DIGIT_QUANTITY.finditer(text):
         quantity = _digit_quantity(match)
         if quantity is not None:
-            found.append((match.start(), quantity))
+            found.append((*match.span(), quantity))
             taken.append(match.span())
     found += _word_quantities(text, taken)
-    return [quantity for _, quantity in sorted(found, key=lambda pair: pair[0])]
+    return [_in_other_units(quantity, text, end) for _, end, quantity in sorted(found, key=lambda triple: triple[0])]
+
+
+def _in_other_units(quantity: Quantity, text: str, end: int) -> Quantity:
+    """Give a duration its length in minutes, so that 14 days is two weeks and 30 minutes half an hour."""
+    unit = DURATION_UNIT.match(text, end)
+    if quantity.kind != "number" or unit is None:
+        return quantity
+    factor = MINUTES[unit.group(1).lower().rstrip("s") or "m"]
+    return Quantity(quantity.written, quantity.values, "number", _readings(*(v * factor for v in quantity.values)))
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -109,9 +127,9 @@ def _digit_quantity(match: re.Match) -> Quantity | None:
     return Quantity(written, _readings(value))
 
 
-def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, Quantity]]:
+def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, Quantity]]:
     """Return the spelled quantities of text, parsing a few words from each number word only (linear)."""
-    found: list[tuple[int, Quantity]] = []
+    found: list[tuple[int, int, Quantity]] = []
     consumed = 0
     for candidate in NUMBER_WORD.finditer(text):
         if candidate.start() < consumed or _inside(candidate.start(), taken):
@@ -127,7 +145,7 @@ def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[int,
             continue
         end, values, kind = parsed
         written = text[tokens[first].start() : tokens[end - 1].end()]
-        found.append((tokens[first].start(), Quantity(written, values, kind)))
+        found.append((tokens[first].start(), tokens[end - 1].end(), Quantity(written, values, kind)))
         consumed = tokens[end - 1].end()
     return found
 
@@ -205,6 +223,7 @@ class QuantityIndex:
         self.values: set[float] = set()
         self.clocks: set[float] = set()
         self.magnitudes: set[float] = set()
+        self.minutes: set[float] = set()
         for quantity in quantities(material):
             if quantity.kind == "clock":
                 self.clocks |= quantity.values
@@ -215,6 +234,7 @@ class QuantityIndex:
                 self.magnitudes |= quantity.values
             else:
                 self.values |= quantity.values
+                self.minutes |= quantity.minutes
 
     def supports(self, quantity: Quantity) -> bool:
         """Return True when the material states this quantity, however it was written."""
@@ -223,7 +243,7 @@ class QuantityIndex:
         if quantity.kind == "magnitude":
             low, high = _magnitude_range(min(quantity.values))
             return bool(quantity.values & self.magnitudes) or any(low <= v < high for v in self.values)
-        return bool(quantity.values & self.values)
+        return bool(quantity.values & self.values or quantity.minutes & self.minutes)
 
     def unsupported(self, text: str) -> list[str]:
         """Return the quantities of text (as written) that the material never states."""
