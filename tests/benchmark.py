@@ -4,8 +4,8 @@
     python tests/benchmark.py [--latency 1.0] [--runs 5]
 
 A stub OpenAI-compatible server on 127.0.0.1 answers every chat completion after --latency seconds with a
-refinement that passes the method's checks for any story (it has no numbers, and each sentence quotes "team",
-which every bundled draft says). All figures come from one run, so the ratios compare like with like on a
+refinement that passes the method's checks for the story asked about: a fixed text without numbers whose
+sentences quote the first words of the story's own draft. All figures come from one run, so the ratios compare like with like on a
 shared, noisy machine.
 """
 
@@ -25,13 +25,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SENTENCE = "I listened to every concern, I wrote the plan myself, and I kept the team informed at each step."
-
-
-def stub_answer() -> dict:
-    sentences = [SENTENCE] * 6 + ["That is how I would work at Netflix, and at any team I join."]
+def stub_answer(request: dict) -> dict:
+    """Return a refinement of the story asked about: each sentence says, and quotes, the draft's opening words."""
+    user = request["messages"][-1]["content"]
+    draft = user.partition("<draft>")[2].partition("</draft>")[0]
+    quote = " ".join(draft.split()[:6]).rstrip(".,;:")
+    sentences = [f"I remember it well: {quote}." for _ in range(11)] + [f"That is how I would work at Netflix: {quote}."]
     return {
-        "sentences": [{"text": sentence, "sources": ["team"]} for sentence in sentences],
+        "sentences": [{"text": sentence, "sources": [quote]} for sentence in sentences],
         "estimated_seconds": 55,
         "changes": ["benchmark stub"],
         "coaching_notes": ["stub note"],
@@ -43,16 +44,19 @@ def stub_answer() -> dict:
     }
 
 
-def serve(latency: float) -> tuple[ThreadingHTTPServer, str]:
-    body = json.dumps({
+def completion_body(request: dict) -> bytes:
+    return json.dumps({
         "id": "bench", "object": "chat.completion", "created": 0, "model": "stub",
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": json.dumps(stub_answer())}}],
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": json.dumps(stub_answer(request))}}],
         "usage": {"prompt_tokens": 1000, "completion_tokens": 300, "total_tokens": 1300},
     }).encode()
 
+
+def serve(latency: float) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802
-            self.rfile.read(int(self.headers.get("content-length", 0)))
+            body = completion_body(json.loads(self.rfile.read(int(self.headers.get("content-length", 0)))))
             time.sleep(latency)
             self.send_response(200)
             self.send_header("content-type", "application/json")

@@ -119,6 +119,7 @@ def test_fillers_are_judged_in_context(text, expected):
         ("I was leading the rewrite.", "leading"),
         ("I decided to rebuild it.", "rebuild"),
         ("I'd already written the plan.", "written"),
+        ("I got the team to agree.", "got"),
         ("I was asked to take on Scrum Lead.", None),
         ("I was the lead engineer.", None),
         ("I think it mattered.", None),

@@ -102,3 +102,15 @@ def test_a_hand_written_placeholder_shows_in_check_and_status(runner, bank):
 def test_show_prompt_asks_for_sources(runner, bank):
     result = runner.invoke(app, ["refine", "risk", "--show-prompt"])
     assert "exactly, word for word, from the draft or the answers" in result.stdout
+
+
+def test_an_answer_with_only_doubts_is_kept_when_the_reasks_do_worse(runner, bank, endpoint):
+    endpoint.side_effect = [
+        httpx.Response(200, json=completion(with_sentence(INVENTED, []))),
+        httpx.Response(200, json=completion(refinement(refined="Too short."))),
+        httpx.Response(200, json=completion(refinement(refined="Still too short."))),
+    ]
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 0, result.output
+    assert f'not found in your material: "{INVENTED}"' in result.stdout
+    assert INVENTED in load_story(bank.root / "risk.md").refined

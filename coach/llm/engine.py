@@ -185,6 +185,7 @@ class Engine:
     def _ask_until_valid(self, messages, model, schema, check, record: CallRecord) -> Answer:
         conversation = list(messages)
         mode = [self._initial_mode()]
+        keepable: list[InvalidOutput] = []  # answers whose only problems are doubts: kept if nothing better comes
         reasks = Retrying(
             stop=stop_after_attempt(self.settings.reasks + 1),
             retry=retry_if_exception_type(InvalidOutput),
@@ -198,14 +199,17 @@ class Engine:
                     try:
                         value = parse_content(content, model, check)
                     except InvalidOutput as invalid:
+                        if invalid.only_doubts:
+                            keepable.append(invalid)
                         self.on_event(f"re-asking: {invalid}")
                         conversation += [{"role": "assistant", "content": content}, reask_message(invalid.errors)]
                         raise
             return Answer(value, content, record.attempts, record.tokens_in, record.tokens_out, False, mode[0])
         except InvalidOutput as invalid:
-            if invalid.only_doubts:
-                return Answer(invalid.value, invalid.content, record.attempts, record.tokens_in, record.tokens_out, False,
-                              mode[0], list(invalid.errors))
+            if keepable:
+                kept = keepable[-1]
+                return Answer(kept.value, kept.content, record.attempts, record.tokens_in, record.tokens_out, False,
+                              mode[0], list(kept.errors))
             tries = self.settings.reasks + 1
             raise LLMError(
                 f"the model's answer failed the method's checks {tries} times (last: {invalid.errors[0]}); "

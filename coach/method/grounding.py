@@ -9,18 +9,14 @@ from dataclasses import dataclass
 from coach.bank.models import BankSettings, Story
 from coach.method.names import NameIndex, forms
 from coach.method.quantities import QuantityIndex
+from coach.method.text import FUNCTION_WORDS
 
 PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,80})\](?!\()")  # not a Markdown link's [text](url)
 CHECKBOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+$")
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
+MIN_QUOTE_WORDS = 3
 NOT_WORD = re.compile(r"[\W_]+")
 CONTENT_WORD = re.compile(r"[^\W\d_]{3,}|\d+")
-STOPWORDS = set(
-    "the and but for with from that this these those was were been being have has had are our their they them "
-    "then than when while who which what not did does into onto over under about after before just very really "
-    "also only even still yet all any each every some most more can could would should will shall may might must "
-    "its it's i'm i've i'd you your his her him she he we us my me".split()
-)
 
 
 def _is_placeholder(match: re.Match) -> bool:
@@ -37,8 +33,14 @@ def placeholders(text: str) -> list[str]:
 
 
 def without_placeholders(text: str) -> str:
-    """Return text with each placeholder emptied to `[]`: it is neither a name nor a number."""
-    return PLACEHOLDER.sub(lambda m: "[]" if _is_placeholder(m) else m.group(0), text)
+    """Return text with each placeholder emptied to `[]` (neither a name nor a number); `[...]` marks a cut, `…`."""
+    return PLACEHOLDER.sub(_emptied, text)
+
+
+def _emptied(match: re.Match) -> str:
+    if not _is_placeholder(match):
+        return match.group(0)
+    return "…" if match.group(1).strip() in ("...", "…") else "[]"
 
 
 def _claims(text: str) -> str:
@@ -62,16 +64,18 @@ class Traced:
 class Material:
     """Everything the user wrote about one story, indexed once so that every guard is a look-up.
 
-    Numbers must come from the facts (title, draft, extraction answers). Names and quotes may also come from the
-    questions' own text, the story's values and the bank's company, role and values.
+    Numbers and quotes must come from the facts (title, draft, extraction answers). Names may also come from the
+    context: the questions' own text, the story's values and the bank's company, role and values. A quote under
+    three words must be a whole short answer or a name of the context ("Salesforce 2023", "Courage").
     """
 
     def __init__(self, facts: str, context: str = ""):
         self.facts = facts
-        everything = f"{facts}\n{context}"
         self._quantities = QuantityIndex(_claims(facts))
-        self._names = NameIndex(everything)
-        self._normalised = f" {normalise(everything)} "
+        self._names = NameIndex(f"{facts}\n{context}")
+        self._quotable = f" {normalise(facts)} "
+        lines = (normalise(line) for line in f"{facts}\n{context}".splitlines())
+        self._short = {line for line in lines if 0 < len(line.split()) < MIN_QUOTE_WORDS}
 
     @classmethod
     def of(cls, story: Story, settings: BankSettings) -> Material:
@@ -93,7 +97,9 @@ class Material:
     def has_quote(self, quote: str) -> bool:
         """Return True when quote is in the user's words, ignoring case, whitespace and punctuation."""
         words = normalise(quote)
-        return bool(words) and not set(words.split()) <= STOPWORDS and f" {words} " in self._normalised
+        if len(words.split()) < MIN_QUOTE_WORDS:
+            return words in self._short
+        return not set(words.split()) <= FUNCTION_WORDS and f" {words} " in self._quotable
 
     def unsupported_sentences(self, sentences: list[Traced]) -> list[Traced]:
         """Return the sentences that claim something and have no quote both in the material and about the sentence.
@@ -109,7 +115,7 @@ class Material:
 
 def content_words(text: str) -> list[str]:
     """Return the words of a text that carry meaning (no stopwords, no words under three letters)."""
-    return [word for word in CONTENT_WORD.findall(text.lower().replace("’", "'")) if word not in STOPWORDS]
+    return [word for word in CONTENT_WORD.findall(text.lower().replace("’", "'")) if word not in FUNCTION_WORDS]
 
 
 def _content_forms(text: str) -> set[str]:

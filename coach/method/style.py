@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from coach.method.text import sentences, words
+from coach.method.text import FUNCTION_WORDS, sentences, words
 
 I_WORDS = {"i", "i'm", "i've", "i'd", "i'll", "my", "me", "myself"}
 WE_WORDS = {"we", "we're", "we've", "we'd", "we'll", "our", "us", "ourselves"}
@@ -49,19 +49,14 @@ NOT_ACTIONS = {
     "wish", "wished", "guess", "mean", "meant", "like", "liked", "love", "loved", "was", "were", "am", "am'",
     "worried", "wondered", "remember", "remembered", "suppose", "supposed", "needed", "need", "seemed", "enjoyed",
     "a", "an", "the", "my", "our", "no", "not", "in", "on", "at", "of", "for", "with", "as", "it", "that", "this",
-    "there", "here", "so", "too", "been", "being", "be", "got", "get", "had", "have", "has", "myself", "alone",
+    "there", "here", "so", "too", "been", "being", "be", "had", "have", "has", "myself", "alone",
 }
 BE_FORMS = {"was", "were", "am", "been"}
 FIRST_PERSON = re.compile(r"\bI(?:['’](?:d|ve|ll|m))?\b")
 BACKGROUND_SHARE = 0.3
 
-PHRASE_STOPWORDS = set(
-    "a an the and or but of to in on at for with by from as is was were be been it its this that these those "
-    "i we you he she they my our your his her their me us him them so then than when while who which what "
-    "not no do did does had has have just very really".split()
-)
 # a phrase may end on a particle ("get buy in", "bring it back"), never on these
-TRAILING_STOPWORDS = PHRASE_STOPWORDS - {"in", "on", "back", "up", "out", "off", "down", "over", "through"}
+TRAILING_STOPWORDS = FUNCTION_WORDS - {"in", "on", "back", "up", "out", "off", "down", "over", "through"}
 MAX_REPETITIONS = 3
 LONGEST_PHRASE, SHORTEST_PHRASE = 8, 3
 
@@ -133,7 +128,7 @@ def repeated_phrases(text: str) -> list[tuple[str, int]]:
 
 
 def _trim(gram: list[str]) -> list[str]:
-    while gram and gram[0] in PHRASE_STOPWORDS:
+    while gram and gram[0] in FUNCTION_WORDS:
         gram = gram[1:]
     while gram and gram[-1] in TRAILING_STOPWORDS:
         gram = gram[:-1]

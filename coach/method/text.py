@@ -5,6 +5,15 @@ from __future__ import annotations
 import re
 
 WORD = re.compile(r"[A-Za-z0-9$%][A-Za-z0-9'’$%.,-]*[A-Za-z0-9%]|[A-Za-z0-9$%]")
+# words that carry no fact: never a name, never a quote on their own, trimmed from the ends of a repeated phrase
+FUNCTION_WORDS = frozenset(
+    "a an the and or but nor of to in on at for with by from as into onto over under about after before than then "
+    "is are was were be been being am it its it's this that these those my our your his her their we you he she "
+    "they i me us him them so if not no yes all any each every some most more very just also only even still yet "
+    "do did does done had has have having can could would should will shall may might must there here when while "
+    "who whom which what why how where once because since until nobody everyone everybody everything something "
+    "nothing someone anyone instead now today really i'm i've i'd we're we've".split()
+)
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”'’)]?\s+(?=[\"“'‘(\[A-Z0-9])|\n\s*\n")
 
 
