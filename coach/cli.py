@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from coach.errors import CoachError
+from coach.errors import CoachError, Interrupted
 
 
 class CoachGroup(TyperGroup):
@@ -19,6 +19,9 @@ class CoachGroup(TyperGroup):
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
+        except Interrupted as interrupted:
+            typer.echo(f"{str(interrupted)[:1].upper()}{str(interrupted)[1:]}.", err=True)
+            raise typer.Exit(interrupted.exit_code) from None
         except CoachError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
@@ -171,7 +174,6 @@ def refine_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
-    from coach.display import refine_report
     from coach.llm.settings import require_endpoint, settings_from_env
 
     bank, window = _bank(stories), _window(target)
@@ -184,17 +186,34 @@ def refine_command(
         return
     settings = settings_from_env(model=model)
     require_endpoint(settings)
+    from coach.display import Progress
     from coach.llm.calllog import CallLog
     from coach.llm.engine import Engine
     from coach.refine import refine_bank
 
-    engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=lambda m: typer.echo(m, err=True))
-    typer.echo(f"Asking {settings.model} at {settings.host}...", err=True)
-    outcomes = refine_bank(bank, refs or [], engine, every=every, window=window, wpm=wpm, fresh=fresh)
-    typer.echo(refine_report(outcomes, explain))
-    failed = [o for o in outcomes if o.error]
+    progress = Progress()
+    engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=progress.event, on_status=progress.status)
+    with progress.spinning(f"asking {settings.model} at {settings.host}"):
+        outcomes = refine_bank(bank, refs or [], engine, every=every, window=window, wpm=wpm, fresh=fresh)
+    _report_refine(outcomes, explain)
+
+
+def _report_refine(outcomes, explain: bool) -> None:
+    """Print what was refined on stdout and each failure once on stderr; exit 1 if any story failed."""
+    from coach.display import refine_report
+    from coach.llm.engine import EndpointDown
+
+    done = [o for o in outcomes if o.merge is not None]
+    if done:
+        typer.echo(refine_report(done, explain))
+    failed = [o for o in outcomes if o.error is not None]
     if len(outcomes) == 1 and failed:
         raise failed[0].error
+    down = next((o.error for o in failed if isinstance(o.error, EndpointDown)), None)
+    if down is not None:  # the endpoint itself failed: say it once, not per story
+        raise type(down)(f"{down}; {len(outcomes) - len(done)} of {len(outcomes)} stories were left as they were")
+    for outcome in failed:
+        typer.echo(f"{outcome.slug}: not refined: {outcome.error}", err=True)
     if failed:
         raise typer.Exit(1)
 
@@ -202,13 +221,21 @@ def refine_command(
 @app.command("log")
 def log_command(
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many calls to list.")] = 20,
+    show: Annotated[int | None, typer.Option("--show", metavar="ID", help="Print one call with the answer it kept.")] = None,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """List recent model calls with their tokens, latency and outcome."""
-    from coach.display import log_table
+    from coach.display import call_details, log_table
     from coach.llm.calllog import CallLog
 
-    typer.echo(log_table(CallLog.for_bank(stories).recent(limit)))
+    log = CallLog.for_bank(stories)
+    if show is None:
+        typer.echo(log_table(log.recent(limit)))
+        return
+    call = log.call(show)
+    if call is None:
+        raise CoachError(f"no call {show} in the log; `coach log` lists the calls with their ids")
+    typer.echo(call_details(call))
 
 
 @app.command("practice")

@@ -1,6 +1,13 @@
-"""Plain-text rendering of reports for the terminal: tables and findings, no colour codes."""
+"""Plain-text rendering of reports for the terminal: tables and findings, no colour codes; progress on stderr."""
 
 from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from coach.document.importer import ImportResult
 from coach.method.board import BankStatus
@@ -137,8 +144,89 @@ def log_table(calls) -> str:
     """Render recent model calls and their token totals."""
     if not calls:
         return "No model calls recorded yet."
-    rows = [[c.at, c.command, c.model, c.host, str(c.tokens_in), str(c.tokens_out), f"{c.latency_ms / 1000:.1f}s",
-             str(c.attempts), c.outcome] for c in calls]
-    header = ["at", "command", "model", "host", "tokens in", "tokens out", "latency", "attempts", "outcome"]
+    rows = [[str(c.id), c.at, c.command, c.model, c.host, str(c.tokens_in), str(c.tokens_out),
+             f"{c.latency_ms / 1000:.1f}s", str(c.attempts), c.outcome] for c in calls]
+    header = ["id", "at", "command", "model", "host", "tokens in", "tokens out", "latency", "attempts", "outcome"]
     total_in, total_out = sum(c.tokens_in for c in calls), sum(c.tokens_out for c in calls)
     return table(header, rows) + f"\n\n{len(calls)} calls, {total_in:,} tokens in, {total_out:,} tokens out."
+
+
+def call_details(call) -> str:
+    """Render one logged call: what it cost, how it ended, and the answer it kept with the reasons it was rejected."""
+    import json
+
+    lines = [f"call {call.id}: {call.command} with {call.model} at {call.host}, {call.at}",
+             f"{call.attempts} request(s), {call.tokens_in:,} tokens in, {call.tokens_out:,} out, "
+             f"{call.latency_ms / 1000:.1f}s: {call.outcome}"]
+    if call.detail:
+        lines.append(call.detail)
+    if call.reasons:
+        lines += ["", "rejected because:", *(f"  {n}. {reason}" for n, reason in enumerate(call.reasons, 1))]
+    if call.content:
+        try:
+            shown = json.dumps(json.loads(call.content), indent=2, ensure_ascii=False)
+        except ValueError:
+            shown = call.content
+        lines += ["", "the answer:", shown]
+    return "\n".join(lines)
+
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+class Progress:
+    """Progress on stderr: on a terminal a spinner with the seconds elapsed, events printed above it; piped, only
+    the events (a retry, an adaptation, a re-ask), one line each."""
+
+    def __init__(self, stream=None, tty: bool | None = None, clock=time.monotonic):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.clock = clock
+        self.width = shutil.get_terminal_size((80, 24)).columns
+        self._lock = threading.Lock()
+        self._label = ""
+        self._note = ""
+
+    def event(self, message: str) -> None:
+        """Print one line the user should read (an adaptation to the endpoint), whether on a terminal or piped."""
+        with self._lock:
+            self._clear()
+            print(message, file=self.stream, flush=True)
+
+    def status(self, message: str) -> None:
+        """Show what is happening now (a retry, a re-ask) beside the spinner; nothing when piped."""
+        with self._lock:
+            self._note = message
+
+    @contextmanager
+    def spinning(self, label: str) -> Iterator[None]:
+        """Show a spinner with elapsed seconds while the block runs (on a terminal only)."""
+        if not self.tty:
+            yield
+            return
+        done = threading.Event()
+        self._label = label
+        thread = threading.Thread(target=self._spin, args=(done, self.clock()), daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join(0.5)
+            with self._lock:
+                self._clear()
+                self._label = ""
+
+    def _spin(self, done: threading.Event, started: float) -> None:
+        frame = 0
+        while not done.wait(0.1):
+            with self._lock:
+                note = f" · {self._note}" if self._note else ""
+                line = f"{SPINNER[frame % len(SPINNER)]} {self._label} · {self.clock() - started:.0f}s{note}"
+                self.stream.write(f"\r{line[: self.width - 1]}\x1b[K")
+                self.stream.flush()
+            frame += 1
+
+    def _clear(self) -> None:
+        if self.tty and self._label:
+            self.stream.write("\r\x1b[K")

@@ -4,8 +4,9 @@ CoachError                  exit 2: bad input, nothing written
  ├── StoryNotFound          a story reference matches no file
  ├── StoryFormatError       a story file or document cannot be read
  ├── StoryExists            a write would overwrite a story without --force
- └── CatalogError           an unknown story type or company profile
-LLMError                    exit 1: the model endpoint failed or answered badly
+ ├── CatalogError           an unknown story type or company profile
+ ├── Interrupted            exit 130: Ctrl-C; says what was kept
+ └── LLMError               exit 1: the model endpoint failed or answered badly
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ class StoryExists(CoachError):
 
 class CatalogError(CoachError):
     """An unknown story type or company profile was named."""
+
+
+class Interrupted(CoachError):
+    """The user pressed Ctrl-C: the message says which files were kept."""
+
+    exit_code = 130
 
 
 class LLMError(CoachError):

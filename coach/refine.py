@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +13,9 @@ from pydantic import BaseModel, Field
 from coach.bank.folder import Bank, load_story, read_text
 from coach.bank.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
 from coach.bank.storyfile import parse_story
-from coach.errors import CoachError
-from coach.llm.engine import Answer, Doubt, Engine
+from coach.errors import CoachError, Interrupted
+from coach.llm.engine import Answer, Doubt, EndpointDown, Engine
+from coach.llm.jobs import JobsInterrupted, run_jobs
 from coach.llm.prompts import render_prompt
 from coach.method.check import Finding, check_refined
 from coach.method.grounding import Material, Traced
@@ -223,6 +223,7 @@ class RefineOutcome:
     findings: list[Finding] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     material: Material | None = None
+    skipped: bool = False  # not started: the endpoint had already failed for another story
 
 
 def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=None, fresh=False,
@@ -248,7 +249,8 @@ def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=Non
     outcome.unsupported = [s.text for s in unsupported_sentences(outcome.answer.value, material)]
     latest = load_story(path) if read_text(path) != original else story  # the user may have edited meanwhile
     outcome.merge = apply_refinement(latest, outcome.answer.value, engine.settings.model, now(), outcome.unsupported)
-    bank.save(path, outcome.merge.story)
+    with engine.stop.saving():  # never after a Ctrl-C
+        bank.save(path, outcome.merge.story)
     outcome.findings = remaining_findings(outcome.merge.story, settings, target)
     return outcome
 
@@ -270,16 +272,28 @@ def refine_prompts(bank: Bank, refs: list[str], every: bool, window=None, wpm=No
 
 
 def refine_bank(bank: Bank, refs: list[str], engine: Engine, *, every: bool = False, **options) -> list[RefineOutcome]:
-    """Refine the named stories (or every story) with a bounded number of requests in flight."""
+    """Refine the named stories (or every story) with a bounded number of requests in flight.
+
+    A failure of the endpoint itself (unreachable, key, model) leaves the stories not yet started alone; Ctrl-C
+    keeps the stories already saved and leaves the rest untouched.
+    """
     paths = [path for path, _ in chosen_stories(bank, refs, every)]
-    workers = max(1, min(engine.settings.concurrency, len(paths)))
+    engine.in_flight = max(1, min(engine.settings.workers, len(paths)))
     _ = engine.client  # build the one client before the workers share it
 
     def run(path: Path) -> RefineOutcome:
-        labelled = engine.labelled(path.stem)
-        outcome = refine_story(bank, path, labelled, **options)
-        labelled.on_event("refined" if outcome.error is None else "not refined")
-        return outcome
+        return refine_story(bank, path, engine.labelled(path.stem) if len(paths) > 1 else engine, **options)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, paths))
+    try:
+        results = run_jobs(paths, run, engine.in_flight, engine.stop, lambda o: isinstance(o.error, EndpointDown))
+    except JobsInterrupted as interrupted:
+        saved = [outcome.slug for outcome in interrupted.done if outcome is not None and outcome.merge is not None]
+        raise Interrupted(_kept_after_interrupt(saved, len(paths))) from None
+    return [result or RefineOutcome(path.stem, path, None, skipped=True) for result, path in zip(results, paths, strict=True)]
+
+
+def _kept_after_interrupt(saved: list[str], total: int) -> str:
+    if not saved:
+        return "interrupted; no story file was changed"
+    others = total - len(saved)
+    return f"interrupted; {', '.join(saved)} {'was' if len(saved) == 1 else 'were'} saved, the other {others} left as they were"

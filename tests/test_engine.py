@@ -68,8 +68,8 @@ def test_invalid_json_then_valid_reasks_with_the_error_quoted(bank, make_engine,
     outcome = refine(bank, make_engine())
     assert outcome.error is None and mock_openai.call_count == 2
     second = sent(mock_openai, 1)["messages"]
-    assert second[-2] == {"role": "assistant", "content": "{not json"}
-    assert "the answer is not valid JSON" in second[-1]["content"]
+    assert all("{not json" not in m["content"] for m in second)  # an answer that did not parse is never resent
+    assert "the answer is not valid JSON" in second[-1]["content"] and len(second) == 3
     assert outcome.answer.attempts == 2
 
 
@@ -103,7 +103,7 @@ def test_invented_fact_is_rejected_then_fixed(bank, make_engine, mock_openai, or
 
 
 def test_reasks_are_bounded_and_leave_the_file_unchanged(bank, make_engine, mock_openai):
-    mock_openai.respond(200, json=completion(refinement(refined="Too short.")))
+    mock_openai.side_effect = [httpx.Response(200, json=completion(refinement(refined=f"Too short, take {n}."))) for n in (1, 2, 3)]
     before = snapshot(bank.root)
     outcome = refine(bank, make_engine())
     assert mock_openai.call_count == 3
@@ -244,3 +244,10 @@ def test_forced_json_schema_mode_does_not_fall_back(bank, make_engine, mock_open
     assert mock_openai.call_count == 1
     assert str(outcome.error) == "llm.test does not accept json_schema output; set COACH_OUTPUT_MODE=json_object (or auto)"
 
+
+
+def test_the_same_rejected_answer_twice_ends_the_reasks(bank, make_engine, mock_openai):
+    mock_openai.respond(200, json=completion(refinement(refined="Too short.")))
+    outcome = refine(bank, make_engine())
+    assert mock_openai.call_count == 2
+    assert str(outcome.error).startswith("the model's answer gave the same rejected answer twice; the model keeps missing the word budget")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 import respx
 
@@ -67,11 +68,14 @@ def test_refine_failure_is_one_line_exit_1_and_file_unchanged(runner, bank, endp
 def test_refine_all_refines_every_story_concurrently(runner, bank, endpoint):
     endpoint.respond(200, json=completion(refinement()))
     result = runner.invoke(app, ["refine", "--all"])
-    # the canned answer only fits the risk story: the others reject it (its numbers are not theirs)
-    assert endpoint.call_count == 3 * 3 + 1
+    # the canned answer only fits the risk story: the others reject it (its numbers are not theirs), and the
+    # same rejected answer twice ends their re-asks
+    assert endpoint.call_count == 3 * 2 + 1
     assert result.exit_code == 1
-    assert "risk: refined" in result.stdout
-    assert "conflict: not refined: the model's answer failed the method's checks 3 times" in result.stdout
+    assert "risk: refined" in result.stdout and "not refined" not in result.stdout
+    failures = [line for line in result.stderr.splitlines() if "not refined" in line]
+    assert [line.split(":")[0] for line in failures] == ["conflict", "learning", "team"]
+    assert failures[0].startswith("conflict: not refined: the model's answer gave the same rejected answer twice")
 
 
 def test_refine_needs_a_story_or_all(runner, bank, endpoint):
@@ -132,7 +136,33 @@ def test_story_without_draft_or_answers_is_not_sent(runner, bank, endpoint):
     assert "failure has no draft and no answers to refine" in result.stderr
 
 
-def test_progress_goes_to_stderr_as_each_story_finishes(runner, bank, endpoint):
+def test_piped_progress_says_only_what_happens(runner, bank, endpoint):
     endpoint.respond(200, json=completion(refinement()))
     result = runner.invoke(app, ["refine", "risk"])
-    assert result.stderr.splitlines() == ["Asking test-model at llm.test...", "risk: refined"]
+    assert result.exit_code == 0 and result.stderr == ""  # no spinner, no banner when piped
+
+
+def test_a_reask_shows_beside_the_spinner_on_a_terminal_only(runner, bank, endpoint):
+    endpoint.side_effect = [
+        httpx.Response(200, json=completion(refinement(refined="Too short."))),
+        httpx.Response(200, json=completion(refinement())),
+    ]
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_the_spinner_shows_elapsed_seconds_and_what_happens():
+    import io
+    import time
+
+    from coach.display import Progress
+
+    stream = io.StringIO()
+    progress = Progress(stream, tty=True)
+    with progress.spinning("asking test-model at llm.test"):
+        progress.status("re-asking (1 problem: too short)")
+        time.sleep(0.25)
+    progress.event("llm.test does not take max_tokens; asking again with max_completion_tokens")
+    shown = stream.getvalue()
+    assert "asking test-model at llm.test · 0s · re-asking (1 problem: too short)" in shown
+    assert shown.endswith("llm.test does not take max_tokens; asking again with max_completion_tokens\n")

@@ -6,9 +6,10 @@ and concurrent `refine --all` workers can write without interleaving lines. The 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,11 +26,14 @@ CREATE TABLE IF NOT EXISTS calls (
     latency_ms INTEGER NOT NULL DEFAULT 0,
     attempts INTEGER NOT NULL DEFAULT 0,
     outcome TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT ''
+    detail TEXT NOT NULL DEFAULT '',
+    content TEXT NOT NULL DEFAULT '',
+    reasons TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, content TEXT NOT NULL, created TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS modes (url TEXT PRIMARY KEY, mode TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shapes (url TEXT NOT NULL, model TEXT NOT NULL, shape TEXT NOT NULL, PRIMARY KEY (url, model));
 """
+ADDED_COLUMNS = {"content": "TEXT NOT NULL DEFAULT ''", "reasons": "TEXT NOT NULL DEFAULT ''"}
 
 
 @dataclass
@@ -47,6 +51,9 @@ class CallRecord:
     outcome: str = "ok"
     detail: str = ""
     at: str = ""
+    content: str = ""  # the last answer of a rejected call, kept for `coach log --show`
+    reasons: list[str] = field(default_factory=list)
+    id: int | None = None
 
 
 class CallLog:
@@ -67,32 +74,40 @@ class CallLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.executescript(SCHEMA)
+            present = {row[1] for row in self._db.execute("PRAGMA table_info(calls)")}
+            for name, kind in ADDED_COLUMNS.items():  # a log written by an older coach
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE calls ADD COLUMN {name} {kind}")
         return self._db
 
     def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
             return self._connect().execute(sql, params).fetchall()
 
-    def record(self, call: CallRecord) -> None:
-        """Append one call to the log."""
+    def record(self, call: CallRecord) -> int:
+        """Append one call to the log and return its id."""
         call.at = call.at or datetime.now().isoformat(timespec="seconds")
-        self._run(
-            "INSERT INTO calls (at, command, model, host, prompt_hash, tokens_in, tokens_out, latency_ms, attempts, outcome, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (call.at, call.command, call.model, call.host, call.prompt_hash, call.tokens_in, call.tokens_out,
-             call.latency_ms, call.attempts, call.outcome, call.detail),
-        )
+        with self._lock:
+            cursor = self._connect().execute(
+                f"INSERT INTO calls ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                (call.command, call.model, call.host, call.prompt_hash, call.tokens_in, call.tokens_out, call.latency_ms,
+                 call.attempts, call.outcome, call.detail, call.at, call.content, json.dumps(call.reasons)),
+            )
+            return int(cursor.lastrowid)
 
     def recent(self, limit: int = 20) -> list[CallRecord]:
         """Return the most recent calls, newest last."""
         if not self.path.exists():
             return []
-        rows = self._run(
-            "SELECT command, model, host, prompt_hash, tokens_in, tokens_out, latency_ms, attempts, outcome, detail, at"
-            " FROM calls ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
-        return [CallRecord(*row) for row in reversed(rows)]
+        rows = self._run(f"SELECT {', '.join(COLUMNS)}, id FROM calls ORDER BY id DESC LIMIT ?", (limit,))
+        return [_call(row) for row in reversed(rows)]
+
+    def call(self, call_id: int) -> CallRecord | None:
+        """Return one call by its id, with the answer it kept, or None."""
+        if not self.path.exists():
+            return None
+        rows = self._run(f"SELECT {', '.join(COLUMNS)}, id FROM calls WHERE id = ?", (call_id,))
+        return _call(rows[0]) if rows else None
 
     def cached(self, key: str) -> str | None:
         """Return the cached response content for a request key, if any."""
@@ -104,11 +119,20 @@ class CallLog:
         now = datetime.now().isoformat(timespec="seconds")
         self._run("INSERT OR REPLACE INTO cache (key, content, created) VALUES (?, ?, ?)", (key, content, now))
 
-    def mode(self, url: str) -> str | None:
-        """Return the structured-output mode that worked for this endpoint before."""
-        rows = self._run("SELECT mode FROM modes WHERE url = ?", (url,))
+    def shape(self, url: str, model: str) -> str | None:
+        """Return the request shape this endpoint and model accepted before (JSON), if any."""
+        rows = self._run("SELECT shape FROM shapes WHERE url = ? AND model = ?", (url, model))
         return rows[0][0] if rows else None
 
-    def remember_mode(self, url: str, mode: str) -> None:
-        """Remember which structured-output mode this endpoint accepts."""
-        self._run("INSERT OR REPLACE INTO modes (url, mode) VALUES (?, ?)", (url, mode))
+    def remember_shape(self, url: str, model: str, shape: str) -> None:
+        """Remember the request shape this endpoint and model accept."""
+        self._run("INSERT OR REPLACE INTO shapes (url, model, shape) VALUES (?, ?, ?)", (url, model, shape))
+
+
+COLUMNS = ("command", "model", "host", "prompt_hash", "tokens_in", "tokens_out", "latency_ms", "attempts", "outcome",
+           "detail", "at", "content", "reasons")
+
+
+def _call(row: tuple) -> CallRecord:
+    *fields, reasons, call_id = row
+    return CallRecord(*fields, reasons=json.loads(reasons or "[]"), id=call_id)

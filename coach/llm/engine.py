@@ -1,8 +1,12 @@
-"""The LLM engine: render a prompt, ask for validated structured output, re-ask, retry, log and cache.
+"""The LLM engine: render a prompt, ask for validated structured output, re-ask, retry, adapt, log and cache.
 
 Every LLM feature is a prompt file, a pydantic model and a check function handed to `Engine.ask`.
-Retry layers, one per failure class: the SDK's own retries are off; tenacity retries transport failures
-(429, 5xx, timeouts, connection errors); a bounded re-ask loop feeds validation errors back to the model.
+One layer per failure class:
+- the SDK's own retries are off;
+- a refusal of the request's shape (`max_tokens`, `temperature`, `json_schema`, `strict`...) is adapted to at once
+  and remembered per base URL and model (`request.adapt`);
+- tenacity retries transport failures: 429 and 5xx with backoff, a timeout or a refused connection once;
+- a bounded re-ask loop feeds validation errors back to the model, never resending an answer that was not JSON.
 """
 
 from __future__ import annotations
@@ -10,53 +14,46 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
-from tenacity import (
-    Retrying,
-    retry_if_exception,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-)
+from pydantic import BaseModel
+from tenacity import Retrying, stop_after_attempt, stop_after_delay
 from tenacity.wait import wait_base, wait_exponential_jitter
 
 from coach.errors import LLMError
+from coach.llm.answers import Doubt, InvalidOutput, loops, parse_content, reask_message, rejection, strict_schema
 from coach.llm.calllog import CallLog, CallRecord
-from coach.llm.failures import describe_failure, is_transient, rejects_json_schema, retry_after
+from coach.llm.failures import (
+    describe_failure,
+    first_words,
+    is_fatal,
+    is_timeout,
+    is_transient,
+    is_unreachable,
+    refused,
+    retry_after,
+)
+from coach.llm.jobs import Cancelled, Stop
 from coach.llm.prompts import render_prompt
+from coach.llm.request import Shape, adapt, build_request, initial_shape
 from coach.llm.settings import LLMSettings
 
+__all__ = ["Answer", "Cancelled", "Doubt", "Engine", "EndpointDown", "strict_schema"]
 T = TypeVar("T", bound=BaseModel)
 Check = Callable[[BaseModel], list[str]]
+MAX_ADAPTATIONS = 4
+UNREACHABLE_WAIT = 0.5
 
 
-class Doubt(str):
-    """A problem worth a re-ask that does not sink the answer: once re-asks run out, the answer is kept with it."""
-
-
-class InvalidOutput(Exception):
-    """The model answered, but not with something the method accepts."""
-
-    def __init__(self, errors: list[str], content: str, value: BaseModel | None = None):
-        super().__init__("; ".join(errors))
-        self.errors = errors
-        self.content = content
-        self.value = value  # the parsed answer, when only the method's check failed
-
-    @property
-    def only_doubts(self) -> bool:
-        """Return True when the answer parsed and every problem is a doubt."""
-        return self.value is not None and all(isinstance(error, Doubt) for error in self.errors)
+class EndpointDown(LLMError):
+    """The endpoint fails whatever the story: unreachable, a rejected key, an unknown model, no quota."""
 
 
 class wait_retry_after(wait_base):
-    """Wait as long as the server's Retry-After says, else back off exponentially with jitter."""
+    """Wait as long as the server's Retry-After says, briefly after a refused connection, else back off."""
 
     def __init__(self, fallback: wait_base | None = None, cap: float = 60.0):
         self.fallback = fallback or wait_exponential_jitter(initial=1, max=20)
@@ -64,8 +61,28 @@ class wait_retry_after(wait_base):
 
     def __call__(self, retry_state) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None
+        if is_unreachable(error):
+            return UNREACHABLE_WAIT
         told = retry_after(error)
         return min(told, self.cap) if told is not None else self.fallback(retry_state)
+
+
+class retry_transient:
+    """Retry 429s and 5xx; a timeout or a refused connection only once (a dead server stays dead)."""
+
+    def __init__(self):
+        self.once: set[str] = set()
+
+    def __call__(self, retry_state) -> bool:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        if not is_transient(error):
+            return False
+        kind = "timeout" if is_timeout(error) else "unreachable" if is_unreachable(error) else ""
+        if kind:
+            if kind in self.once:
+                return False
+            self.once.add(kind)
+        return True
 
 
 @dataclass
@@ -82,41 +99,12 @@ class Answer(Generic[T]):
     doubts: list[str] = field(default_factory=list)
 
 
-def strict_schema(model: type[BaseModel]) -> dict:
-    """Return the model's JSON schema in the strict form structured outputs require."""
-    schema = model.model_json_schema()
+class Rejected(Exception):
+    """Every answer failed the method's checks; the last one is kept in the call log."""
 
-    def tighten(node):
-        if isinstance(node, dict):
-            node.pop("title", None)
-            node.pop("default", None)
-            if node.get("type") == "object" and "properties" in node:
-                node["additionalProperties"] = False
-                node["required"] = list(node["properties"])
-            for value in node.values():
-                tighten(value)
-        elif isinstance(node, list):
-            for item in node:
-                tighten(item)
-
-    tighten(schema)
-    return schema
-
-
-def parse_content(content: str, model: type[T], check: Check | None = None) -> T:
-    """Parse and validate a model answer; raise InvalidOutput listing every problem."""
-    text = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", content or "")
-    try:
-        value = model.model_validate(json.loads(text))
-    except json.JSONDecodeError as error:
-        raise InvalidOutput([f"the answer is not valid JSON ({error.msg} at character {error.pos})"], content) from None
-    except ValidationError as error:
-        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}" for e in error.errors()]
-        raise InvalidOutput(problems, content) from None
-    problems = check(value) if check else []
-    if problems:
-        raise InvalidOutput(problems, content, value)
-    return value
+    def __init__(self, invalid: InvalidOutput, attempts: int, repeated: bool):
+        super().__init__(rejection(invalid.errors, attempts, repeated))
+        self.invalid = invalid
 
 
 class Engine:
@@ -124,18 +112,23 @@ class Engine:
 
     def __init__(self, settings: LLMSettings, client=None, log: CallLog | None = None,
                  wait: wait_base | None = None, sleep: Callable[[float], None] = time.sleep,
-                 on_event: Callable[[str], None] | None = None):
+                 on_event: Callable[[str], None] | None = None, stop: Stop | None = None,
+                 on_status: Callable[[str], None] | None = None):
         self.settings = settings
         self._client = client
         self.log = log
         self.wait = wait or wait_retry_after()
         self.sleep = sleep
-        self.on_event = on_event or (lambda message: None)
+        self.on_event = on_event or (lambda message: None)  # what the user should know: an adaptation learned
+        self.on_status = on_status or (lambda message: None)  # what is happening now: a retry, a re-ask
+        self.stop = stop or Stop()
+        self.in_flight = 1
 
     def labelled(self, label: str) -> Engine:
-        """Return an engine sharing this one's client and log whose progress messages start with label."""
+        """Return an engine sharing this one's client, log and stop flag whose progress messages start with label."""
         clone = copy.copy(self)
         clone.on_event = lambda message: self.on_event(f"{label}: {message}")
+        clone.on_status = lambda message: self.on_status(f"{label}: {message}")
         return clone
 
     @property
@@ -163,13 +156,28 @@ class Engine:
                     self.log.store(key, answer.content)
             record.outcome = "cache" if answer.cached else "ok"
             return answer
+        except Rejected as rejected:
+            record.outcome, record.content, record.reasons = "rejected", rejected.invalid.content, rejected.invalid.errors
+            record.detail = str(rejected).split("; ")[0]
+            raise LLMError(f"{rejected}{self._kept(record, started)}") from None
         except LLMError as error:
             record.outcome, record.detail = "error", str(error)
             raise
+        except Cancelled:
+            record.outcome = "interrupted"
+            raise
         finally:
-            record.latency_ms = round((time.monotonic() - started) * 1000)
-            if self.log:
-                self.log.record(record)
+            if record.id is None:
+                self._record(record, started)
+
+    def _record(self, record: CallRecord, started: float) -> None:
+        record.latency_ms = round((time.monotonic() - started) * 1000)
+        if self.log:
+            record.id = self.log.record(record)
+
+    def _kept(self, record: CallRecord, started: float) -> str:
+        self._record(record, started)
+        return f"\n(the last answer is kept: `coach log --show {record.id}`)" if record.id else ""
 
     def _from_cache(self, key: str, model: type[T], check: Check | None) -> Answer[T] | None:
         content = self.log.cached(key) if self.log else None
@@ -183,120 +191,115 @@ class Engine:
             return None
 
     def _ask_until_valid(self, messages, model, schema, check, record: CallRecord) -> Answer:
-        conversation = list(messages)
-        mode = [self._initial_mode()]
-        keepable: list[InvalidOutput] = []  # answers whose only problems are doubts: kept if nothing better comes
-        reasks = Retrying(
-            stop=stop_after_attempt(self.settings.reasks + 1),
-            retry=retry_if_exception_type(InvalidOutput),
-            sleep=lambda seconds: None,
-            reraise=True,
-        )
-        try:
-            for attempt in reasks:
-                with attempt:
-                    content = self._complete(conversation, schema, mode, record)
-                    try:
-                        value = parse_content(content, model, check)
-                    except InvalidOutput as invalid:
-                        if invalid.only_doubts:
-                            keepable.append(invalid)
-                        self.on_event(f"re-asking: {invalid}")
-                        conversation += [{"role": "assistant", "content": content}, reask_message(invalid.errors)]
-                        raise
-            return Answer(value, content, record.attempts, record.tokens_in, record.tokens_out, False, mode[0])
-        except InvalidOutput as invalid:
-            if keepable:
-                kept = keepable[-1]
-                return Answer(kept.value, kept.content, record.attempts, record.tokens_in, record.tokens_out, False,
-                              mode[0], list(kept.errors))
-            tries = self.settings.reasks + 1
-            raise LLMError(
-                f"the model's answer failed the method's checks {tries} times (last: {invalid.errors[0]}); "
-                "run again, or set COACH_MODEL to a stronger model"
-            ) from None
+        shape = [self._initial_shape()]
+        conversation, previous, keepable = list(messages), None, []
+        tries = self.settings.reasks + 1
+        for attempt in range(1, tries + 1):
+            content = self._complete(conversation, schema, shape, record)
+            try:
+                value = parse_content(content, model, check)
+                return Answer(value, content, record.attempts, record.tokens_in, record.tokens_out, False, shape[0].mode)
+            except InvalidOutput as invalid:
+                last = invalid
+            if last.only_doubts:
+                keepable.append(last)
+            repeated = content == previous  # the same rejected answer again: asking once more will not help
+            if attempt == tries or repeated:
+                break
+            previous = content
+            self.on_status(f"re-asking ({len(last.errors)} problem{'s' * (len(last.errors) > 1)}: {last.errors[0]})")
+            answered = [{"role": "assistant", "content": content}] if last.parsed else []
+            conversation = [*messages, *answered, reask_message(last)]  # one exchange at most: fits the context
+        if keepable:
+            kept = keepable[-1]
+            return Answer(kept.value, kept.content, record.attempts, record.tokens_in, record.tokens_out, False,
+                          shape[0].mode, list(kept.errors))
+        raise Rejected(last, attempt, repeated)
 
-    def _initial_mode(self) -> str:
-        if self.settings.output_mode != "auto":
-            return self.settings.output_mode
-        remembered = self.log.mode(self.settings.url) if self.log else None
-        return remembered or "json_schema"
+    def _initial_shape(self) -> Shape:
+        remembered = self.log.shape(self.settings.url, self.settings.model) if self.log else None
+        return initial_shape(self.settings, Shape.loads(remembered) if remembered else None)
 
-    def _complete(self, conversation, schema, mode: list[str], record: CallRecord) -> str:
-        """Send one request (with transport retries and json_schema fallback) and return its content."""
-        response = self._send(conversation, schema, mode, record)
+    def _complete(self, conversation, schema, shape: list[Shape], record: CallRecord) -> str:
+        """Send one request (adapting and retrying as needed) and return its content."""
+        response = self._send(conversation, schema, shape, record)
         usage = getattr(response, "usage", None)
         record.tokens_in += getattr(usage, "prompt_tokens", 0) or 0
         record.tokens_out += getattr(usage, "completion_tokens", 0) or 0
         if not response.choices:
-            raise InvalidOutput(["the answer had no choices"], "")
+            raise LLMError(f"{self.settings.host} answered with no choices; check that it serves chat completions")
         choice = response.choices[0]
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
             raise LLMError(f"the model refused to answer: {refusal.strip()}; rephrase the story or try another model")
+        content = choice.message.content or ""
         if choice.finish_reason == "length":
-            raise LLMError(
-                f"the answer was cut off at {self.settings.max_tokens} tokens (finish_reason=length); "
-                "raise COACH_MAX_TOKENS or use a model with a larger output limit"
-            )
+            raise LLMError(self._cut_off(content, usage, shape[0]))
         if choice.finish_reason == "content_filter":
             raise LLMError("the endpoint's content filter blocked the answer; rephrase the story or try another model")
-        return choice.message.content or ""
+        return content
 
-    def _send(self, conversation, schema, mode: list[str], record: CallRecord):
-        transport = Retrying(
-            stop=stop_after_attempt(self.settings.retries + 1) | stop_after_delay(self.settings.retry_budget),
-            retry=retry_if_exception(is_transient),
-            wait=self.wait,
-            sleep=self.sleep,
-            before_sleep=lambda state: self.on_event(f"retrying: {describe_failure(state.outcome.exception(), self.settings)}"),
-            reraise=True,
-        )
-        while True:
+    def _cut_off(self, content: str, usage, shape: Shape) -> str:
+        budget = self.settings.output_budget(shape.reasoning)
+        details = getattr(usage, "completion_tokens_details", None)
+        reasoning = getattr(details, "reasoning_tokens", 0) or 0
+        if not content.strip() and reasoning:
+            return (f"the model spent its whole budget of {budget} tokens reasoning ({reasoning} tokens) and wrote no "
+                    "answer; raise COACH_MAX_TOKENS or set COACH_REASONING_EFFORT=low")
+        if loops(content):
+            return (f"the model got stuck repeating itself until it hit the {budget}-token limit; more tokens will not "
+                    "help: use a stronger model (COACH_MODEL)")
+        return f"the answer was cut off at {budget} tokens (finish_reason=length); raise COACH_MAX_TOKENS or use a model with a larger output limit"
+
+    def _send(self, conversation, schema, shape: list[Shape], record: CallRecord):
+        for _ in range(MAX_ADAPTATIONS + 1):
             try:
-                for attempt in transport:
-                    with attempt:
-                        record.attempts += 1
-                        return self.client.chat.completions.create(**self._request(conversation, schema, mode[0]))
-            except LLMError:
+                return self._transport(build_request(shape[0], self.settings, conversation, schema), record)
+            except (LLMError, Cancelled):
                 raise
             except Exception as error:
-                if mode[0] == "json_schema" and self.settings.output_mode == "auto" and rejects_json_schema(error):
-                    self.on_event("the endpoint rejects json_schema; falling back to json_object")
-                    mode[0] = "json_object"
-                    if self.log:
-                        self.log.remember_mode(self.settings.url, "json_object")
-                    continue
-                raise LLMError(describe_failure(error, self.settings, record.attempts)) from None
+                what = _refused_here(error, shape[0])
+                adapted = adapt(shape[0], what, self.settings.output_mode != "auto") if what else None
+                if adapted is None:
+                    failure = EndpointDown if is_fatal(error) else LLMError
+                    raise failure(describe_failure(error, self.settings, record.attempts, self.in_flight)) from None
+                shape[0], change = adapted
+                self.on_event(f"{self.settings.host} does not take {what}; asking again with {change}")
+                if self.log:
+                    self.log.remember_shape(self.settings.url, self.settings.model, shape[0].dumps())
+        raise LLMError(f"{self.settings.host} kept refusing the request after {MAX_ADAPTATIONS} adaptations; set COACH_OUTPUT_MODE or COACH_MODEL")
 
-    def _request(self, conversation, schema, mode: str) -> dict:
-        request = {
-            "model": self.settings.model,
-            "messages": conversation,
-            "temperature": self.settings.temperature,
-            "max_tokens": self.settings.max_tokens,
-        }
-        if mode == "json_schema":
-            request["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "answer", "schema": schema, "strict": True},
-            }
+    def _transport(self, request: dict, record: CallRecord):
+        transport = Retrying(
+            stop=stop_after_attempt(self.settings.retries + 1) | stop_after_delay(self.settings.retry_budget),
+            retry=retry_transient(),
+            wait=self.wait,
+            sleep=self._sleep,
+            before_sleep=lambda state: self.on_status(f"retrying after: {first_words(state.outcome.exception())}"),
+            reraise=True,
+        )
+        for attempt in transport:
+            with attempt:
+                if self.stop.is_set():
+                    raise Cancelled()
+                record.attempts += 1
+                return self.client.chat.completions.create(**request)
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait between retries, waking at once when the user interrupts."""
+        if self.sleep is time.sleep:
+            interrupted = self.stop.event.wait(seconds)
         else:
-            system = dict(conversation[0])
-            system["content"] += "\n\nRespond with one JSON object, and nothing else, matching this JSON schema:\n" + json.dumps(schema)
-            request["messages"] = [system, *conversation[1:]]
-            request["response_format"] = {"type": "json_object", "schema": schema}
-        return request
+            self.sleep(seconds)
+            interrupted = self.stop.is_set()
+        if interrupted:
+            raise Cancelled()
 
 
-def reask_message(errors: list[str]) -> dict[str, str]:
-    """Return the message that quotes validation errors back to the model."""
-    listed = "\n".join(f"- {error}" for error in errors)
-    return {
-        "role": "user",
-        "content": f"Your answer was rejected for these reasons:\n{listed}\n\n"
-        "Answer again with the complete JSON object, fixing every problem listed. Use only facts from the story material.",
-    }
+def _refused_here(error: BaseException, shape: Shape) -> str | None:
+    """Return what was refused, reading a refusal of `response_format` as a refusal of the mode sent."""
+    what = refused(error)
+    return shape.mode if what == "response_format" else what
 
 
 def request_key(model: str, messages: list[dict], schema: dict) -> str:

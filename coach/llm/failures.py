@@ -1,4 +1,9 @@
-"""How endpoint failures are told apart: which to retry, which mean "no json_schema here", what to say."""
+"""What an endpoint's error means: a request shape it refuses, a context overflow, a transient fault, or a final
+failure; and the one sentence that says what to do about it.
+
+Refusals are read by their structure first (OpenAI's `code` and `param`, a validation error's `loc`, `input`
+and `expected`), their wording second, so a server that rewords its message is still understood.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +11,153 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-SCHEMA_REJECTION = re.compile(
-    r"(json_schema|response_format|structured output)[^\n]*?"
-    r"(must be one of|not supported|unsupported|not allowed|only|invalid|unknown|does not support|not implemented)"
-    r"|(must be one of|only)[^\n]*?(text|json_object)[^\n]*?json_schema",
+REFUSAL_STATUSES = (400, 415, 422, 500, 501)
+REFUSAL_CODES = {"unsupported_parameter", "unknown_parameter", "unsupported_value", "invalid_value"}
+PARAMS = {
+    "max_tokens": "max_tokens", "max_completion_tokens": "max_completion_tokens", "temperature": "temperature",
+    "reasoning_effort": "reasoning_effort", "strict": "strict", "response_format": "response_format",
+}
+VALIDATION_ITEM = re.compile(r"\{'type': '(?P<type>\w+)', 'loc': \((?P<loc>[^)]*)\)(?P<rest>[^\n]*)")
+WORDED = [
+    (re.compile(r"(?:unsupported|unknown) (?:parameter|value)s?:? ['\"]?([\w.]+)", re.I), None),
+    (re.compile(r"unrecognized request arguments? supplied:? ([\w.]+)", re.I), None),
+    (re.compile(r"response_format(?:\.type)?['\"]? must be ['\"]?json_schema['\"]? or ['\"]?text", re.I), "json_object"),
+    (re.compile(r"(?:json_schema|response_format)[^\n]*?(?:must be one of|not supported|unsupported|not implemented)"
+                r"|(?:must be one of|only)[^\n]*?text[^\n]*?json_object", re.I), "json_schema"),
+    (re.compile(r"\bstrict\b[^\n]*?(?:not supported|unsupported|not allowed|not permitted)", re.I), "strict"),
+    (re.compile(r"\b(max_tokens|temperature|reasoning_effort)\b[^\n]*?(?:not supported|unsupported|does not support|only the default)", re.I), None),
+]
+OVERFLOW = re.compile(
+    r"context[ _](?:size|length|window)[^\n]*?(?:exceed|too (?:long|large|small))|exceeds? (?:the )?(?:available |model'?s? )?"
+    r"context|maximum context length|context_length_exceeded|exceed_context_size|\bn_ctx\b|prompt is too long|"
+    r"too many tokens",
     re.IGNORECASE,
 )
+NOISE = re.compile(r"^\s*(?:\d+ validation errors?( for \w+)?:?|File \"|Traceback|\{'type')")
 
 
 def _status(error: BaseException | None) -> int | None:
     return getattr(error, "status_code", None)
 
 
-def _message(error: BaseException | None) -> str:
+def _body(error: BaseException | None) -> dict:
     body = getattr(error, "body", None)
     if isinstance(body, dict):
         inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
-        if isinstance(inner, str):
-            return inner
+        return inner if isinstance(inner, dict) else {"message": str(inner)}
+    return {"message": body} if isinstance(body, str) and body else {}
+
+
+def message(error: BaseException | None) -> str:
+    """Return the endpoint's whole error message."""
+    body = _body(error)
+    if body.get("message"):
+        return str(body["message"])
+    if isinstance(body.get("detail"), str):
+        return body["detail"]
     return str(getattr(error, "message", "") or error or "")
 
 
-def rejects_json_schema(error: BaseException | None) -> bool:
-    """Return True when the endpoint refused the request because it does not take json_schema output."""
-    return _status(error) in (400, 415, 422, 500, 501) and bool(SCHEMA_REJECTION.search(_message(error)))
+def first_line(error: BaseException | None, limit: int = 160) -> str:
+    """Return the first meaningful line of an error message: no stack lines, no validation preamble."""
+    lines = [line.strip() for line in message(error).splitlines() if line.strip() and not NOISE.match(line)]
+    line = (lines[0] if lines else message(error).strip().splitlines()[0] if message(error).strip() else "").rstrip(".")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def first_words(error: BaseException | None) -> str:
+    """Return a short name for a transient failure, for a progress line."""
+    if is_timeout(error):
+        return "a timeout"
+    if is_unreachable(error):
+        return "a refused connection"
+    return f"{_status(error)} {first_line(error, 60)}".strip()
+
+
+def refused(error: BaseException | None) -> str | None:
+    """Return the parameter (or output mode) the endpoint refused, or None when the error is no such refusal."""
+    if _status(error) not in REFUSAL_STATUSES:
+        return None
+    return _refused_by_structure(error) or _refused_by_wording(message(error))
+
+
+def _refused_by_structure(error: BaseException | None) -> str | None:
+    body = _body(error)
+    param = str(body.get("param") or "")
+    if body.get("code") in REFUSAL_CODES and param:
+        return _param_name(param.split("."))
+    items = body.get("detail") if isinstance(body.get("detail"), list) else []
+    found = [(str(i.get("type", "")), [str(p) for p in i.get("loc", [])], i.get("input")) for i in items if isinstance(i, dict)]
+    for match in VALIDATION_ITEM.finditer(message(error)):
+        loc = [p.strip().strip("'\"") for p in match.group("loc").split(",") if p.strip()]
+        given = re.search(r"'input': '([^']*)'", match.group("rest"))
+        found.append((match.group("type"), loc, given.group(1) if given else None))
+    for kind, loc, given in found:
+        if "response_format" in loc and given in ("json_schema", "json_object"):
+            return given
+        if kind in ("extra_forbidden", "literal_error", "value_error", "unsupported") and loc:
+            name = _param_name([p for p in loc if p != "body"])
+            if name:
+                return name
+    return None
+
+
+def _param_name(path: list[str]) -> str | None:
+    if "strict" in path:
+        return "strict"
+    for part in reversed(path):
+        if part in PARAMS:
+            return PARAMS[part]
+    return None
+
+
+def _refused_by_wording(text: str) -> str | None:
+    for pattern, meaning in WORDED:
+        match = pattern.search(text)
+        if match:
+            return meaning or _param_name(match.group(1).split("."))
+    return None
+
+
+def overflows_context(error: BaseException | None) -> bool:
+    """Return True when the endpoint says the prompt and answer do not fit the model's context."""
+    body = _body(error)
+    return body.get("code") == "context_length_exceeded" or body.get("type") == "exceed_context_size_error" or (
+        _status(error) is not None and bool(OVERFLOW.search(message(error)))
+    )
 
 
 def _quota(error: BaseException | None) -> bool:
-    body = getattr(error, "body", None)
-    code = body.get("code") if isinstance(body, dict) else None
-    return code == "insufficient_quota" or "quota" in _message(error).lower()
+    return _body(error).get("code") == "insufficient_quota" or "quota" in message(error).lower()
+
+
+def is_timeout(error: BaseException | None) -> bool:
+    """Return True when the endpoint took longer than COACH_TIMEOUT."""
+    import openai
+
+    return isinstance(error, openai.APITimeoutError)
+
+
+def is_unreachable(error: BaseException | None) -> bool:
+    """Return True when no connection could be made (a server that is not running)."""
+    import openai
+
+    return isinstance(error, openai.APIConnectionError) and not is_timeout(error)
 
 
 def is_transient(error: BaseException | None) -> bool:
-    """Return True for failures worth retrying: 429, 5xx, timeouts and connection errors."""
-    import openai
-
-    if isinstance(error, openai.APIConnectionError):  # includes APITimeoutError
+    """Return True for failures worth retrying: 429, 5xx, timeouts and connection errors, not refusals."""
+    if is_timeout(error) or is_unreachable(error):
         return True
     status = _status(error)
-    if status is None or rejects_json_schema(error):
+    if status is None or refused(error) or overflows_context(error):
         return False
     return (status == 429 and not _quota(error)) or status >= 500 or status in (408, 409)
+
+
+def is_fatal(error: BaseException | None) -> bool:
+    """Return True for failures that no other story would escape: the server, the key, the model, the account."""
+    return is_unreachable(error) or _status(error) in (401, 403, 404) or (_status(error) == 429 and _quota(error))
 
 
 def retry_after(error: BaseException | None) -> float | None:
@@ -75,29 +183,37 @@ def retry_after(error: BaseException | None) -> float | None:
             return None
 
 
-def describe_failure(error: BaseException | None, settings, attempts: int = 1) -> str:
+def describe_failure(error: BaseException | None, settings, attempts: int = 1, in_flight: int = 1) -> str:
     """Say in one sentence what went wrong with the endpoint and what to do about it."""
-    import openai
-
     host = settings.host
     after = f" after {attempts} attempts" if attempts > 1 else ""
-    if rejects_json_schema(error):
-        return f"{host} does not accept json_schema output; set COACH_OUTPUT_MODE=json_object (or auto)"
-    if isinstance(error, openai.APITimeoutError):
-        return f"{host} did not answer within {settings.timeout:g}s{after}; raise COACH_TIMEOUT or check the server"
-    if isinstance(error, openai.APIConnectionError):
+    crowded = in_flight > 1 and settings.local
+    if is_timeout(error):
+        advice = (f"with {in_flight} requests in flight a local server answers one at a time: set COACH_CONCURRENCY=1, "
+                  "or raise COACH_TIMEOUT") if crowded else "raise COACH_TIMEOUT or check the server"
+        return f"{host} did not answer within {settings.timeout:g}s{after}; {advice}"
+    if is_unreachable(error):
         return f"could not connect to {settings.url}{after}; check OPENAI_BASE_URL and that the server is running"
-    status, message = _status(error), _message(error).strip().rstrip(".")
+    status, said = _status(error), first_line(error)
+    if overflows_context(error):
+        shared = f", or set COACH_CONCURRENCY=1: the {in_flight} requests in flight share the server's context" if crowded else ""
+        return (f"the prompt and the answer do not fit in the model's context at {host} ({said}); give the server a larger "
+                f"context (llama.cpp: --ctx-size 8192, Ollama: num_ctx) or shorten the draft{shared}")
     if status in (401, 403):
         return f"{host} rejected the API key ({status}); check OPENAI_API_KEY"
     if status == 404:
         return f"model '{settings.model}' was not found at {host} (404); set COACH_MODEL to a model it serves, or check that OPENAI_BASE_URL ends in /v1"
     if status == 429 and _quota(error):
-        return f"{host} says the account is out of quota (429: {message}); check your plan and billing"
+        return f"{host} says the account is out of quota (429: {said}); check your plan and billing"
     if status == 429:
         return f"rate limited by {host} (429){after}; wait a minute and run again"
+    if refused(error) in ("json_schema", "json_object"):
+        other = "json_object" if refused(error) == "json_schema" else "json_schema"
+        return f"{host} does not accept {refused(error)} output; set COACH_OUTPUT_MODE={other} (or auto)"
+    if status is not None and refused(error):
+        return f"{host} refuses the request's {refused(error)} ({status}: {said}); coach could not adapt to it, so set COACH_OUTPUT_MODE or COACH_MODEL"
     if status is not None and status >= 500:
-        return f"{host} failed with {status}{after} ({message}); try again later"
+        return f"{host} failed with {status}{after} ({said}); try again later"
     if status is not None:
-        return f"{host} rejected the request ({status}: {message}); check COACH_MODEL and COACH_OUTPUT_MODE"
+        return f"{host} rejected the request ({status}: {said}); check COACH_MODEL and COACH_OUTPUT_MODE"
     return f"the call to {host} failed: {error}"

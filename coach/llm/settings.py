@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from coach.errors import CoachError
 
-DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_MODEL = "gpt-5-mini"
 OPENAI_URL = "https://api.openai.com/v1"
 OutputMode = Literal["auto", "json_schema", "json_object"]
+Effort = Literal["minimal", "low", "medium", "high"]
+# OpenAI's reasoning models take max_completion_tokens, only the default temperature, and spend output tokens
+# thinking; other names are learned from the endpoint's refusals
+REASONING_MODEL = re.compile(r"(^|/)(o\d|gpt-5)", re.IGNORECASE)
+CLASSIC_BUDGET, REASONING_BUDGET = 2_000, 16_000
+REMOTE_CONCURRENCY = 4
 
 
 class LLMSettings(BaseModel):
@@ -21,14 +29,14 @@ class LLMSettings(BaseModel):
     api_key: str | None = None
     base_url: str | None = None
     model: str = DEFAULT_MODEL
-    timeout: float = 60.0
+    timeout: float = Field(60.0, gt=0)
     output_mode: OutputMode = "auto"
-    reasks: int = 2
-    retries: int = 4
-    retry_budget: float = 60.0
-    concurrency: int = 4
-    max_tokens: int = 2000
+    reasks: int = Field(2, ge=0, le=10)
+    retries: int = Field(4, ge=0, le=20)
+    concurrency: int | None = Field(None, ge=1, le=64)
+    max_tokens: int | None = Field(None, ge=100)
     temperature: float = 0.4
+    reasoning_effort: Effort | None = None
 
     @property
     def url(self) -> str:
@@ -39,6 +47,38 @@ class LLMSettings(BaseModel):
     def host(self) -> str:
         """Return the endpoint's host (what the call log records, never the key)."""
         return urlparse(self.url).netloc or self.url
+
+    @property
+    def local(self) -> bool:
+        """Return True for a server on this machine or a private network (one that serves one request at a time)."""
+        host = urlparse(self.url).hostname or ""
+        if host == "localhost" or host.endswith((".local", ".localhost", ".internal", ".lan")):
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return address.is_loopback or address.is_private or address.is_link_local
+
+    @property
+    def reasoning(self) -> bool:
+        """Return True when the model's name says it is a reasoning model."""
+        return bool(REASONING_MODEL.search(self.model))
+
+    @property
+    def workers(self) -> int:
+        """Return how many requests may be in flight: one for a local server unless COACH_CONCURRENCY says more."""
+        return self.concurrency or (1 if self.local else REMOTE_CONCURRENCY)
+
+    def output_budget(self, reasoning: bool | None = None) -> int:
+        """Return the output token limit: COACH_MAX_TOKENS, else room for the answer (and for thinking)."""
+        reasoning = self.reasoning if reasoning is None else reasoning
+        return self.max_tokens or (REASONING_BUDGET if reasoning else CLASSIC_BUDGET)
+
+    @property
+    def retry_budget(self) -> float:
+        """Return the seconds transport retries may take in all: room for one timed-out attempt and its retry."""
+        return max(60.0, 2 * self.timeout + 30)
 
 
 ENV = {
@@ -51,6 +91,7 @@ ENV = {
     "retries": "COACH_RETRIES",
     "concurrency": "COACH_CONCURRENCY",
     "max_tokens": "COACH_MAX_TOKENS",
+    "reasoning_effort": "COACH_REASONING_EFFORT",
 }
 
 
@@ -81,7 +122,7 @@ def build_client(settings: LLMSettings):
     import httpx
     import openai
 
-    timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
+    timeout = httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout))
     return openai.OpenAI(
         api_key=settings.api_key or "not-needed",  # local servers accept any key
         base_url=settings.url,

@@ -1,0 +1,110 @@
+"""A model's answer: its JSON schema, parsing and validation, the re-ask message, and what to say when answers
+keep failing or an answer is cut off."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+T = TypeVar("T", bound=BaseModel)
+LOOP_SHINGLE, LOOP_REPEATS, LOOP_TAIL = 40, 3, 3_000
+
+
+class Doubt(str):
+    """A problem worth a re-ask that does not sink the answer: once re-asks run out, the answer is kept with it."""
+
+
+class InvalidOutput(Exception):
+    """The model answered, but not with something the method accepts."""
+
+    def __init__(self, errors: list[str], content: str, value: BaseModel | None = None, parsed: bool = True):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+        self.content = content
+        self.value = value  # the parsed answer, when only the method's check failed
+        self.parsed = parsed  # False when the content was not JSON: it is then never sent back
+
+    @property
+    def only_doubts(self) -> bool:
+        """Return True when the answer parsed and every problem is a doubt."""
+        return self.value is not None and all(isinstance(error, Doubt) for error in self.errors)
+
+
+def strict_schema(model: type[BaseModel]) -> dict:
+    """Return the model's JSON schema in the strict form structured outputs require."""
+    schema = model.model_json_schema()
+
+    def tighten(node):
+        if isinstance(node, dict):
+            node.pop("title", None)
+            node.pop("default", None)
+            if node.get("type") == "object" and "properties" in node:
+                node["additionalProperties"] = False
+                node["required"] = list(node["properties"])
+            for value in node.values():
+                tighten(value)
+        elif isinstance(node, list):
+            for item in node:
+                tighten(item)
+
+    tighten(schema)
+    return schema
+
+
+def parse_content(content: str, model: type[T], check=None) -> T:
+    """Parse and validate a model answer; raise InvalidOutput listing every problem."""
+    text = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", content or "")
+    try:
+        value = model.model_validate(json.loads(text))
+    except json.JSONDecodeError as error:
+        raise InvalidOutput([f"the answer is not valid JSON ({error.msg} at character {error.pos})"], content, parsed=False) from None
+    except ValidationError as error:
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}" for e in error.errors()]
+        raise InvalidOutput(problems, content) from None
+    problems = check(value) if check else []
+    if problems:
+        raise InvalidOutput(problems, content, value)
+    return value
+
+
+def reask_message(invalid: InvalidOutput) -> dict[str, str]:
+    """Return the message that quotes validation errors back to the model."""
+    listed = "\n".join(f"- {error}" for error in invalid.errors)
+    shown = "" if invalid.parsed else " (it was not JSON, so it is not repeated here)"
+    return {
+        "role": "user",
+        "content": f"Your previous answer{shown} was rejected for these reasons:\n{listed}\n\n"
+        "Answer again with the complete JSON object, fixing every problem listed. Use only facts from the story material.",
+    }
+
+
+def rejection(errors: list[str], attempts: int, repeated: bool) -> str:
+    """Say why the answers were rejected: every reason, numbered and shortest first, then advice fit for the cause."""
+    reasons = sorted(dict.fromkeys(errors), key=len)
+    how = "gave the same rejected answer twice" if repeated else f"failed the method's checks {attempts} times"
+    listed = "\n".join(f"  {n}. {reason}" for n, reason in enumerate(reasons, 1))
+    return f"the model's answer {how}; {advice(reasons)}. The last answer's problems:\n{listed}"
+
+
+def advice(reasons: list[str]) -> str:
+    """Return what to do about answers that keep failing, by their most telling cause."""
+    text = " ".join(reasons)
+    if "not valid JSON" in text or re.search(r": (Field required|Input should be)", text):
+        return "the model does not write the JSON asked for: use a stronger model (COACH_MODEL)"
+    if "unsupported-number" in text or "unsupported-name" in text or "not in the candidate's material" in text:
+        return ("the model keeps adding facts your material does not have: if they are true, add them to your extraction "
+                "answers; if not, run again or use a stronger model")
+    if "words; it must have" in text:
+        return "the model keeps missing the word budget: run again, widen the window with --target, or use a stronger model"
+    return "run again, or use a stronger model (COACH_MODEL)"
+
+
+def loops(content: str) -> bool:
+    """Return True when the end of an answer repeats itself: a model stuck in a loop, not one short of tokens."""
+    tail = content[-LOOP_TAIL:]
+    shingles = Counter(tail[i : i + LOOP_SHINGLE] for i in range(0, max(0, len(tail) - LOOP_SHINGLE)))
+    return bool(shingles) and shingles.most_common(1)[0][1] >= LOOP_REPEATS
