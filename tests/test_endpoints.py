@@ -191,3 +191,35 @@ def test_a_timeout_with_several_in_flight_names_coach_concurrency(runner, bank, 
     assert result.exit_code == 1
     assert "set COACH_CONCURRENCY=1" in result.stderr
     assert route.call_count == 4 * 2  # each story's timeout retried once
+
+
+def test_a_model_stuck_in_a_loop_is_told_apart_from_a_short_budget(runner, bank, serve):
+    route = serve("http://127.0.0.1:8080/v1", "smollm2")
+    loop = '{"sentences": [{"text": "' + "At Salesforce I noticed the on-call rotation was burning out. " * 40
+    route.side_effect = [httpx.Response(200, json=completion(loop, finish_reason="length"))]
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 1 and route.call_count == 1
+    assert result.stderr.splitlines() == ["Error: the model got stuck repeating itself until it hit the 2000-token "
+                                          "limit; more tokens will not help: use a stronger model (COACH_MODEL)"]
+
+
+def test_a_reasoning_model_that_thinks_away_its_budget_is_told_so(runner, bank, serve):
+    route = serve("https://api.openai.com/v1", "gpt-5-mini")
+    body = completion("", finish_reason="length", tokens=(900, 16000))
+    body["usage"]["completion_tokens_details"] = {"reasoning_tokens": 16000}
+    route.side_effect = [httpx.Response(200, json=body)]
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["Error: the model spent its whole budget of 16000 tokens reasoning (16000 "
+                                          "tokens) and wrote no answer; raise COACH_MAX_TOKENS or set COACH_REASONING_EFFORT=low"]
+
+
+def test_a_server_failure_is_quoted_by_its_first_line_without_the_stack(runner, bank, serve, monkeypatch):
+    route = serve("http://127.0.0.1:8000/v1", "smollm2")
+    monkeypatch.setenv("COACH_RETRIES", "0")
+    crash = {"error": {"message": "1 validation error:\n  llama_decode returned -3\n\n  File \"/srv/llama_cpp/server/app.py\", "
+                                  "line 376, in create_chat_completion\n    POST /v1/chat/completions",
+                       "type": "internal_server_error", "param": None, "code": None}}
+    route.side_effect = [httpx.Response(500, json=crash)]
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.stderr.splitlines() == ["Error: 127.0.0.1:8000 failed with 500 (llama_decode returned -3); try again later"]
