@@ -6,10 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+import respx
 from typer.testing import CliRunner
 
 from coach.bank.folder import Bank
 from coach.document.importer import import_into_bank
+from tests.llm_fixtures import BASE_URL
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "four-power-stories.md"
@@ -52,3 +54,13 @@ def copy_fixture(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture
+def endpoint(monkeypatch):
+    """A mocked OpenAI-compatible endpoint that coach is pointed at; yields its chat-completions route."""
+    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+    monkeypatch.setenv("COACH_MODEL", "test-model")
+    monkeypatch.setenv("COACH_RETRIES", "0")
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router.post("/chat/completions")

@@ -7,22 +7,14 @@ import threading
 import time
 
 import httpx
-import pytest
 import respx
 
 from coach.cli import app
 from tests.conftest import snapshot
-from tests.llm_fixtures import BASE_URL, completion, refinement
+from tests.llm_fixtures import completion, refinement
 
 LOCAL = "http://127.0.0.1:8080/v1"
 
-
-@pytest.fixture
-def endpoint(monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
-    monkeypatch.setenv("COACH_MODEL", "test-model")
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        yield router.post("/chat/completions")
 
 
 class CtrlC:

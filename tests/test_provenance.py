@@ -6,23 +6,14 @@ from __future__ import annotations
 import json
 
 import httpx
-import pytest
 import respx
 
 from coach.bank.folder import load_story
 from coach.cli import app
-from tests.llm_fixtures import BASE_URL, RISK_SENTENCES, completion, refinement, sentences
+from tests.llm_fixtures import RISK_SENTENCES, completion, refinement, sentences
 
 INVENTED = "Even when a new manager stopped the practice, the team brought it back themselves."
 
-
-@pytest.fixture
-def endpoint(monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
-    monkeypatch.setenv("COACH_MODEL", "test-model")
-    monkeypatch.setenv("COACH_RETRIES", "0")
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        yield router.post("/chat/completions")
 
 
 def with_sentence(text: str, sources: list[str]) -> dict:

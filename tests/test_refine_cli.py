@@ -5,23 +5,13 @@ from __future__ import annotations
 import json
 
 import httpx
-import pytest
 import respx
 
 from coach.cli import app
 from coach.llm.prompts import render_prompt
 from coach.refine import prompt_variables, target_for
 from tests.conftest import snapshot
-from tests.llm_fixtures import BASE_URL, completion, refinement
-
-
-@pytest.fixture
-def endpoint(monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
-    monkeypatch.setenv("COACH_MODEL", "test-model")
-    monkeypatch.setenv("COACH_RETRIES", "0")
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        yield router.post("/chat/completions")
+from tests.llm_fixtures import completion, refinement
 
 
 def test_refine_without_endpoint_stops_before_any_work(runner, bank):

@@ -106,30 +106,19 @@ def check_refined(text: str, story: Story, settings: BankSettings, target: tuple
 
 def grounding_findings(text: str, material: Material, part: str = "refined", where: str = "") -> list[Finding]:
     """Return the placeholders to fill and the numbers and names the user's material never states."""
-    findings = []
-    blanks = placeholders(text)
-    if blanks:
-        severity = ERROR if part == "refined" else WARNING
-        findings.append(Finding(
-            "placeholder", severity,
-            f"{_list(blanks)}{where} {_is(blanks)} still to fill; put in the real figure or fact, or cut the claim, "
-            "before you say it.", part,
-        ))
-    invented = material.unsupported_numbers(text)
-    if invented:
-        findings.append(Finding(
-            "unsupported-number", ERROR,
-            f"{_list(invented)}{where} {_appear(invented)} nowhere in your draft or extraction answers; add the fact to "
-            "an answer if it is true, or remove it: an invented metric can sink the interview.", part,
-        ))
-    names = material.unsupported_names(text)
-    if names:
-        findings.append(Finding(
-            "unsupported-name", WARNING,
-            f"{_list(names)}{where} {_appear(names)} nowhere in your draft or extraction answers; add who or what it "
-            "is to an answer if it is true, or remove it.", part,
-        ))
-    return findings
+    nowhere = "nowhere in your draft or extraction answers; add"
+    checks = [
+        ("placeholder", ERROR if part == "refined" else WARNING, placeholders(text),
+         "still to fill; put in the real figure or fact, or cut the claim, before you say it."),
+        ("unsupported-number", ERROR, material.unsupported_numbers(text),
+         f"{nowhere} the fact to an answer if it is true, or remove it: an invented metric can sink the interview."),
+        ("unsupported-name", WARNING, material.unsupported_names(text),
+         f"{nowhere} who or what it is to an answer if it is true, or remove it."),
+    ]
+    return [
+        Finding(code, severity, f"{_list(items)}{where} {_verb(items, code)} {advice}", part)
+        for code, severity, items, advice in checks if items
+    ]
 
 
 def _timing(text: str, wpm: int, target: tuple[int, int]) -> list[Finding]:
@@ -216,9 +205,7 @@ def _list(items: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def _appear(items: list[str]) -> str:
+def _verb(items: list[str], code: str) -> str:
+    if code == "placeholder":
+        return "is" if len(items) == 1 else "are"
     return "appears" if len(items) == 1 else "appear"
-
-
-def _is(items: list[str]) -> str:
-    return "is" if len(items) == 1 else "are"
