@@ -210,10 +210,11 @@ def _report_refine(outcomes, explain: bool) -> None:
     if len(outcomes) == 1 and failed:
         raise failed[0].error
     down = next((o.error for o in failed if isinstance(o.error, EndpointDown)), None)
+    for outcome in failed:
+        if not isinstance(outcome.error, EndpointDown):
+            typer.echo(f"{outcome.slug}: not refined: {outcome.error}", err=True)
     if down is not None:  # the endpoint itself failed: say it once, not per story
         raise type(down)(f"{down}; {len(outcomes) - len(done)} of {len(outcomes)} stories were left as they were")
-    for outcome in failed:
-        typer.echo(f"{outcome.slug}: not refined: {outcome.error}", err=True)
     if failed:
         raise typer.Exit(1)
 

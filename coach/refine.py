@@ -249,7 +249,7 @@ def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=Non
     outcome.unsupported = [s.text for s in unsupported_sentences(outcome.answer.value, material)]
     latest = load_story(path) if read_text(path) != original else story  # the user may have edited meanwhile
     outcome.merge = apply_refinement(latest, outcome.answer.value, engine.settings.model, now(), outcome.unsupported)
-    with engine.stop.saving():  # never after a Ctrl-C
+    with engine.stop.saving(path.stem):  # never after a Ctrl-C
         bank.save(path, outcome.merge.story)
     outcome.findings = remaining_findings(outcome.merge.story, settings, target)
     return outcome
@@ -278,17 +278,26 @@ def refine_bank(bank: Bank, refs: list[str], engine: Engine, *, every: bool = Fa
     keeps the stories already saved and leaves the rest untouched.
     """
     paths = [path for path, _ in chosen_stories(bank, refs, every)]
-    engine.in_flight = max(1, min(engine.settings.workers, len(paths)))
+    workers = max(1, min(engine.settings.workers, len(paths)))
     _ = engine.client  # build the one client before the workers share it
 
     def run(path: Path) -> RefineOutcome:
         return refine_story(bank, path, engine.labelled(path.stem) if len(paths) > 1 else engine, **options)
 
+    def down(outcome: RefineOutcome) -> bool:
+        return isinstance(outcome.error, EndpointDown)
+
+    # an endpoint whose request shape is not known yet is probed by one story, so the others send what it learned
+    probe = 0 if engine.shapes.known else 1
     try:
-        results = run_jobs(paths, run, engine.in_flight, engine.stop, lambda o: isinstance(o.error, EndpointDown))
-    except JobsInterrupted as interrupted:
-        saved = [outcome.slug for outcome in interrupted.done if outcome is not None and outcome.merge is not None]
-        raise Interrupted(_kept_after_interrupt(saved, len(paths))) from None
+        engine.in_flight = 1
+        results = run_jobs(paths[:probe], run, 1, engine.stop, down)
+        if not any(result is not None and down(result) for result in results):
+            engine.in_flight = workers
+            results += run_jobs(paths[probe:], run, workers, engine.stop, down)
+    except JobsInterrupted:
+        raise Interrupted(_kept_after_interrupt(engine.stop.saved, len(paths))) from None
+    results += [None] * (len(paths) - len(results))
     return [result or RefineOutcome(path.stem, path, None, skipped=True) for result, path in zip(results, paths, strict=True)]
 
 

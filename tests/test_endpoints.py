@@ -184,13 +184,18 @@ def test_a_timeout_with_several_in_flight_names_coach_concurrency(runner, bank, 
     monkeypatch.setenv("COACH_CONCURRENCY", "4")
     route = serve("http://127.0.0.1:8080/v1", "smollm2")
     route.side_effect = httpx.ReadTimeout("timed out")
+    from coach.llm.calllog import CallLog
+    from coach.llm.request import Shape
+
+    CallLog.for_bank(bank.root).remember_shape("http://127.0.0.1:8080/v1", "smollm2", Shape().dumps())  # no probe
     from coach.llm import engine
 
     monkeypatch.setattr(engine, "wait_exponential_jitter", lambda **options: lambda state: 0)
     result = runner.invoke(app, ["refine", "--all"])
     assert result.exit_code == 1
     assert "set COACH_CONCURRENCY=1" in result.stderr
-    assert route.call_count == 4 * 2  # each story's timeout retried once
+    assert route.call_count == 4 * 2  # the four in flight each retried once, and the failure said once
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_a_model_stuck_in_a_loop_is_told_apart_from_a_short_budget(runner, bank, serve):
@@ -200,7 +205,16 @@ def test_a_model_stuck_in_a_loop_is_told_apart_from_a_short_budget(runner, bank,
     result = runner.invoke(app, ["refine", "risk"])
     assert result.exit_code == 1 and route.call_count == 1
     assert result.stderr.splitlines() == ["Error: the model got stuck repeating itself until it hit the 2000-token "
-                                          "limit; more tokens will not help: use a stronger model (COACH_MODEL)"]
+                                          "limit; more tokens will not help: use a stronger model (COACH_MODEL) "
+                                          "(what it wrote is kept: `coach log --show 1`)"]
+
+
+def test_a_cut_off_answer_in_indented_json_is_not_taken_for_a_loop(runner, bank, serve):
+    route = serve("http://127.0.0.1:8080/v1", "smollm2")
+    pretty = json.dumps(refinement(), indent=4)[:1500]
+    route.side_effect = [httpx.Response(200, json=completion(pretty, finish_reason="length"))]
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.stderr.startswith("Error: the answer was cut off at 2000 tokens (finish_reason=length)")
 
 
 def test_a_reasoning_model_that_thinks_away_its_budget_is_told_so(runner, bank, serve):
@@ -223,3 +237,41 @@ def test_a_server_failure_is_quoted_by_its_first_line_without_the_stack(runner, 
     route.side_effect = [httpx.Response(500, json=crash)]
     result = runner.invoke(app, ["refine", "risk"])
     assert result.stderr.splitlines() == ["Error: 127.0.0.1:8000 failed with 500 (llama_decode returned -3); try again later"]
+
+
+def test_a_server_refusing_both_output_modes_is_not_asked_in_circles(runner, bank, serve):
+    route = serve("http://127.0.0.1:8080/v1", "smollm2")
+    refusal = {"error": {"message": "Unsupported value: 'response_format'", "type": "invalid_request_error",
+                         "param": "response_format", "code": "unsupported_value"}}
+    route.side_effect = [httpx.Response(400, json=refusal)] * 5
+    result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 1 and route.call_count == 2
+    assert result.stderr.splitlines() == [
+        "127.0.0.1:8080 does not take json_schema; asking again with json_schema -> json_object",
+        "Error: 127.0.0.1:8080 refuses the request's response_format (400: Unsupported value: 'response_format'); "
+        "coach could not adapt to it, so set COACH_OUTPUT_MODE or COACH_MODEL"]
+
+
+def test_a_failing_server_is_said_once_for_all_stories(runner, bank, serve, monkeypatch):
+    route = serve("https://llm.example/v1", "model")
+    monkeypatch.setenv("COACH_RETRIES", "1")
+    from coach.llm import engine
+
+    monkeypatch.setattr(engine, "wait_exponential_jitter", lambda **options: lambda state: 0)
+    route.side_effect = lambda request: httpx.Response(503, json={"error": {"message": "overloaded"}})
+    result = runner.invoke(app, ["refine", "--all"])
+    assert result.exit_code == 1 and route.call_count == 2  # the probing story only: the others never started
+    assert result.stderr.splitlines() == [
+        "Error: llm.example failed with 503 after 2 attempts (overloaded); try again later; 4 of 4 stories were left as they were"]
+
+
+def test_a_save_under_way_is_counted_when_ctrl_c_comes():
+    from coach.llm.jobs import Cancelled, Stop
+
+    stop = Stop()
+    with stop.saving("risk"):
+        pass
+    stop.set()
+    with pytest.raises(Cancelled), stop.saving("team"):
+        pass
+    assert stop.saved == ["risk"]

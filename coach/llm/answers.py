@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 T = TypeVar("T", bound=BaseModel)
 LOOP_SHINGLE, LOOP_REPEATS, LOOP_TAIL = 40, 3, 3_000
+JSON_KEYS = {"text", "sources", "question", "answer", "hooks", "key", "words", "follow", "ups"}
 
 
 class Doubt(str):
@@ -85,7 +86,8 @@ def reask_message(invalid: InvalidOutput) -> dict[str, str]:
 def rejection(errors: list[str], attempts: int, repeated: bool) -> str:
     """Say why the answers were rejected: every reason, numbered and shortest first, then advice fit for the cause."""
     reasons = sorted(dict.fromkeys(errors), key=len)
-    how = "gave the same rejected answer twice" if repeated else f"failed the method's checks {attempts} times"
+    times = "once" if attempts == 1 else f"{attempts} times"
+    how = "gave the same rejected answer twice" if repeated else f"failed the method's checks {times}"
     listed = "\n".join(f"  {n}. {reason}" for n, reason in enumerate(reasons, 1))
     return f"the model's answer {how}; {advice(reasons)}. The last answer's problems:\n{listed}"
 
@@ -104,7 +106,15 @@ def advice(reasons: list[str]) -> str:
 
 
 def loops(content: str) -> bool:
-    """Return True when the end of an answer repeats itself: a model stuck in a loop, not one short of tokens."""
-    tail = content[-LOOP_TAIL:]
+    """Return True when the end of an answer repeats itself: a model stuck in a loop, not one short of tokens.
+
+    Only words count: JSON's indentation, braces and keys repeat in every answer.
+    """
+    tail = " ".join(re.findall(r"[^\W\d_]+", content[-LOOP_TAIL:]))
     shingles = Counter(tail[i : i + LOOP_SHINGLE] for i in range(0, max(0, len(tail) - LOOP_SHINGLE)))
+    shingles = Counter({text: n for text, n in shingles.items() if not _json_keys_only(text)})
     return bool(shingles) and shingles.most_common(1)[0][1] >= LOOP_REPEATS
+
+
+def _json_keys_only(text: str) -> bool:
+    return set(text.split()) <= JSON_KEYS

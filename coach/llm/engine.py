@@ -38,7 +38,7 @@ from coach.llm.failures import (
 )
 from coach.llm.jobs import Cancelled, Stop
 from coach.llm.prompts import render_prompt
-from coach.llm.request import Shape, adapt, build_request, initial_shape
+from coach.llm.request import Shape, Shapes, build_request
 from coach.llm.settings import LLMSettings
 
 __all__ = ["Answer", "Cancelled", "Doubt", "Engine", "EndpointDown", "strict_schema"]
@@ -99,6 +99,14 @@ class Answer(Generic[T]):
     doubts: list[str] = field(default_factory=list)
 
 
+class CutOff(LLMError):
+    """The answer hit the output token limit; what it had written is kept in the call log."""
+
+    def __init__(self, message: str, content: str):
+        super().__init__(message)
+        self.content = content
+
+
 class Rejected(Exception):
     """Every answer failed the method's checks; the last one is kept in the call log."""
 
@@ -123,13 +131,22 @@ class Engine:
         self.on_status = on_status or (lambda message: None)  # what is happening now: a retry, a re-ask
         self.stop = stop or Stop()
         self.in_flight = 1
+        self._shapes: Shapes | None = None
 
     def labelled(self, label: str) -> Engine:
         """Return an engine sharing this one's client, log and stop flag whose progress messages start with label."""
+        _ = self.shapes  # made before the copy, so that every story shares one
         clone = copy.copy(self)
         clone.on_event = lambda message: self.on_event(f"{label}: {message}")
         clone.on_status = lambda message: self.on_status(f"{label}: {message}")
         return clone
+
+    @property
+    def shapes(self) -> Shapes:
+        """Return the request shape this run sends, shared with every labelled engine made from this one."""
+        if self._shapes is None:
+            self._shapes = Shapes(self.settings, self.log)
+        return self._shapes
 
     @property
     def client(self):
@@ -148,6 +165,7 @@ class Engine:
         key = request_key(self.settings.model, messages, schema)
         record = CallRecord(command or prompt, self.settings.model, self.settings.host, key[:16])
         started = time.monotonic()
+        record.outcome = "error"  # until an answer comes back
         try:
             answer = None if fresh else self._from_cache(key, model, check)
             if answer is None:
@@ -160,6 +178,10 @@ class Engine:
             record.outcome, record.content, record.reasons = "rejected", rejected.invalid.content, rejected.invalid.errors
             record.detail = str(rejected).split("; ")[0]
             raise LLMError(f"{rejected}{self._kept(record, started)}") from None
+        except CutOff as cut:
+            record.outcome, record.detail, record.content = "cut off", str(cut), cut.content
+            kept = self._kept(record, started, inline=True) if cut.content.strip() else ""
+            raise CutOff(f"{cut}{kept}", cut.content) from None
         except LLMError as error:
             record.outcome, record.detail = "error", str(error)
             raise
@@ -175,9 +197,12 @@ class Engine:
         if self.log:
             record.id = self.log.record(record)
 
-    def _kept(self, record: CallRecord, started: float) -> str:
+    def _kept(self, record: CallRecord, started: float, inline: bool = False) -> str:
         self._record(record, started)
-        return f"\n(the last answer is kept: `coach log --show {record.id}`)" if record.id else ""
+        if record.id is None:
+            return ""
+        return f" (what it wrote is kept: `coach log --show {record.id}`)" if inline else (
+            f"\n(the last answer is kept: `coach log --show {record.id}`)")
 
     def _from_cache(self, key: str, model: type[T], check: Check | None) -> Answer[T] | None:
         content = self.log.cached(key) if self.log else None
@@ -191,14 +216,13 @@ class Engine:
             return None
 
     def _ask_until_valid(self, messages, model, schema, check, record: CallRecord) -> Answer:
-        shape = [self._initial_shape()]
         conversation, previous, keepable = list(messages), None, []
         tries = self.settings.reasks + 1
         for attempt in range(1, tries + 1):
-            content = self._complete(conversation, schema, shape, record)
+            content = self._complete(conversation, schema, record)
             try:
                 value = parse_content(content, model, check)
-                return Answer(value, content, record.attempts, record.tokens_in, record.tokens_out, False, shape[0].mode)
+                return self._answer(value, content, record)
             except InvalidOutput as invalid:
                 last = invalid
             if last.only_doubts:
@@ -211,18 +235,16 @@ class Engine:
             answered = [{"role": "assistant", "content": content}] if last.parsed else []
             conversation = [*messages, *answered, reask_message(last)]  # one exchange at most: fits the context
         if keepable:
-            kept = keepable[-1]
-            return Answer(kept.value, kept.content, record.attempts, record.tokens_in, record.tokens_out, False,
-                          shape[0].mode, list(kept.errors))
+            return self._answer(keepable[-1].value, keepable[-1].content, record, keepable[-1].errors)
         raise Rejected(last, attempt, repeated)
 
-    def _initial_shape(self) -> Shape:
-        remembered = self.log.shape(self.settings.url, self.settings.model) if self.log else None
-        return initial_shape(self.settings, Shape.loads(remembered) if remembered else None)
+    def _answer(self, value, content: str, record: CallRecord, doubts: list[str] = ()) -> Answer:
+        return Answer(value, content, record.attempts, record.tokens_in, record.tokens_out, False,
+                      self.shapes.current.mode, list(doubts))
 
-    def _complete(self, conversation, schema, shape: list[Shape], record: CallRecord) -> str:
+    def _complete(self, conversation, schema, record: CallRecord) -> str:
         """Send one request (adapting and retrying as needed) and return its content."""
-        response = self._send(conversation, schema, shape, record)
+        response = self._send(conversation, schema, record)
         usage = getattr(response, "usage", None)
         record.tokens_in += getattr(usage, "prompt_tokens", 0) or 0
         record.tokens_out += getattr(usage, "completion_tokens", 0) or 0
@@ -234,7 +256,7 @@ class Engine:
             raise LLMError(f"the model refused to answer: {refusal.strip()}; rephrase the story or try another model")
         content = choice.message.content or ""
         if choice.finish_reason == "length":
-            raise LLMError(self._cut_off(content, usage, shape[0]))
+            raise CutOff(self._cut_off(content, usage, self.shapes.current), content)
         if choice.finish_reason == "content_filter":
             raise LLMError("the endpoint's content filter blocked the answer; rephrase the story or try another model")
         return content
@@ -251,25 +273,27 @@ class Engine:
                     "help: use a stronger model (COACH_MODEL)")
         return f"the answer was cut off at {budget} tokens (finish_reason=length); raise COACH_MAX_TOKENS or use a model with a larger output limit"
 
-    def _send(self, conversation, schema, shape: list[Shape], record: CallRecord):
+    def _send(self, conversation, schema, record: CallRecord):
         for _ in range(MAX_ADAPTATIONS + 1):
+            sent, tries = self.shapes.current, [0]
             try:
-                return self._transport(build_request(shape[0], self.settings, conversation, schema), record)
+                response = self._transport(build_request(sent, self.settings, conversation, schema), record, tries)
+                self.shapes.confirm()
+                return response
             except (LLMError, Cancelled):
                 raise
             except Exception as error:
-                what = _refused_here(error, shape[0])
-                adapted = adapt(shape[0], what, self.settings.output_mode != "auto") if what else None
-                if adapted is None:
-                    failure = EndpointDown if is_fatal(error) else LLMError
-                    raise failure(describe_failure(error, self.settings, record.attempts, self.in_flight)) from None
-                shape[0], change = adapted
-                self.on_event(f"{self.settings.host} does not take {what}; asking again with {change}")
-                if self.log:
-                    self.log.remember_shape(self.settings.url, self.settings.model, shape[0].dumps())
+                what = _refused_here(error, sent)
+                learned = self.shapes.learn(sent, what) if what else None
+                if learned is None:
+                    # a failure no story escapes (or one that outlasted its retries) stops the stories not yet started
+                    failure = EndpointDown if is_fatal(error) or is_transient(error) else LLMError
+                    raise failure(describe_failure(error, self.settings, tries[0], self.in_flight)) from None
+                if learned[1]:
+                    self.on_event(f"{self.settings.host} does not take {what}; asking again with {learned[1]}")
         raise LLMError(f"{self.settings.host} kept refusing the request after {MAX_ADAPTATIONS} adaptations; set COACH_OUTPUT_MODE or COACH_MODEL")
 
-    def _transport(self, request: dict, record: CallRecord):
+    def _transport(self, request: dict, record: CallRecord, tries: list[int]):
         transport = Retrying(
             stop=stop_after_attempt(self.settings.retries + 1) | stop_after_delay(self.settings.retry_budget),
             retry=retry_transient(),
@@ -283,6 +307,7 @@ class Engine:
                 if self.stop.is_set():
                     raise Cancelled()
                 record.attempts += 1
+                tries[0] += 1
                 return self.client.chat.completions.create(**request)
 
     def _sleep(self, seconds: float) -> None:

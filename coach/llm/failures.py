@@ -13,10 +13,7 @@ from email.utils import parsedate_to_datetime
 
 REFUSAL_STATUSES = (400, 415, 422, 500, 501)
 REFUSAL_CODES = {"unsupported_parameter", "unknown_parameter", "unsupported_value", "invalid_value"}
-PARAMS = {
-    "max_tokens": "max_tokens", "max_completion_tokens": "max_completion_tokens", "temperature": "temperature",
-    "reasoning_effort": "reasoning_effort", "strict": "strict", "response_format": "response_format",
-}
+PARAMS = {"max_tokens", "max_completion_tokens", "temperature", "reasoning_effort", "strict", "response_format"}
 VALIDATION_ITEM = re.compile(r"\{'type': '(?P<type>\w+)', 'loc': \((?P<loc>[^)]*)\)(?P<rest>[^\n]*)")
 WORDED = [
     (re.compile(r"(?:unsupported|unknown) (?:parameter|value)s?:? ['\"]?([\w.]+)", re.I), None),
@@ -107,7 +104,7 @@ def _param_name(path: list[str]) -> str | None:
         return "strict"
     for part in reversed(path):
         if part in PARAMS:
-            return PARAMS[part]
+            return part
     return None
 
 
@@ -194,7 +191,7 @@ def describe_failure(error: BaseException | None, settings, attempts: int = 1, i
         return f"{host} did not answer within {settings.timeout:g}s{after}; {advice}"
     if is_unreachable(error):
         return f"could not connect to {settings.url}{after}; check OPENAI_BASE_URL and that the server is running"
-    status, said = _status(error), first_line(error)
+    status, said, what = _status(error), first_line(error), refused(error)
     if overflows_context(error):
         shared = f", or set COACH_CONCURRENCY=1: the {in_flight} requests in flight share the server's context" if crowded else ""
         return (f"the prompt and the answer do not fit in the model's context at {host} ({said}); give the server a larger "
@@ -207,11 +204,11 @@ def describe_failure(error: BaseException | None, settings, attempts: int = 1, i
         return f"{host} says the account is out of quota (429: {said}); check your plan and billing"
     if status == 429:
         return f"rate limited by {host} (429){after}; wait a minute and run again"
-    if refused(error) in ("json_schema", "json_object"):
-        other = "json_object" if refused(error) == "json_schema" else "json_schema"
-        return f"{host} does not accept {refused(error)} output; set COACH_OUTPUT_MODE={other} (or auto)"
-    if status is not None and refused(error):
-        return f"{host} refuses the request's {refused(error)} ({status}: {said}); coach could not adapt to it, so set COACH_OUTPUT_MODE or COACH_MODEL"
+    if what in ("json_schema", "json_object"):
+        other = "json_object" if what == "json_schema" else "json_schema"
+        return f"{host} does not accept {what} output; set COACH_OUTPUT_MODE={other} (or auto)"
+    if status is not None and what:
+        return f"{host} refuses the request's {what} ({status}: {said}); coach could not adapt to it, so set COACH_OUTPUT_MODE or COACH_MODEL"
     if status is not None and status >= 500:
         return f"{host} failed with {status}{after} ({said}); try again later"
     if status is not None:

@@ -36,6 +36,7 @@ class Stop:
     def __init__(self):
         self.event = threading.Event()
         self._lock = threading.Lock()
+        self.saved: list[str] = []  # what was saved before the interrupt, whatever the jobs have reported
 
     def set(self) -> None:
         """Stop: wait for a save under way to finish, then refuse every later one."""
@@ -47,12 +48,13 @@ class Stop:
         return self.event.is_set()
 
     @contextmanager
-    def saving(self) -> Iterator[None]:
-        """Hold off an interrupt while a file is saved; raise Cancelled if it already came."""
+    def saving(self, name: str) -> Iterator[None]:
+        """Hold off an interrupt while `name` is saved; raise Cancelled if it already came."""
         with self._lock:
             if self.event.is_set():
                 raise Cancelled()
             yield
+            self.saved.append(name)
 
 
 def run_jobs(items: list[T], work: Callable[[T], R], workers: int, stop: Stop,
@@ -87,6 +89,7 @@ def run_jobs(items: list[T], work: Callable[[T], R], workers: int, stop: Stop,
                 continue
             running -= 1
             if error is not None:
+                stop.set()  # no other job saves anything after an unexpected error
                 raise error
             results[index] = result
             halted = halted or stop_after(result)

@@ -9,6 +9,7 @@ log remembers per base URL and model so the next run sends it first.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict, dataclass, replace
 
 from coach.llm.settings import LLMSettings
@@ -89,3 +90,46 @@ def adapt(shape: Shape, refused: str, forced_mode: bool = False) -> tuple[Shape,
         other = MODES[1 - MODES.index(refused)]
         return replace(shape, mode=other), f"{refused} -> {other}"
     return None
+
+
+class Shapes:
+    """The request shape of one endpoint and model, shared by every story of a run and kept in the call log.
+
+    A refusal learned while several stories are in flight is learned once: the others send the new shape.
+    A refusal of something already adapted away from (json_schema, then json_object) ends the adapting.
+    """
+
+    def __init__(self, settings: LLMSettings, log=None):
+        self.settings = settings
+        self.log = log
+        self._lock = threading.Lock()
+        remembered = log.shape(settings.url, settings.model) if log else None
+        self.known = remembered is not None
+        self.current = initial_shape(settings, Shape.loads(remembered) if remembered else None)
+        self._refused: set[str] = set()
+
+    def learn(self, sent: Shape, refused: str) -> tuple[Shape, str] | None:
+        """Return the shape to send after a refusal of `sent`, with a note when this refusal taught something."""
+        with self._lock:
+            if self.current != sent:  # another story already adapted: follow it quietly
+                return self.current, ""
+            if refused in self._refused:
+                return None
+            adapted = adapt(sent, refused, self.settings.output_mode != "auto")
+            if adapted is None or adapted[0].mode in self._refused:  # never back to a mode already refused
+                return None
+            self._refused.add(refused)
+            self.current = adapted[0]
+            self._remember()
+            return adapted
+
+    def confirm(self) -> None:
+        """Remember the shape once the endpoint accepted it, so the next run need not probe."""
+        with self._lock:
+            if not self.known:
+                self._remember()
+
+    def _remember(self) -> None:
+        self.known = True
+        if self.log:
+            self.log.remember_shape(self.settings.url, self.settings.model, self.current.dumps())
