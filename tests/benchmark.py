@@ -120,7 +120,8 @@ def main() -> None:
     server, url = serve(args.latency)
     bank = Path(tempfile.mkdtemp()) / "stories"
     shutil.copytree(ROOT / "stories", bank, ignore=shutil.ignore_patterns(".coach"))
-    env = {**os.environ, "OPENAI_BASE_URL": url, "COACH_MODEL": "stub", "COACH_STORIES": str(bank)}
+    # the stub is on 127.0.0.1, where coach would send one request at a time: allow four, as a hosted endpoint gets
+    env = {**os.environ, "OPENAI_BASE_URL": url, "COACH_MODEL": "stub", "COACH_STORIES": str(bank), "COACH_CONCURRENCY": "4"}
     coach = [sys.executable, "-m", "coach"]
     one = timed([*coach, "refine", "risk", "--fresh"], env, args.runs)
     every = timed([*coach, "refine", "--all", "--fresh"], env, args.runs)
