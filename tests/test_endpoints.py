@@ -188,9 +188,9 @@ def test_a_timeout_with_several_in_flight_names_coach_concurrency(runner, bank, 
     from coach.llm.request import Shape
 
     CallLog.for_bank(bank.root).remember_shape("http://127.0.0.1:8080/v1", "smollm2", Shape().dumps())  # no probe
-    from coach.llm import engine
+    from coach.llm import retries
 
-    monkeypatch.setattr(engine, "wait_exponential_jitter", lambda **options: lambda state: 0)
+    monkeypatch.setattr(retries, "wait_exponential_jitter", lambda **options: lambda state: 0)
     result = runner.invoke(app, ["refine", "--all"])
     assert result.exit_code == 1
     assert "set COACH_CONCURRENCY=1" in result.stderr
@@ -255,9 +255,9 @@ def test_a_server_refusing_both_output_modes_is_not_asked_in_circles(runner, ban
 def test_a_failing_server_is_said_once_for_all_stories(runner, bank, serve, monkeypatch):
     route = serve("https://llm.example/v1", "model")
     monkeypatch.setenv("COACH_RETRIES", "1")
-    from coach.llm import engine
+    from coach.llm import retries
 
-    monkeypatch.setattr(engine, "wait_exponential_jitter", lambda **options: lambda state: 0)
+    monkeypatch.setattr(retries, "wait_exponential_jitter", lambda **options: lambda state: 0)
     route.side_effect = lambda request: httpx.Response(503, json={"error": {"message": "overloaded"}})
     result = runner.invoke(app, ["refine", "--all"])
     assert result.exit_code == 1 and route.call_count == 2  # the probing story only: the others never started

@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 from tenacity import Retrying, stop_after_attempt, stop_after_delay
-from tenacity.wait import wait_base, wait_exponential_jitter
+from tenacity.wait import wait_base
 
 from coach.errors import LLMError
 from coach.llm.answers import Doubt, InvalidOutput, loops, parse_content, reask_message, rejection, strict_schema
@@ -30,59 +30,23 @@ from coach.llm.failures import (
     describe_failure,
     first_words,
     is_fatal,
-    is_timeout,
     is_transient,
-    is_unreachable,
     refused,
-    retry_after,
 )
 from coach.llm.jobs import Cancelled, Stop
 from coach.llm.prompts import render_prompt
 from coach.llm.request import Shape, Shapes, build_request
+from coach.llm.retries import retry_transient, wait_retry_after
 from coach.llm.settings import LLMSettings
 
 __all__ = ["Answer", "Cancelled", "Doubt", "Engine", "EndpointDown", "strict_schema"]
 T = TypeVar("T", bound=BaseModel)
 Check = Callable[[BaseModel], list[str]]
 MAX_ADAPTATIONS = 4
-UNREACHABLE_WAIT = 0.5
 
 
 class EndpointDown(LLMError):
     """The endpoint fails whatever the story: unreachable, a rejected key, an unknown model, no quota."""
-
-
-class wait_retry_after(wait_base):
-    """Wait as long as the server's Retry-After says, briefly after a refused connection, else back off."""
-
-    def __init__(self, fallback: wait_base | None = None, cap: float = 60.0):
-        self.fallback = fallback or wait_exponential_jitter(initial=1, max=20)
-        self.cap = cap
-
-    def __call__(self, retry_state) -> float:
-        error = retry_state.outcome.exception() if retry_state.outcome else None
-        if is_unreachable(error):
-            return UNREACHABLE_WAIT
-        told = retry_after(error)
-        return min(told, self.cap) if told is not None else self.fallback(retry_state)
-
-
-class retry_transient:
-    """Retry 429s and 5xx; a timeout or a refused connection only once (a dead server stays dead)."""
-
-    def __init__(self):
-        self.once: set[str] = set()
-
-    def __call__(self, retry_state) -> bool:
-        error = retry_state.outcome.exception() if retry_state.outcome else None
-        if not is_transient(error):
-            return False
-        kind = "timeout" if is_timeout(error) else "unreachable" if is_unreachable(error) else ""
-        if kind:
-            if kind in self.once:
-                return False
-            self.once.add(kind)
-        return True
 
 
 @dataclass
