@@ -175,8 +175,8 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
 class Progress:
-    """Progress on stderr: on a terminal a spinner with the seconds elapsed, events printed above it; piped, only
-    the events (a retry, an adaptation, a re-ask), one line each."""
+    """Progress on stderr: on a terminal a spinner with the seconds elapsed and what happens now (a retry, a re-ask);
+    on a terminal or piped, the events worth knowing once (an adaptation to the endpoint), one line each."""
 
     def __init__(self, stream=None, tty: bool | None = None, clock=time.monotonic):
         self.stream = stream or sys.stderr

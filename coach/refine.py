@@ -54,7 +54,7 @@ class Refinement(BaseModel):
     @property
     def refined(self) -> str:
         """Return the refined story as one text."""
-        return " ".join(" ".join(s.text.split()) for s in self.sentences if s.text.strip())
+        return " ".join(sentence.text for sentence in self.traced())
 
     def traced(self) -> list[Traced]:
         """Return each sentence with the quotes it says it rests on."""

@@ -14,7 +14,7 @@ FUNCTION_WORDS = frozenset(
     "who whom which what why how where once because since until nobody everyone everybody everything something "
     "nothing someone anyone instead now today really i'm i've i'd we're we've".split()
 )
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”'’)]?\s+(?=[\"“'‘(\[A-Z0-9])|\n\s*\n")
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”'’)]?\s+(?=[\"“'‘(\[A-Z0-9])")
 
 
 def words(text: str) -> list[str]:
