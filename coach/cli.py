@@ -174,8 +174,6 @@ def refine_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
-    from coach.llm.settings import require_endpoint, settings_from_env
-
     bank, window = _bank(stories), _window(target)
     if show_prompt:
         from coach.display import prompt_text
@@ -184,18 +182,27 @@ def refine_command(
         for messages in refine_prompts(bank, refs or [], every, window, wpm):
             typer.echo(prompt_text(messages))
         return
+    engine, progress = _engine(bank, model)
+    from coach.refine import refine_bank
+
+    with progress.spinning(f"asking {engine.settings.model} at {engine.settings.host}"):
+        outcomes = refine_bank(bank, refs or [], engine, every=every, window=window, wpm=wpm, fresh=fresh)
+    _report_refine(outcomes, explain)
+
+
+def _engine(bank, model: str | None):
+    """Return the engine for a command that asks the model, and the progress display it reports to."""
+    from coach.llm.settings import require_endpoint, settings_from_env
+
     settings = settings_from_env(model=model)
     require_endpoint(settings)
     from coach.display import Progress
     from coach.llm.calllog import CallLog
     from coach.llm.engine import Engine
-    from coach.refine import refine_bank
 
     progress = Progress()
     engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=progress.event, on_status=progress.status)
-    with progress.spinning(f"asking {settings.model} at {settings.host}"):
-        outcomes = refine_bank(bank, refs or [], engine, every=every, window=window, wpm=wpm, fresh=fresh)
-    _report_refine(outcomes, explain)
+    return engine, progress
 
 
 def _report_refine(outcomes, explain: bool) -> None:
@@ -217,6 +224,139 @@ def _report_refine(outcomes, explain: bool) -> None:
         raise type(down)(f"{down}; {len(outcomes) - len(done)} of {len(outcomes)} stories were left as they were")
     if failed:
         raise typer.Exit(1)
+
+
+Model = Annotated[str | None, typer.Option("--model", help="Model name (default: $COACH_MODEL).")]
+Fresh = Annotated[bool, typer.Option("--fresh", help="Ignore the cache and make a new call.")]
+ShowPrompt = Annotated[bool, typer.Option("--show-prompt", help="Print the rendered prompt and make no call.")]
+
+
+@app.command("followups")
+def followups_command(
+    ref: Annotated[str, typer.Argument(metavar="STORY", help="Story slug, type or path.")],
+    ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...", help="Follow-up ids, as listed.")] = None,
+    generate: Annotated[int | None, typer.Option("--generate", metavar="N", help="Ask for N new follow-up questions with answers.")] = None,
+    regenerate: Annotated[bool, typer.Option("--regenerate", help="Rewrite the answers of the named ids.")] = False,
+    every: Annotated[bool, typer.Option("--all", help="With --regenerate: every answer coach wrote, except pinned or hand-edited ones.")] = False,
+    note: Annotated[str, typer.Option("--note", help='Steer the model, e.g. "shorter, mention the on-call metrics".')] = "",
+    pin: Annotated[bool, typer.Option("--pin", help="Pin the named ids: --all never regenerates them.")] = False,
+    unpin: Annotated[bool, typer.Option("--unpin", help="Unpin the named ids.")] = False,
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the named ids (kept under ## History).")] = False,
+    model: Model = None,
+    fresh: Fresh = False,
+    show_prompt: ShowPrompt = False,
+    as_json: AsJson = False,
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """List a story's follow-up questions by id; generate, regenerate, pin or remove them."""
+    from coach import followups
+
+    bank, ids = _bank(stories), ids or []
+    regenerate = regenerate or every
+    actions = [name for name, on in (("--generate", generate is not None), ("--regenerate", regenerate), ("--pin", pin),
+                                     ("--unpin", unpin), ("--remove", remove)) if on]
+    if len(actions) > 1:
+        raise CoachError(f"{' and '.join(actions)} do different things; use one at a time")
+    if generate is not None and not 1 <= generate <= followups.MAX_NEW:
+        raise CoachError(f"--generate takes 1 to {followups.MAX_NEW} questions at a time, not {generate}")
+    if note and not (generate is not None or regenerate):
+        raise CoachError("--note steers --generate or --regenerate; add one of them")
+    if ids and not actions:
+        outcome = followups.show(bank, ref)
+        followups.chosen(outcome.story, ids, outcome.slug)  # an unknown id is an error, not an empty list
+    if pin or unpin:
+        outcome = followups.set_pins(bank, ref, ids, pinned=pin)
+    elif remove:
+        outcome = followups.remove(bank, ref, ids)
+    elif generate is not None or regenerate:
+        if show_prompt:
+            typer.echo(_followups_prompt(bank, ref, ids, generate, every, note))
+            return
+        outcome = _ask_followups(bank, ref, ids, generate, every, note, model, fresh)
+    else:
+        outcome = followups.show(bank, ref)
+    if as_json:
+        _echo_json(outcome.as_dict())
+    else:
+        from coach.display import followups_view
+
+        typer.echo(followups_view(outcome))
+
+
+def _followups_prompt(bank, ref, ids, generate, every, note) -> str:
+    from coach import followups
+    from coach.display import prompt_text
+    from coach.llm.prompts import render_prompt
+
+    outcome = followups.show(bank, ref)
+    if generate is not None:
+        variables = followups.generate_variables(outcome.story, outcome.settings, generate, note)
+        return prompt_text(render_prompt("followups", **variables))
+    positions, _ = followups.regenerable(outcome.story, ids, every, outcome.slug)
+    variables = followups.regenerate_variables(outcome.story, outcome.settings, positions, note)
+    return prompt_text(render_prompt("followup-answers", **variables))
+
+
+def _ask_followups(bank, ref, ids, generate, every, note, model, fresh):
+    from coach import followups
+
+    if generate is None:  # --all with nothing to rewrite needs no model
+        outcome = followups.show(bank, ref)
+        positions, skipped = followups.regenerable(outcome.story, ids, every, outcome.slug)
+        if not positions:
+            outcome.action, outcome.skipped = "regenerate", skipped
+            return outcome
+    engine, progress = _engine(bank, model)
+    with progress.spinning(f"asking {engine.settings.model} at {engine.settings.host}"):
+        if generate is not None:
+            return followups.generate(bank, ref, engine, generate, note, fresh)
+        return followups.regenerate(bank, ref, engine, ids, every, note, fresh)
+
+
+@app.command("analyze")
+def analyze_command(
+    ref: Annotated[str, typer.Argument(metavar="STORY", help="Story slug, type or path.")],
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Walk through each open question: Enter accepts, typing replaces, s skips, q quits.")] = False,
+    accept_all: Annotated[bool, typer.Option("--accept-all", help="Accept every proposal as your answer.")] = False,
+    model: Model = None,
+    fresh: Fresh = False,
+    show_prompt: ShowPrompt = False,
+    as_json: AsJson = False,
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """Propose answers to the open extraction questions from your draft, and list the gaps only you can fill."""
+    from coach import analyze
+
+    bank = _bank(stories)
+    if interactive and as_json:
+        raise CoachError("--interactive talks to you in the terminal; leave out --json")
+    outcome = analyze.plan(bank, ref)
+    if show_prompt:
+        from coach.display import prompt_text
+        from coach.llm.prompts import render_prompt
+
+        variables = analyze.analyze_variables(outcome.story, bank.settings(), outcome.to_ask)
+        typer.echo(prompt_text(render_prompt("analyze", **variables)))
+        return
+    if outcome.to_ask:
+        engine, progress = _engine(bank, model)
+        with progress.spinning(f"asking {engine.settings.model} at {engine.settings.host}"):
+            analyze.propose(bank, outcome, engine, fresh)
+    if accept_all:
+        analyze.accept_all(bank, outcome)
+    if interactive:
+        from coach.display import open_question
+
+        typer.echo(f"{outcome.slug}: {len(outcome.questions)} open question(s). Every answer is saved at once.")
+        done = analyze.walk(bank, outcome, analyze.Walk(typer.echo, input), open_question)
+        typer.echo(f"\n{len(done)} answer{'s' * (len(done) != 1)} saved to {outcome.path}.")
+        return
+    if as_json:
+        _echo_json(outcome.as_dict())
+    else:
+        from coach.display import analysis_view
+
+        typer.echo(analysis_view(outcome))
 
 
 @app.command("log")

@@ -230,3 +230,125 @@ class Progress:
     def _clear(self) -> None:
         if self.tty and self._label:
             self.stream.write("\r\x1b[K")
+
+
+def _width() -> int:
+    return max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+
+
+def wrapped(text: str, indent: int, first: str = "") -> list[str]:
+    """Wrap text at word boundaries to the terminal's width, with a hanging indent (first line may start with `first`)."""
+    import textwrap
+
+    pad = " " * indent
+    lead = first.ljust(indent) if first else pad
+    return textwrap.wrap(" ".join(text.split()), _width(), initial_indent=lead, subsequent_indent=pad,
+                         break_long_words=False, break_on_hyphens=False) or [lead.rstrip()]
+
+
+def _how(answer) -> str:
+    if answer is None:
+        return ""
+    if answer.cached:
+        return " (from the cache, no call)"
+    return f" ({answer.attempts} request(s), {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out)"
+
+
+def followups_view(outcome) -> str:
+    """Render a story's follow-ups with their ids, and what the command changed."""
+    items = outcome.listed()
+    head = (f"{outcome.slug}: {outcome.story.title} · {len(items)} follow-up{'s' * (len(items) != 1)} · answers up to "
+            f"{outcome.max_seconds}s ({outcome.max_words} words at {outcome.settings.words_per_minute} wpm)")
+    lines = [head]
+    changed = set(outcome.changed)
+    for item in items:
+        lines.append("")
+        flags = "  [pinned]" if item.pinned else ""
+        lines += wrapped(item.question + flags, 6, item.id)
+        lines += wrapped(item.answer, 6) if item.answer.strip() else ["      (no answer yet)"]
+        who = "yours" if item.yours else f"coach ({item.by})"
+        about = [who, f"{item.words} words", f"{item.seconds:g}s"]
+        if item.words > outcome.max_words * 1.15:
+            about.append(f"over {outcome.max_seconds}s")
+        if item.placeholders:
+            about.append(f"{len(item.placeholders)} [placeholder]{'s' * (len(item.placeholders) > 1)} to fill")
+        if item.id in changed:
+            about.append({"generate": "new", "regenerate": "rewritten", "pin": "pinned now", "unpin": "unpinned now"}.get(outcome.action, "changed"))
+        lines.append("      " + " · ".join(about))
+        if item.aims_at:
+            lines += wrapped(f"aims at: {item.aims_at}", 6)
+        for sentence in outcome.unsupported.get(item.id, []):
+            lines += wrapped(f'! not found in your material: "{sentence}" (a coaching note asks you to confirm or cut it)', 6)
+    if not items:
+        lines += ["", f"No follow-ups yet: `coach followups {outcome.slug} --generate 3` asks for three."]
+    lines += _followups_summary(outcome)
+    return "\n".join(lines)
+
+
+def _followups_summary(outcome) -> list[str]:
+    ids = ", ".join(outcome.changed)
+    summary = {
+        "generate": f"Added {len(outcome.changed)} follow-up(s): {ids}{_how(outcome.answer)}.",
+        "regenerate": f"Rewrote {ids}; each earlier answer is kept under ## History{_how(outcome.answer)}." if ids
+        else "Nothing regenerated.",
+        "pin": f"Pinned {ids}: `--regenerate --all` leaves them alone.",
+        "unpin": f"Unpinned {ids}.",
+        "remove": f"Removed {ids}; each question and answer is kept under ## History.",
+    }.get(outcome.action)
+    lines = ["", summary] if summary else []
+    if outcome.skipped:
+        lines += wrapped("Left alone: " + ", ".join(f"{fid} ({why})" for fid, why in outcome.skipped.items())
+                         + ". Name an id to regenerate it anyway.", 0)
+    return lines
+
+
+def analysis_view(outcome, accepted: int = 0) -> str:
+    """Render what `coach analyze` proposes and which questions only the user can answer."""
+    story = outcome.story
+    total = len(story.questions())
+    answered = total - len(story.unanswered())
+    lines = [f"{outcome.slug}: {story.title} · {answered} of {total} extraction questions answered{_how(outcome.answer)}"]
+    accepted_now = [q for q in outcome.questions if q.status in ("accepted", "answered")]
+    if accepted_now:
+        lines += ["", "Answered now:"]
+        for item in accepted_now:
+            lines += wrapped(item.question, 6, f"  {item.number}.")
+            lines += wrapped(story_answer(story, item.number), 8, "      →")
+    if outcome.proposals:
+        lines += ["", "Proposed from your draft (not yet your answers: accept with --accept-all or --interactive, or edit the file):"]
+        for item in outcome.proposals:
+            lines += wrapped(item.question, 6, f"  {item.number}.")
+            lines += wrapped(item.proposed, 8, "      →")
+            for quote in item.quotes:
+                lines += wrapped(f'from your draft: "{quote}"', 8)
+    if outcome.gaps:
+        lines += ["", "Gaps your draft does not answer (write these yourself):" if story.draft.strip() else
+                  "No draft yet: write it under ## Draft and run `coach analyze` again, or answer these yourself:"]
+        for item in outcome.gaps:
+            lines += wrapped(item.question, 6, f"  {item.number}.")
+            if item.missing:
+                lines += wrapped(f"missing: {item.missing}", 8)
+    if not outcome.questions:
+        lines += ["", "Every extraction question has an answer."]
+    return "\n".join(lines)
+
+
+def story_answer(story, number: int) -> str:
+    """Return the answer of the story's extraction question number `number` (1-based)."""
+    questions = story.questions()
+    return questions[number - 1].answer if 0 < number <= len(questions) else ""
+
+
+def open_question(item, position: int, total: int) -> str:
+    """Render one open question of the interactive walk, with its proposal and the keys."""
+    lines = [""]
+    lines += wrapped(f"{item.group} › {item.question}", 2, f"[{position}/{total}]")
+    if item.proposed:
+        lines += wrapped(item.proposed, 4, "  Proposed:")
+        lines += [line for quote in item.quotes for line in wrapped(f'from your draft: "{quote}"', 4)]
+        lines.append("  Enter accepts · type your own answer to replace it · s skips · q quits")
+    else:
+        if item.missing:
+            lines += wrapped(f"Your draft does not say: {item.missing}", 4, "  ")
+        lines.append("  Type your answer · Enter or s skips · q quits")
+    return "\n".join(lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,14 +10,15 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from coach.bank.folder import Bank, load_story, read_text
-from coach.bank.models import BankSettings, CompanyValue, FollowUp, RefinedVersion, Story
+from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story, text_sha
 from coach.bank.storyfile import parse_story
 from coach.errors import CoachError, Interrupted
 from coach.llm.engine import Answer, Doubt, EndpointDown, Engine
 from coach.llm.jobs import JobsInterrupted, run_jobs
 from coach.llm.prompts import render_prompt
 from coach.method.check import Finding, check_refined
-from coach.method.grounding import Material, Traced
+from coach.method.context import story_context
+from coach.method.grounding import Material, SourcedSentence, Traced, spoken, traced
 from coach.method.text import word_budget, word_count
 
 REJECTED_CODES = {"unsupported-number", "unsupported-name", "we-heavy"}  # timing is judged by the word budget
@@ -29,13 +29,6 @@ class SuggestedFollowUp(BaseModel):
 
     question: str
     answer: str
-
-
-class SourcedSentence(BaseModel):
-    """One sentence of the refined story and the candidate's own words it rests on."""
-
-    text: str = Field(description="One sentence of the refined story, as it will be spoken.")
-    sources: list[str] = Field(description="Short verbatim quotes of the candidate's draft or answers this sentence rests on.")
 
 
 class Refinement(BaseModel):
@@ -54,11 +47,11 @@ class Refinement(BaseModel):
     @property
     def refined(self) -> str:
         """Return the refined story as one text."""
-        return " ".join(sentence.text for sentence in self.traced())
+        return spoken(self.sentences)
 
     def traced(self) -> list[Traced]:
         """Return each sentence with the quotes it says it rests on."""
-        return [Traced(" ".join(s.text.split()), s.sources) for s in self.sentences if s.text.strip()]
+        return traced(self.sentences)
 
 
 @dataclass
@@ -81,17 +74,9 @@ def target_for(story: Story, settings: BankSettings, window: tuple[int, int] | N
 
 def prompt_variables(story: Story, settings: BankSettings, target: Target) -> dict:
     """Return the variables of prompts/refine.jinja for a story."""
-    meanings = {value.name.lower(): value.meaning for value in settings.values}
-    values = [CompanyValue(name=name, meaning=meanings.get(name.lower(), "")) for name in story.values]
     low_words, high_words = target.words
     return {
-        "company": settings.company,
-        "role": settings.role,
-        "title": story.title,
-        "story_type": story.type,
-        "values": values,
-        "draft": story.draft or "(no draft yet: use the answers)",
-        "extraction": story.extraction,
+        **story_context(story, settings),
         "previous": story.refined,
         "coaching_notes": story.coaching_notes,
         "low": target.window[0],
@@ -152,11 +137,6 @@ def _missing_notes(result: Refinement) -> list[str]:
     return problems
 
 
-def text_sha(text: str) -> str:
-    """Return a short fingerprint of a refined version, to tell generated text from hand edits."""
-    return hashlib.sha256(text.strip().encode()).hexdigest()[:12]
-
-
 @dataclass
 class Merge:
     """What a refinement changed in a story."""
@@ -175,7 +155,7 @@ def apply_refinement(story: Story, result: Refinement, model: str, now: datetime
     kept = bool(story.refined.strip()) and story.refined.strip() != result.refined.strip()
     if kept:
         source = f"llm:{story.refined_by}" if story.refined_by and story.refined_sha == text_sha(story.refined) else "hand"
-        new.history.append(RefinedVersion(saved=now.isoformat(sep=" ", timespec="minutes"), source=source, text=story.refined))
+        new.history.append(HistoryEntry(saved=now.isoformat(sep=" ", timespec="minutes"), source=source, text=story.refined))
     new.refined = result.refined.strip()
     new.refined_by, new.refined_sha = model, text_sha(result.refined)
     notes = new.practice_notes
@@ -188,7 +168,8 @@ def apply_refinement(story: Story, result: Refinement, model: str, now: datetime
     notes.pacing = notes.pacing or result.pacing.strip()
     notes.tone = notes.tone or result.tone.strip()
     asked = {f.question.strip().lower() for f in new.follow_ups}
-    fresh = [FollowUp(question=f.question.strip(), answer=f.answer.strip()) for f in result.follow_ups if f.question.strip().lower() not in asked]
+    fresh = [FollowUp(question=f.question.strip(), answer=f.answer.strip(), by=model, sha=text_sha(f.answer))
+             for f in result.follow_ups if f.question.strip().lower() not in asked]
     new.follow_ups += fresh
     added["follow-ups"] = len(fresh)
     return Merge(new, kept, added)

@@ -128,11 +128,11 @@ def test_export_then_import_gives_back_the_same_bank(bank):
 def test_export_carries_practice_log_and_history(bank):
     from datetime import datetime
 
-    from coach.bank.models import PracticeTake, RefinedVersion
+    from coach.bank.models import HistoryEntry, PracticeTake
 
     path, risk = next((p, s) for p, s in bank.stories() if s.type == "risk")
     risk.practice.append(PracticeTake(at=datetime(2026, 11, 24, 9, 30), seconds=52.5, words=143))
-    risk.history.append(RefinedVersion(saved="2026-11-20 08:00", source="hand", text="An older version."))
+    risk.history.append(HistoryEntry(saved="2026-11-20 08:00", source="hand", text="An older version."))
     risk.refined_by, risk.refined_sha = "llama3.1:8b", "0123456789ab"
     bank.save(path, risk)
     doc = export_document(bank)

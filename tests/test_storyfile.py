@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from coach.bank.models import (
     FollowUp,
+    HistoryEntry,
     PracticeNotes,
     PracticeTake,
     Question,
     QuestionGroup,
-    RefinedVersion,
     Story,
 )
 from coach.bank.storyfile import parse_story, render_story
@@ -48,14 +48,23 @@ stories = st.builds(
     ),
     draft=prose,
     extraction=st.lists(
-        st.builds(QuestionGroup, heading=heading, questions=st.lists(st.builds(Question, text=heading, answer=prose), max_size=3)),
+        st.builds(QuestionGroup, heading=heading, questions=st.lists(
+            st.builds(Question, text=heading, answer=prose)
+            | st.builds(Question, text=heading, answer=prose, proposed=line, proposed_from=st.lists(line, max_size=2)),
+            max_size=3,
+        )),
         max_size=3,
     ),
     refined=prose,
     coaching_notes=items,
     practice_notes=st.builds(PracticeNotes, hooks=items, pacing=line | st.just(""), tone=line | st.just(""), key_words=items, delivery_points=items),
-    follow_ups=st.lists(st.builds(FollowUp, question=heading, answer=prose), max_size=3),
-    history=st.lists(st.builds(RefinedVersion, saved=heading, source=st.sampled_from(["hand", "llm", "imported"]), text=prose), max_size=2),
+    follow_ups=st.lists(
+        st.builds(FollowUp, question=heading, answer=prose, pinned=st.booleans())
+        | st.builds(FollowUp, question=heading, answer=prose, by=st.just("gpt-5-mini"), sha=st.just("0123456789ab"), pinned=st.booleans()),
+        max_size=3,
+    ),
+    history=st.lists(st.builds(HistoryEntry, saved=heading, source=st.sampled_from(["hand", "llm", "imported"]), text=prose,
+                               subject=st.just("") | heading), max_size=2),
 )
 
 

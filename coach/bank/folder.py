@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from coach.bank.models import BankSettings, Story
 from coach.bank.storyfile import parse_story, render_story
 from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound
 
+T = TypeVar("T")
 SETTINGS_FILE = "coach.yaml"
 SKIPPED_FILES = {"readme.md"}
 
@@ -163,6 +165,18 @@ class Bank:
             raise StoryNotFound(f"'{ref}' matches several stories ({names}); name one of them")
         names = ", ".join(p.stem for p in paths) or "none"
         raise StoryNotFound(f"no story '{ref}' in {self.root} (stories: {names}); run `coach status` to list them")
+
+    def update(self, path: Path, change: Callable[[Story], T]) -> T:
+        """Read the story as it is now, let change alter it, and write it back only if it changed.
+
+        A command that asked a model re-reads the file here, so that edits made while it waited are kept.
+        """
+        story = load_story(path)
+        before = story.model_copy(deep=True)
+        result = change(story)
+        if story != before:
+            self.save(path, story)
+        return result
 
     def save(self, path: Path, story: Story, *, create: bool = False, force: bool = False) -> None:
         """Write a story atomically; refuse to replace an existing file when creating without force."""

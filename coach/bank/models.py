@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DEFAULT_TARGET = (45, 60)
 DEFAULT_WPM = 150
+ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud and type
+ID_LENGTH = 3
+
+
+def text_sha(text: str) -> str:
+    """Return a short fingerprint of a text coach wrote, to tell it from the user's later edits."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:12]
+
+
+def short_id(text: str, length: int = ID_LENGTH) -> str:
+    """Return a short, typable id derived from text's words (case, spacing and punctuation ignored)."""
+    words = " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
+    number = int(hashlib.sha1(words.encode()).hexdigest(), 16)
+    digits = []
+    for _ in range(length):
+        number, digit = divmod(number, len(ID_ALPHABET))
+        digits.append(ID_ALPHABET[digit])
+    return "".join(digits)
 
 
 class Strict(BaseModel):
@@ -17,10 +37,15 @@ class Strict(BaseModel):
 
 
 class Question(Strict):
-    """One extraction question and the user's answer (empty when not answered yet)."""
+    """One extraction question, the user's answer (empty when not answered yet) and a proposal not yet accepted.
+
+    A proposal is coach's reading of the draft, with the draft's words it rests on; it is no answer until accepted.
+    """
 
     text: str
     answer: str = ""
+    proposed: str = ""
+    proposed_from: list[str] = Field(default_factory=list)
 
 
 class QuestionGroup(Strict):
@@ -45,18 +70,46 @@ class PracticeNotes(Strict):
 
 
 class FollowUp(Strict):
-    """A likely follow-up question with a prepared answer."""
+    """A likely follow-up question with a prepared answer, and who wrote the answer.
+
+    `by` and `sha` record the model that wrote the answer and a fingerprint of what it wrote: an answer that no
+    longer matches its fingerprint was edited by hand, and is the user's. A pinned answer is never regenerated
+    unless named.
+    """
 
     question: str
     answer: str = ""
+    by: str = ""
+    sha: str = ""
+    pinned: bool = False
+
+    @property
+    def written_by_coach(self) -> bool:
+        """Return True when the answer is exactly what a model wrote (not written or edited by the user)."""
+        return bool(self.by) and self.sha == text_sha(self.answer)
+
+    def mark(self) -> dict:
+        """Return what the front matter keeps about this follow-up (empty when nothing)."""
+        mark: dict = {"by": self.by, "sha": self.sha} if self.by else {}
+        return {**mark, "pinned": True} if self.pinned else mark
 
 
-class RefinedVersion(Strict):
-    """An earlier refined version kept in the story's history."""
+class FollowUpMark(Strict):
+    """Front matter kept per follow-up id: the model that wrote the answer, its fingerprint, and the pin."""
+
+    by: str = ""
+    sha: str = ""
+    pinned: bool = False
+
+
+class HistoryEntry(Strict):
+    """Something coach replaced, kept in the story's history: an earlier refined version (no subject), or an
+    earlier follow-up answer (`subject` names the follow-up)."""
 
     saved: str
     source: str = "hand"
     text: str
+    subject: str = ""
 
 
 class PracticeTake(Strict):
@@ -83,7 +136,17 @@ class Story(Strict):
     coaching_notes: list[str] = Field(default_factory=list)
     practice_notes: PracticeNotes = Field(default_factory=PracticeNotes)
     follow_ups: list[FollowUp] = Field(default_factory=list)
-    history: list[RefinedVersion] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+    def follow_up_ids(self) -> list[str]:
+        """Return each follow-up's id: from its question's words, lengthened where two would collide."""
+        ids: list[str] = []
+        for follow_up in self.follow_ups:
+            length = ID_LENGTH
+            while short_id(follow_up.question, length) in ids:
+                length += 1
+            ids.append(short_id(follow_up.question, length))
+        return ids
 
     def questions(self) -> list[Question]:
         """Return every extraction question, in order."""

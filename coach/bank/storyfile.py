@@ -8,7 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from coach.bank.markdown import Section, join_text, parse_bullets, render_bullets, split_sections
-from coach.bank.models import FollowUp, PracticeNotes, Question, QuestionGroup, RefinedVersion, Story
+from coach.bank.models import FollowUp, FollowUpMark, HistoryEntry, PracticeNotes, Question, QuestionGroup, Story
 from coach.errors import StoryFormatError
 
 SECTIONS = {
@@ -28,7 +28,9 @@ NOTE_PARTS = {
     "delivery points": "delivery_points",
 }
 LIST_PARTS = {"hooks", "key_words", "delivery_points"}
-META_FIELDS = ("title", "type", "values", "target_seconds", "refined_by", "refined_sha", "practice")
+META_FIELDS = ("title", "type", "values", "target_seconds", "refined_by", "refined_sha", "practice", "follow_up_state")
+MARKS = "follow_up_state"  # per follow-up id: the model that wrote its answer, a fingerprint, the pin
+PROPOSED, PROPOSED_FROM = "> Proposed: ", "> From your draft: "
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: 10x faster
 
@@ -48,6 +50,7 @@ def parse_story(text: str, path: Path | str = "<story>") -> Story:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     meta, body_start = _front_matter(lines, path)
     fields: dict = dict(meta)
+    marks = fields.pop(MARKS, None) or {}
     preamble, sections = split_sections(lines[body_start:], 2, body_start + 1)
     if join_text(preamble):
         raise StoryFormatError(path, "text before the first `## ` section; move it under ## Draft", body_start + 1)
@@ -58,9 +61,24 @@ def parse_story(text: str, path: Path | str = "<story>") -> Story:
             raise StoryFormatError(path, f"unknown section '## {section.heading}' (known: {known})", section.line)
         fields.update(_read_section(key, section, path))
     try:
-        return Story.model_validate(fields)
+        story = Story.model_validate(fields)
     except ValidationError as error:
         raise StoryFormatError(path, f"front matter: {_first_error(error)}", 1) from None
+    _apply_marks(story, marks, path)
+    return story
+
+
+def _apply_marks(story: Story, marks, path: Path | str) -> None:
+    """Attach the front matter's per-id marks to the follow-ups; marks of ids no longer there are dropped."""
+    if not isinstance(marks, dict):
+        raise StoryFormatError(path, f"front matter: {MARKS} must be `id: {{by: ..., sha: ..., pinned: true}}` lines", 2)
+    for follow_up, fid in zip(story.follow_ups, story.follow_up_ids(), strict=True):
+        if fid in marks:
+            try:
+                mark = FollowUpMark.model_validate(marks[fid] or {})
+            except ValidationError as error:
+                raise StoryFormatError(path, f"front matter: {MARKS}.{fid}.{_first_error(error)}", 2) from None
+            follow_up.by, follow_up.sha, follow_up.pinned = mark.by, mark.sha, mark.pinned
 
 
 def render_story(story: Story) -> str:
@@ -68,12 +86,15 @@ def render_story(story: Story) -> str:
     meta = story.model_dump(mode="json", include=set(META_FIELDS), exclude_defaults=True)
     meta = {key: meta[key] for key in META_FIELDS if key in meta}
     meta.setdefault("values", [])
+    marks = {fid: f.mark() for f, fid in zip(story.follow_ups, story.follow_up_ids(), strict=True) if f.mark()}
+    if marks:
+        meta[MARKS] = marks
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
     parts = ["---\n" + front + "---", "## Draft", story.draft, "## Extraction"]
     for group in story.extraction:
         parts.append(f"### {group.heading}")
         for question in group.questions:
-            parts += [f"#### {question.text}", question.answer]
+            parts += [f"#### {question.text}", _proposal(question), question.answer]
     parts += ["## Refined", story.refined, "## Coaching Notes", render_bullets(story.coaching_notes)]
     parts.append("## Practice Notes")
     notes = story.practice_notes
@@ -84,8 +105,9 @@ def render_story(story: Story) -> str:
     for follow_up in story.follow_ups:
         parts += [f"### {follow_up.question}", follow_up.answer]
     parts.append("## History")
-    for version in story.history:
-        parts += [f"### {version.saved} · {version.source}", version.text]
+    for entry in story.history:
+        subject = f" · {entry.subject}" if entry.subject else ""
+        parts += [f"### {entry.saved} · {entry.source}{subject}", entry.text]
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
@@ -139,9 +161,39 @@ def _subsections(section: Section, path: Path | str, level: int = 3) -> list[Sec
 def _read_extraction(section: Section, path: Path | str) -> list[QuestionGroup]:
     groups = []
     for group in _subsections(section, path):
-        questions = [Question(text=q.heading, answer=q.text()) for q in _subsections(group, path, 4)]
+        questions = [_read_question(q) for q in _subsections(group, path, 4)]
         groups.append(QuestionGroup(heading=group.heading, questions=questions))
     return groups
+
+
+def _read_question(section: Section) -> Question:
+    """Read a question's answer, and a proposal of coach's above it: `> Proposed: ...` then `> From your draft: "..."`."""
+    lines = [line.rstrip() for line in section.body]
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if not lines[start:] or not lines[start].startswith(PROPOSED.rstrip()):
+        return Question(text=section.heading, answer=section.text())
+    end = start
+    while end < len(lines) and lines[end].startswith(">"):
+        end += 1
+    proposal, quotes = [], []
+    for line in lines[start:end]:
+        if line.startswith(PROPOSED_FROM.rstrip()):
+            quotes.append(_unquoted(line[len(PROPOSED_FROM.rstrip()):].strip()))
+        else:
+            proposal.append(line.removeprefix(PROPOSED.rstrip()).removeprefix(">").strip())
+    answer = join_text(lines[end:])
+    return Question(text=section.heading, answer=answer, proposed=" ".join(p for p in proposal if p), proposed_from=quotes)
+
+
+def _unquoted(text: str) -> str:
+    return text[1:-1] if len(text) >= 2 and text[0] in "\"“" and text[-1] in "\"”" else text
+
+
+def _proposal(question: Question) -> str:
+    if not question.proposed:
+        return ""
+    quotes = [f'{PROPOSED_FROM}"{quote}"' for quote in question.proposed_from]
+    return "\n".join([PROPOSED + " ".join(question.proposed.split()), *quotes])
 
 
 def _read_practice_notes(section: Section, path: Path | str) -> PracticeNotes:
@@ -155,11 +207,10 @@ def _read_practice_notes(section: Section, path: Path | str) -> PracticeNotes:
     return PracticeNotes(**notes)
 
 
-def _read_version(section: Section, path: Path | str) -> RefinedVersion:
-    saved, _, source = section.heading.rpartition(" · ")
-    if not saved:
-        saved, source = section.heading, "hand"
-    return RefinedVersion(saved=saved.strip(), source=source.strip(), text=section.text())
+def _read_version(section: Section, path: Path | str) -> HistoryEntry:
+    """Read `### SAVED · SOURCE` (a refined version) or `### SAVED · SOURCE · SUBJECT` (say, a follow-up answer)."""
+    saved, source, subject = [*section.heading.split(" · ", 2), "", ""][:3]
+    return HistoryEntry(saved=saved.strip(), source=source.strip() or "hand", text=section.text(), subject=subject.strip())
 
 
 def _first_error(error: ValidationError) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coach.bank.markdown import Section, join_text, parse_bullets, strip_emphasis, strip_quotes
-from coach.bank.models import FollowUp, PracticeTake, Question, QuestionGroup, RefinedVersion
+from coach.bank.models import FollowUp, HistoryEntry, PracticeTake, Question, QuestionGroup
 from coach.errors import StoryFormatError
 
 LABEL = re.compile(r"^\*\*([^*]+?):\*\*\s*(.*)$|^\*\*([^*]+?)\*\*:\s*(.*)$")
@@ -170,10 +170,10 @@ def read_log(sub: Section, path: Path | str) -> list[PracticeTake]:
     return takes
 
 
-def read_history(sub: Section) -> list[RefinedVersion]:
+def read_history(sub: Section) -> list[HistoryEntry]:
     versions = []
     for label in split_labels(sub.body, sub.line + 1)[1]:
         saved, _, source = label.name.rpartition(" · ")
         text = strip_quotes(join_text([label.inline, *label.body]))
-        versions.append(RefinedVersion(saved=saved or label.name, source=source or "hand", text=text))
+        versions.append(HistoryEntry(saved=saved or label.name, source=source or "hand", text=text))
     return versions

@@ -106,3 +106,11 @@ def _run(work: Callable, index: int, item, finished: Queue) -> None:
         finished.put((index, work(item), None))
     except BaseException as error:  # handed to the main thread, which raises it
         finished.put((index, None, error))
+
+
+def run_one(work: Callable[[], R], stop: Stop) -> R:
+    """Run one job on a daemon thread and wait for it, so that Ctrl-C stops the command at once.
+
+    Raises JobsInterrupted on Ctrl-C, like `run_jobs`.
+    """
+    return run_jobs([None], lambda _: work(), 1, stop)[0]

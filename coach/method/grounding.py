@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pydantic import BaseModel, Field
+
 from coach.bank.models import BankSettings, Story
 from coach.method.names import NameIndex, forms
 from coach.method.quantities import QuantityIndex
@@ -61,6 +63,23 @@ class Traced:
     sources: list[str]
 
 
+class SourcedSentence(BaseModel):
+    """A sentence a model wrote for the candidate to say, with the candidate's own words it rests on."""
+
+    text: str = Field(description="One sentence, as it will be spoken.")
+    sources: list[str] = Field(description="Short verbatim quotes of the candidate's draft or answers this sentence rests on.")
+
+
+def traced(sentences: list[SourcedSentence]) -> list[Traced]:
+    """Return the non-empty sentences of a model's answer with the quotes they say they rest on."""
+    return [Traced(" ".join(s.text.split()), s.sources) for s in sentences if s.text.strip()]
+
+
+def spoken(sentences: list[SourcedSentence]) -> str:
+    """Return sourced sentences as one text to speak."""
+    return " ".join(sentence.text for sentence in traced(sentences))
+
+
 class Material:
     """Everything the user wrote about one story, indexed once so that every guard is a look-up.
 
@@ -78,13 +97,13 @@ class Material:
         self._short = {line for line in lines if 0 < len(line.split()) < MIN_QUOTE_WORDS}
 
     @classmethod
-    def of(cls, story: Story, settings: BankSettings) -> Material:
-        """Return the material of a story in a bank."""
+    def of(cls, story: Story, settings: BankSettings, more: list[str] = ()) -> Material:
+        """Return the material of a story in a bank; `more` adds other words of the user's (their own follow-up answers)."""
         context = [q.text for q in story.questions()]
         context += [g.heading for g in story.extraction]
         context += [*story.values, settings.company, settings.role]
         context += [f"{v.name}: {v.meaning}" for v in settings.values]
-        return cls(story.material(), "\n".join(context))
+        return cls("\n".join([story.material(), *more]), "\n".join(context))
 
     def unsupported_numbers(self, text: str) -> list[str]:
         """Return the quantities of text (as written) that the facts never state, however written."""
@@ -104,11 +123,12 @@ class Material:
     def unsupported_sentences(self, sentences: list[Traced]) -> list[Traced]:
         """Return the sentences that claim something and have no quote both in the material and about the sentence.
 
-        A sentence of two content words or fewer ("The result?", "Here is why.") claims nothing and needs no quote.
+        A sentence of two content words or fewer ("The result?", "Here is why.") claims nothing and needs no quote;
+        a placeholder's words are the candidate's to fill, not a claim.
         """
         return [
             s for s in sentences
-            if len(content_words(s.text)) > 2
+            if len(content_words(without_placeholders(s.text))) > 2
             and not any(self.has_quote(q) and _shares_a_word(s.text, q) for q in s.sources)
         ]
 
