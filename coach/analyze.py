@@ -23,6 +23,7 @@ from coach.method.context import story_context
 from coach.method.grounding import Material, Traced, content_words
 
 NO_QUOTE = "coach found nothing in your draft that answers it"
+UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
 
 
 class Proposal(BaseModel):
@@ -183,6 +184,8 @@ def propose(bank: Bank, outcome: AnalyzeOutcome, engine: Engine, fresh: bool = F
         quotes = verified(proposal, material) if proposal is not None and proposal.answerable else []
         if quotes and not _unsupported(proposal, material):
             item.proposed, item.quotes, item.status = " ".join(proposal.answer.split()), quotes, "proposed"
+        elif proposal is not None and proposal.answerable:
+            item.missing = UNVERIFIED
         else:
             item.missing = " ".join(proposal.missing.split()) if proposal is not None and proposal.missing.strip() else NO_QUOTE
     with engine.stop.saving(outcome.slug):

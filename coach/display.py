@@ -259,7 +259,8 @@ def followups_view(outcome) -> str:
     items = outcome.listed()
     head = (f"{outcome.slug}: {outcome.story.title} · {len(items)} follow-up{'s' * (len(items) != 1)} · answers up to "
             f"{outcome.max_seconds}s ({outcome.max_words} words at {outcome.settings.words_per_minute} wpm)")
-    lines = [head]
+    lines = wrapped(head, 2, " ")
+    lines[0] = lines[0].lstrip()
     changed = set(outcome.changed)
     for item in items:
         lines.append("")
@@ -286,16 +287,16 @@ def followups_view(outcome) -> str:
 
 
 def _followups_summary(outcome) -> list[str]:
-    ids = ", ".join(outcome.changed)
+    ids, them = ", ".join(outcome.changed), "it" if len(outcome.changed) == 1 else "them"
     summary = {
-        "generate": f"Added {len(outcome.changed)} follow-up(s): {ids}{_how(outcome.answer)}.",
+        "generate": f"Added {len(outcome.changed)} follow-up{'s' * (len(outcome.changed) != 1)}: {ids}{_how(outcome.answer)}.",
         "regenerate": f"Rewrote {ids}; each earlier answer is kept under ## History{_how(outcome.answer)}." if ids
         else "Nothing regenerated.",
-        "pin": f"Pinned {ids}: `--regenerate --all` leaves them alone.",
+        "pin": f"Pinned {ids}: `--regenerate --all` leaves {them} alone.",
         "unpin": f"Unpinned {ids}.",
         "remove": f"Removed {ids}; each question and answer is kept under ## History.",
     }.get(outcome.action)
-    lines = ["", summary] if summary else []
+    lines = ["", *wrapped(summary, 0)] if summary else []
     if outcome.skipped:
         lines += wrapped("Left alone: " + ", ".join(f"{fid} ({why})" for fid, why in outcome.skipped.items())
                          + ". Name an id to regenerate it anyway.", 0)
@@ -307,7 +308,7 @@ def analysis_view(outcome, accepted: int = 0) -> str:
     story = outcome.story
     total = len(story.questions())
     answered = total - len(story.unanswered())
-    lines = [f"{outcome.slug}: {story.title} · {answered} of {total} extraction questions answered{_how(outcome.answer)}"]
+    lines = wrapped(f"{outcome.slug}: {story.title} · {answered} of {total} extraction questions answered{_how(outcome.answer)}", 0)
     accepted_now = [q for q in outcome.questions if q.status in ("accepted", "answered")]
     if accepted_now:
         lines += ["", "Answered now:"]
@@ -315,15 +316,17 @@ def analysis_view(outcome, accepted: int = 0) -> str:
             lines += wrapped(item.question, 6, f"  {item.number}.")
             lines += wrapped(story_answer(story, item.number), 8, "      →")
     if outcome.proposals:
-        lines += ["", "Proposed from your draft (not yet your answers: accept with --accept-all or --interactive, or edit the file):"]
+        lines += ["", *wrapped("Proposed from your draft (not yet your answers: accept them with --accept-all or "
+                                "--interactive, or edit the file):", 0)]
         for item in outcome.proposals:
             lines += wrapped(item.question, 6, f"  {item.number}.")
             lines += wrapped(item.proposed, 8, "      →")
             for quote in item.quotes:
                 lines += wrapped(f'from your draft: "{quote}"', 8)
     if outcome.gaps:
-        lines += ["", "Gaps your draft does not answer (write these yourself):" if story.draft.strip() else
-                  "No draft yet: write it under ## Draft and run `coach analyze` again, or answer these yourself:"]
+        lines += ["", *wrapped("Gaps your draft does not answer (write these yourself):" if story.draft.strip() else
+                               "No draft yet: write it under ## Draft and run `coach analyze` again, or answer these "
+                               "yourself:", 0)]
         for item in outcome.gaps:
             lines += wrapped(item.question, 6, f"  {item.number}.")
             if item.missing:

@@ -86,7 +86,8 @@ def test_a_proposal_on_an_invented_fact_is_asked_again_and_dropped_if_it_stays(r
     story = load_story(team)
     assert story.questions()[1].proposed == ""
     assert "led three teams" not in team.read_text()
-    assert "2. What was your unique position/expertise?" in flat(result.output.split("Gaps")[1])
+    gaps = flat(result.output.split("Gaps")[1])
+    assert "2. What was your unique position/expertise? missing: the model proposed an answer coach could not trace" in gaps
 
 
 def test_a_quote_that_is_not_in_the_draft_is_never_shown_as_support(runner, bank, team, endpoint):

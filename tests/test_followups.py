@@ -117,7 +117,7 @@ def test_generate_adds_grounded_follow_ups_and_leaves_the_others_untouched(runne
     assert all(f.by == "test-model" and f.written_by_coach for f in new)
     assert new[1].answer.endswith("[sprint velocity before and after]")
     assert endpoint.call_count == 1
-    assert "1 [placeholder] to fill" in result.output and "Added 3 follow-up(s)" in result.output
+    assert "1 [placeholder] to fill" in result.output and "Added 3 follow-ups" in result.output
     assert "aims at: a result without a number" in result.output
     prompt = sent(endpoint)
     assert "If asked about recognition" in prompt  # told what not to repeat
