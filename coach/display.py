@@ -74,7 +74,7 @@ def status_board(status: BankStatus) -> str:
     head = f"{status.settings.company} story bank · target {low}-{high}s · {status.settings.words_per_minute} wpm"
     rows = [
         [
-            row.slug, row.title, MARK[row.drafted], MARK[row.analyzed],
+            row.slug, row.title, MARK[row.drafted], f"☐ {row.proposed} to accept" if row.proposed else MARK[row.analyzed],
             f"☐ {row.placeholders} [ ] to fill" if row.placeholders else MARK[row.refined],
             (f"{row.latest:g}s " + MARK[row.timed]) if row.latest is not None else "___s",
             f"{row.best:g}s" if row.best is not None else "-",

@@ -71,6 +71,10 @@ def test_analyze_writes_verified_proposals_and_lists_the_gaps(runner, bank, team
     assert '> From your draft: "he was going on paternity leave for 6 months"' in text
     assert len(story.unanswered()) == 3  # a proposal is no answer until accepted
     assert "paternity leave for 6 months, and my manager" not in story.material()
+    status = json.loads(run(runner, "status", "--json").output)
+    team_row = next(row for row in status["stories"] if row["slug"] == "team")
+    assert team_row["proposed"] == 2 and team_row["analyzed"] is False
+    assert "☐ 2 to accept" in run(runner, "status").output
     prompt = sent(endpoint)
     assert "1. (Context Questions) What was the team situation/dynamic?" in prompt
     assert "What did you choose to do instead?" in prompt  # answered questions are context, not asked

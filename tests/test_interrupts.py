@@ -123,3 +123,22 @@ def test_a_rejected_answer_is_kept_and_read_back(runner, bank, endpoint):
     assert shown.exit_code == 0
     assert "rejected because:\n  1. refined has 4 words" in shown.stdout
     assert '"text": "Too short, take gamma."' in shown.stdout
+
+
+def test_ctrl_c_while_generating_follow_ups_or_analyzing_leaves_the_story_as_it_was(runner, bank, endpoint):
+    from tests.test_followups import COST, generated
+
+    for command, late in ((["followups", "team", "--generate", "1"], generated(COST)),
+                          (["analyze", "risk"], completion({"questions": []}))):
+        story = bank.root / f"{command[1]}.md"
+        if command[0] == "analyze":  # give the risk story an open question
+            story.write_text(story.read_text().replace("\nSalesforce 2023\n", "\n", 1))
+        before, ctrl_c = files(bank), CtrlC(httpx.Response(200, json=late))
+        endpoint.side_effect = ctrl_c
+        started = time.monotonic()
+        result = runner.invoke(app, command)
+        elapsed = time.monotonic() - started
+        finish(ctrl_c)
+        assert result.exit_code == 130 and elapsed < 1.0, result.output
+        assert result.stderr.strip() == "Interrupted; the story file was left as it was."
+        assert files(bank) == before

@@ -26,6 +26,7 @@ class StoryProgress:
     takes: int
     timed: bool
     practiced: bool
+    proposed: int = 0  # open questions with an answer `coach analyze` proposed, waiting to be accepted
 
     def as_dict(self) -> dict:
         """Return the row as plain data for JSON output."""
@@ -50,6 +51,7 @@ def story_progress(story: Story, settings: BankSettings, slug: str = "") -> Stor
         takes=len(seconds),
         timed=latest is not None and low <= latest <= high,
         practiced=len(seconds) >= PRACTICE_GOAL,
+        proposed=sum(1 for q in story.unanswered() if q.proposed),
     )
 
 

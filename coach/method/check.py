@@ -197,7 +197,9 @@ def _unanswered(story: Story) -> list[Finding]:
     if not missing:
         return []
     first = missing[0].text
-    return [Finding("unanswered", WARNING, f"{len(missing)} extraction question(s) have no answer yet, starting with '{first}'.", "extraction")]
+    proposed = sum(1 for q in missing if q.proposed)
+    waiting = f" ({proposed} proposed by `coach analyze`, waiting for you to accept)" if proposed else ""
+    return [Finding("unanswered", WARNING, f"{len(missing)} extraction question(s) have no answer yet{waiting}, starting with '{first}'.", "extraction")]
 
 
 def _list(items: list[str]) -> str:
