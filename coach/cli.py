@@ -359,6 +359,109 @@ def analyze_command(
         typer.echo(analysis_view(outcome))
 
 
+@app.command("interview")
+def interview_command(
+    questions: Annotated[int, typer.Option("--questions", "-n", metavar="N", help="How many main questions.")] = 3,
+    values: Annotated[str | None, typer.Option("--values", metavar="LIST", help='Values to practise, e.g. "Candor,Courage" (default: those your stories cover least).')] = None,
+    story: Annotated[str | None, typer.Option("--story", metavar="STORY", help="Rehearse the questions one story should answer, its follow-ups included.")] = None,
+    persona: Annotated[str, typer.Option("--persona", metavar="NAME", help="friendly, neutral or tough.")] = "neutral",
+    answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE", help="Take the answers from FILE, separated by lines of ---, instead of the terminal.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", hidden=True, help="Seed the choice of questions.")] = None,
+    model: Model = None,
+    as_json: AsJson = False,
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """Practise with a mock interviewer: questions, probes, scored feedback, and a saved transcript."""
+    import random
+
+    from coach import interview
+
+    bank = _bank(stories)
+    if not 1 <= questions <= 10:
+        raise CoachError(f"--questions takes 1 to 10, not {questions}")
+    if persona not in interview.PERSONAS:
+        raise CoachError(f"--persona must be one of {', '.join(interview.PERSONAS)}, not '{persona}'")
+    scripted = _scripted_answers(answers) if answers is not None else None
+    planned = interview.plan(bank, questions, values.split(",") if values else None, story, random.Random(seed))
+    engine, progress = _engine(bank, model)
+    talk = _talk(scripted, quiet=as_json, busy=progress.spinning)
+    if not as_json:
+        chosen = ", ".join(dict.fromkeys(p.value for p in planned))
+        settings = bank.settings()
+        typer.echo(f"Mock interview · {settings.company}{' · ' + settings.role if settings.role else ''} · "
+                   f"{len(planned)} question{'s' * (len(planned) != 1)} on {chosen} · {persona} interviewer")
+        if scripted is None:
+            typer.echo("Answer out loud or in writing; an empty line sends your answer. /skip /hint /repeat /quit")
+    session = interview.Interview(bank, engine, talk, persona).run(planned)
+    if as_json:
+        _echo_json(session.as_dict())
+    else:
+        typer.echo("\n" + interview.report_text(session))
+
+
+def _scripted_answers(path: Path) -> list[str]:
+    import re
+
+    from coach.bank.folder import read_text
+
+    blocks = [block.strip() for block in re.split(r"(?m)^---\s*$", read_text(path))]
+    return [block for block in blocks if block]
+
+
+def _talk(scripted: list[str] | None, quiet: bool, busy):
+    from coach.interview import Talk
+
+    def line(text: str) -> None:
+        if not quiet:
+            typer.echo(text)
+
+    def words(text: str) -> None:
+        if not quiet:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+    if scripted is not None:
+        queue = iter(scripted)
+
+        def read() -> str:
+            answer = next(queue, None)
+            if answer is None:
+                raise EOFError
+            line(f"You: {answer}")
+            return answer
+
+        return Talk(line, words, read)
+
+    def read_lines() -> str:
+        lines: list[str] = []
+        while True:
+            text = input("You: " if not lines else "   ")
+            if not text.strip():
+                if lines:
+                    return "\n".join(lines)
+                continue
+            if text.strip().startswith("/") and not lines:
+                return text.strip()
+            lines.append(text)
+
+    return Talk(line, words, read_lines, busy)
+
+
+@app.command("sessions")
+def sessions_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) -> None:
+    """List past mock interviews with their average scores, to see progress over time."""
+    from coach.display import sessions_table
+    from coach.interview import past_sessions
+
+    rows, warnings = past_sessions(_bank(stories))
+    for warning in warnings:
+        typer.echo(f"Warning: {warning}", err=True)
+    if as_json:
+        _echo_json(rows)
+    else:
+        typer.echo(sessions_table(rows))
+
+
 @app.command("log")
 def log_command(
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many calls to list.")] = 20,

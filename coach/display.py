@@ -355,3 +355,24 @@ def open_question(item, position: int, total: int) -> str:
             lines += wrapped(f"Your draft does not say: {item.missing}", 4, "  ")
         lines.append("  Type your answer · Enter or s skips · q quits")
     return "\n".join(lines)
+
+
+def sessions_table(rows: list[dict]) -> str:
+    """Render past mock interviews with their average score per dimension, and the change from first to latest."""
+    if not rows:
+        return "No mock interviews yet: `coach interview` starts one."
+    dimensions = ("structure", "ownership", "impact", "values", "concision")
+    body = [[str(row.get("started", "")), str(row.get("status", "")).split(":")[0],
+             f"{row.get('answered', 0)}/{row.get('questions', 0)}",
+             *(_score((row.get("scores") or {}).get(d)) for d in dimensions)] for row in rows]
+    out = table(["started", "status", "answered", "struct", "own", "impact", "values", "concise"], body)
+    scored = [row.get("scores") or {} for row in rows if row.get("scores")]
+    if len(scored) >= 2:
+        first, last = scored[0], scored[-1]
+        changes = [f"{d} {first[d]:g} → {last[d]:g}" for d in dimensions if d in first and d in last]
+        out += "\n\nFirst to latest: " + ", ".join(changes)
+    return out
+
+
+def _score(value) -> str:
+    return "-" if value is None else f"{value:g}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import httpx
+
 BASE_URL = "http://llm.test/v1"
 
 RISK_SENTENCES = [
@@ -88,3 +90,17 @@ def completion(content, finish_reason: str = "stop", refusal: str | None = None,
 def error_body(message: str, code: str | None = None) -> dict:
     """Return an OpenAI-style error body."""
     return {"error": {"message": message, "type": "invalid_request_error", "code": code}}
+
+
+def streamed(text: str, pieces: int = 3) -> httpx.Response:
+    """Return a streamed chat completion (server-sent events) that says text in a few pieces."""
+    size = max(1, len(text) // pieces + 1)
+    parts = [text[i : i + size] for i in range(0, len(text), size)]
+    chunks = [{"index": 0, "delta": {"role": "assistant", "content": part}, "finish_reason": None} for part in parts]
+    chunks.append({"index": 0, "delta": {}, "finish_reason": "stop"})
+    events = "".join(
+        "data: " + json.dumps({"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                               "model": "test-model", "choices": [chunk]}) + "\n\n"
+        for chunk in chunks
+    )
+    return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=(events + "data: [DONE]\n\n").encode())

@@ -1,4 +1,4 @@
-"""Story types and company profiles, read from data files (the bank's own copies first)."""
+"""Story types, company profiles and common interview questions, read from data files (the bank's own copies first)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from coach.bank.folder import Bank, slugify
-from coach.bank.models import BankSettings, CompanyProfile, Question, QuestionGroup, Story, StoryType
+from coach.bank.models import BankSettings, CommonQuestion, CompanyProfile, Question, QuestionGroup, Story, StoryType
 from coach.errors import CatalogError, StoryExists, StoryFormatError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -109,3 +109,9 @@ def create_story(bank: Bank, type_name: str, title: str | None = None, force: bo
         raise StoryExists(f"{path} already exists; pass --title to name a second {kind.name} story, or --force to overwrite")
     bank.save(path, story)
     return path
+
+
+def common_questions() -> list[CommonQuestion]:
+    """Return the built-in bank of common behavioral questions, tagged by theme and value."""
+    data = yaml.safe_load((DATA_DIR / "questions.yaml").read_text(encoding="utf-8"))
+    return [CommonQuestion.model_validate(item) for item in data]

@@ -210,3 +210,11 @@ class CompanyProfile(Strict):
     values: list[CompanyValue]
     story_values: dict[str, list[str]] = Field(default_factory=dict)
     connection: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class CommonQuestion(Strict):
+    """A common behavioral interview question, tagged by theme (story types) and by the values it probes."""
+
+    text: str
+    themes: list[str] = Field(default_factory=list)
+    values: list[str] = Field(default_factory=list)

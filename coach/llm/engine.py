@@ -156,6 +156,53 @@ class Engine:
             if record.id is None:
                 self._record(record, started)
 
+    def say(self, prompt: str, variables: dict, on_text: Callable[[str], None], *, command: str = "") -> str:
+        """Render `prompts/PROMPT.jinja` and stream the model's plain-text answer to on_text as it arrives.
+
+        The request adapts and retries as `ask` does until the first words arrive; after that a broken stream is
+        an error, never a second copy of words already shown. Returns the whole text.
+        """
+        messages = render_prompt(prompt, **variables)
+        record = CallRecord(command or prompt, self.settings.model, self.settings.host,
+                            request_key(self.settings.model, messages, {})[:16])
+        started = time.monotonic()
+        record.outcome = "error"
+        try:
+            text = self._stream(self._send(messages, None, record), on_text, record)
+            record.outcome, record.content = "ok", text
+            return text
+        except LLMError as error:
+            record.detail = str(error)
+            raise
+        except Cancelled:
+            record.outcome = "interrupted"
+            raise
+        finally:
+            self._record(record, started)
+
+    def _stream(self, stream, on_text: Callable[[str], None], record: CallRecord) -> str:
+        parts: list[str] = []
+        try:
+            for chunk in stream:
+                if self.stop.is_set():
+                    raise Cancelled()
+                usage = getattr(chunk, "usage", None)
+                if usage:
+                    record.tokens_in += getattr(usage, "prompt_tokens", 0) or 0
+                    record.tokens_out += getattr(usage, "completion_tokens", 0) or 0
+                for choice in chunk.choices or []:
+                    text = getattr(choice.delta, "content", None) or ""
+                    if text:
+                        parts.append(text)
+                        on_text(text)
+                    if choice.finish_reason == "content_filter":
+                        raise LLMError("the endpoint's content filter blocked the answer; try another model")
+        except (LLMError, Cancelled):
+            raise
+        except Exception as error:
+            raise LLMError(f"{self.settings.host} broke off its answer ({first_words(error)}); run again") from None
+        return "".join(parts)
+
     def _record(self, record: CallRecord, started: float) -> None:
         record.latency_ms = round((time.monotonic() - started) * 1000)
         if self.log:

@@ -53,15 +53,17 @@ def initial_shape(settings: LLMSettings, remembered: Shape | None = None) -> Sha
     return shape
 
 
-def build_request(shape: Shape, settings: LLMSettings, conversation: list[dict], schema: dict) -> dict:
-    """Return the keyword arguments of one chat-completion request in this shape."""
+def build_request(shape: Shape, settings: LLMSettings, conversation: list[dict], schema: dict | None) -> dict:
+    """Return the keyword arguments of one chat-completion request in this shape (streamed text when schema is None)."""
     request: dict = {"model": settings.model, "messages": conversation}
     request[shape.tokens] = settings.output_budget(shape.reasoning)
     if shape.temperature:
         request["temperature"] = settings.temperature
     if shape.reasoning_effort and settings.reasoning_effort:
         request["reasoning_effort"] = settings.reasoning_effort
-    if shape.mode == "json_schema":
+    if schema is None:
+        request["stream"] = True
+    elif shape.mode == "json_schema":
         json_schema: dict = {"name": "answer", "schema": schema}
         if shape.strict:
             json_schema["strict"] = True

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, Story
 from coach.method import style
-from coach.method.grounding import Material, placeholders
+from coach.method.grounding import Material, content_words, placeholders
 from coach.method.quantities import quantities
 from coach.method.text import sentences, spoken_seconds, word_count
 
@@ -102,6 +103,38 @@ def check_refined(text: str, story: Story, settings: BankSettings, target: tuple
     findings += _background(text)
     findings += _style(text)
     return findings
+
+
+STAKES = re.compile(
+    r"\b(risk\w*|fail\w*|los[et]\w*|cost\w*|deadline\w*|stake|pressure|outage\w*|incident\w*|churn\w*|block\w*|"
+    r"critical|urgent\w*|worr\w*|afraid|if (?:we|i) (?:didn'?t|did not|don'?t)|would have|could have|at risk|behind|"
+    r"escalat\w*|broke\w*|down\b|burn\w*)", re.IGNORECASE)
+
+
+def check_answer(text: str, settings: BankSettings, target: tuple[int, int], value: str = "") -> list[Finding]:
+    """Check an answer spoken in a mock interview: the method's checks on the candidate's own words.
+
+    No grounding: what the candidate says is theirs. `no-stakes` and `no-value` say what an interviewer would
+    probe: nothing at stake, and no link to the value the question is about.
+    """
+    findings = _timing(text, settings.words_per_minute, target)
+    findings += _we_heavy(text)
+    if not any(quantities(s) for s in _result_sentences(text)):
+        findings.append(Finding("no-metric", WARNING, "The result has no number (%, $, time, count); say the one measurable outcome."))
+    if not STAKES.search(text):
+        findings.append(Finding("no-stakes", WARNING, "Nothing says what was at stake; add one sentence on what would have happened if it failed."))
+    if value and not _mentions_value(text, value, settings):
+        findings.append(Finding("no-value", INFO, f"The answer never connects to {value}; close with one sentence that does."))
+    findings += _background(text)
+    findings += _style(text)
+    return findings
+
+
+def _mentions_value(text: str, value: str, settings: BankSettings) -> bool:
+    words = set(content_words(text))
+    meaning = next((v.meaning for v in settings.values if v.name.lower() == value.lower()), "")
+    key_words = {w for w in content_words(f"{value} {meaning}") if len(w) > 4}
+    return value.lower() in text.lower() or len(words & key_words) >= 2
 
 
 def grounding_findings(text: str, material: Material, part: str = "refined", where: str = "") -> list[Finding]:

@@ -1,0 +1,621 @@
+"""`coach interview`: a mock behavioral interview in the terminal, and `coach sessions`, the progress across them.
+
+An interviewer for the bank's company and role asks questions chosen to cover the values the bank covers least,
+seeded from a built-in bank of common questions (`bank/data/questions.yaml`) so that sessions vary and still work
+with a weak model; the model phrases them, streamed as it writes. After each answer the method's checks decide
+whether a real interviewer would probe (no "I", no number, no stakes, no link to the value) and the model phrases
+up to two probes. Then structured feedback: four scores from the model, each with evidence that must be quoted
+from the answer, and concision measured, not judged. Every turn is saved at once to a Markdown transcript under
+the bank's `sessions/`, so Ctrl-C, `/quit` or a failed endpoint loses nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field
+
+from coach.bank.catalog import common_questions, find_company
+from coach.bank.folder import Bank, load_story, write_atomic
+from coach.bank.models import BankSettings, CommonQuestion, Story
+from coach.errors import CoachError, Interrupted, LLMError
+from coach.llm.engine import Doubt, EndpointDown, Engine
+from coach.llm.jobs import JobsInterrupted, run_one
+from coach.method.board import value_coverage
+from coach.method.check import Finding, check_answer
+from coach.method.grounding import Material, normalise
+from coach.method.text import spoken_seconds
+
+DIMENSIONS = ("structure", "ownership", "impact", "values", "concision")
+JUDGED = DIMENSIONS[:4]  # scored by the model; concision is measured
+PERSONAS = ("friendly", "neutral", "tough")
+MAX_PROBES = 2
+SESSIONS = "sessions"
+PROBES = {  # what a finding of the method's checks makes an interviewer ask about, most telling first
+    "we-heavy": "it says \"we\" more than \"I\": what did the candidate do themselves",
+    "no-metric": "the result has no number: how much, how many, how fast",
+    "no-stakes": "nothing says what was at stake: what would have happened if it had failed",
+    "no-value": "it never shows {value}: how this reflects that value",
+}
+ADVICE = {  # what to practise when a dimension scores lowest and no feedback said more
+    "structure": "Tell it in order: the hook, the stakes, what you did, the result.",
+    "ownership": "Say \"I\" for what you did; keep \"we\" for what the team did together.",
+    "impact": "End on one specific result with a number from your own material.",
+    "values": "Close with one sentence that ties the story to the value the question is about.",
+    "concision": "Time your answer: fit the story into the target window.",
+}
+SKIP, QUIT = "/skip", "/quit"
+
+
+class Scored(BaseModel):
+    """One dimension of feedback: a score and the words of the answer that justify it."""
+
+    score: int = Field(description="1 (missing) to 5 (excellent).")
+    evidence: str = Field(description="Words copied exactly from the candidate's answer that justify the score; empty only for a score of 1 or 2 when nothing in the answer applies.")
+
+
+class Feedback(BaseModel):
+    """What prompts/feedback.jinja must return."""
+
+    structure: Scored = Field(description="Hook, stakes, action, result, in that order.")
+    ownership: Scored = Field(description="\"I\" for what the candidate did, not \"we\".")
+    impact: Scored = Field(description="Specific, measurable results.")
+    values: Scored = Field(description="How clearly the answer shows the value the question is about.")
+    strength: str = Field(description="The one thing the answer did best, in one sentence.")
+    improvement: str = Field(description="The single most useful change for next time, in one sentence.")
+    best_story: str = Field(description="The id of the candidate's story that fits this question best, or an empty string.")
+    say_instead: str = Field(description="One sentence the candidate could have said, using only facts from their answer or that story; empty if none.")
+
+
+@dataclass
+class Planned:
+    """A main question to ask: the common question it starts from, the value it probes, and prepared probes."""
+
+    seed: str
+    value: str
+    themes: list[str] = field(default_factory=list)
+    prepared: list[str] = field(default_factory=list)  # a story's own follow-up questions, with --story
+
+
+@dataclass
+class Turn:
+    """One question of the interviewer's and the candidate's answer."""
+
+    kind: str  # "question" or "probe"
+    asked: str
+    answer: str = ""
+    why: str = ""  # for a probe: what the answer had left out
+
+
+@dataclass
+class Round:
+    """A main question with its probes and the feedback on the whole answer."""
+
+    number: int
+    planned: Planned
+    turns: list[Turn] = field(default_factory=list)
+    skipped: bool = False
+    scores: dict[str, int] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    strength: str = ""
+    improvement: str = ""
+    best_story: str = ""
+    say_instead: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    feedback_error: str = ""
+
+    @property
+    def answer(self) -> str:
+        """Return everything the candidate said in this round."""
+        return "\n\n".join(turn.answer for turn in self.turns if turn.answer)
+
+    def as_dict(self) -> dict:
+        """Return the round as plain data for JSON output."""
+        return {
+            "number": self.number, "value": self.planned.value, "seed": self.planned.seed, "skipped": self.skipped,
+            "turns": [turn.__dict__ for turn in self.turns], "scores": self.scores, "evidence": self.evidence,
+            "strength": self.strength, "improvement": self.improvement, "best_story": self.best_story,
+            "say_instead": self.say_instead, "seconds": self.seconds, "feedback_error": self.feedback_error,
+            "findings": [f.__dict__ for f in self.findings],
+        }
+
+
+@dataclass
+class Session:
+    """A mock interview: who asked, what was asked and answered, and how it went."""
+
+    path: Path
+    started: datetime
+    company: str
+    role: str
+    persona: str
+    model: str
+    window: tuple[int, int]
+    wpm: int
+    rounds: list[Round] = field(default_factory=list)
+    status: str = "in progress"
+
+    @property
+    def scored(self) -> list[Round]:
+        """Return the rounds that have scores."""
+        return [r for r in self.rounds if r.scores]
+
+    def averages(self) -> dict[str, float]:
+        """Return the mean score of each dimension over the scored rounds."""
+        return _means([r.scores for r in self.scored], DIMENSIONS)
+
+    def by_value(self) -> dict[str, float]:
+        """Return the mean score (all dimensions) of the rounds about each value."""
+        totals: dict[str, list[float]] = {}
+        for r in self.scored:
+            totals.setdefault(r.planned.value, []).append(sum(r.scores.values()) / len(r.scores))
+        return {value: round(sum(s) / len(s), 1) for value, s in totals.items()}
+
+    def practise_next(self) -> list[str]:
+        """Return the three things to practise next: the weakest dimensions, with the feedback that said most."""
+        averages = self.averages()
+        things: list[str] = []
+        for dimension in sorted(averages, key=lambda d: (averages[d], DIMENSIONS.index(d))):
+            worst = min(self.scored, key=lambda r: r.scores.get(dimension, 6))
+            advice = worst.improvement if dimension in JUDGED and worst.improvement else ADVICE[dimension]
+            thing = f"{dimension} ({averages[dimension]:g}/5): {advice}"
+            if advice not in " ".join(things):
+                things.append(thing)
+            if len(things) == 3:
+                break
+        return things
+
+    def summary(self) -> dict:
+        """Return what the transcript's front matter keeps, and `coach sessions` reads."""
+        return {
+            "started": self.started.isoformat(sep=" ", timespec="minutes"), "company": self.company,
+            "role": self.role, "persona": self.persona, "model": self.model, "status": self.status,
+            "questions": len(self.rounds), "answered": len([r for r in self.rounds if not r.skipped and r.turns]),
+            "scores": self.averages(), "values": self.by_value(),
+        }
+
+    def as_dict(self) -> dict:
+        """Return the session as plain data for JSON output."""
+        return {**self.summary(), "transcript": str(self.path), "window": list(self.window),
+                "words_per_minute": self.wpm, "practise_next": self.practise_next() if self.scored else [],
+                "rounds": [r.as_dict() for r in self.rounds]}
+
+
+def _means(rows: list[dict[str, float]], keys) -> dict[str, float]:
+    means = {}
+    for key in keys:
+        values = [row[key] for row in rows if key in row]
+        if values:
+            means[key] = round(sum(values) / len(values), 1)
+    return means
+
+
+# Choosing the questions
+
+
+def values_by_need(stories: list[Story], slugs: list[str], settings: BankSettings) -> list[str]:
+    """Return the bank's values, those its stories cover least first."""
+    coverage = value_coverage(stories, settings, slugs)
+    order = {name: i for i, name in enumerate(coverage)}
+    return sorted(coverage, key=lambda value: (len(coverage[value]), order[value]))
+
+
+def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | None = None,
+         rng: random.Random | None = None) -> list[Planned]:
+    """Choose `count` main questions: for the named values, or the values the bank covers least; or, with a story,
+    the questions that story should answer, its prepared follow-ups as probes."""
+    rng = rng or random.Random()
+    settings = bank.settings()
+    pairs = list(bank.stories())
+    stories, slugs = [s for _, s in pairs], [p.stem for p, _ in pairs]
+    profile = find_company(settings.company, bank.root)
+    shown_by = {}  # value -> story types that show it best, from the company profile
+    for kind, names in (profile.story_values if profile else {}).items():
+        for name in names:
+            shown_by.setdefault(name.lower(), set()).add(kind)
+    seeds = common_questions()
+    rng.shuffle(seeds)
+    if story is not None:
+        chosen = load_story(bank.resolve(story))
+        fitting = [q for q in seeds if chosen.type in q.themes] or seeds
+        targets = chosen.values or [chosen.type]
+        prepared = [f.question for f in chosen.follow_ups]
+        return [Planned(q.text, targets[i % len(targets)], q.themes, prepared) for i, q in enumerate(fitting[:count])]
+    wanted = _named_values(values, settings) if values else values_by_need(stories, slugs, settings)
+    if not wanted:
+        wanted = sorted({t for q in seeds for t in q.themes})  # a bank without values: practise every theme
+    planned: list[Planned] = []
+    used: set[str] = set()
+    for i in range(count):
+        value = wanted[i % len(wanted)]
+        candidates = [q for q in seeds if q.text not in used and _probes(q, value, shown_by)]
+        candidates = candidates or [q for q in seeds if q.text not in used] or seeds
+        question = candidates[0]
+        used.add(question.text)
+        planned.append(Planned(question.text, value, question.themes))
+    return planned
+
+
+def _named_values(values: list[str], settings: BankSettings) -> list[str]:
+    known = {v.name.lower(): v.name for v in settings.values}
+    return [known.get(v.strip().lower(), v.strip()) for v in values if v.strip()]
+
+
+def _probes(question: CommonQuestion, value: str, shown_by: dict[str, set[str]]) -> bool:
+    value = value.lower()
+    return value in question.values or value in question.themes or bool(shown_by.get(value, set()) & set(question.themes))
+
+
+def hint(bank: Bank, planned: Planned) -> str:
+    """Return which of the user's stories fits a question, and its hook, for `/hint`."""
+    best = None
+    for path, story in bank.stories():
+        fit = (planned.value.lower() in (v.lower() for v in story.values)) * 2 + (story.type in planned.themes)
+        if fit and (best is None or fit > best[0]):
+            best = (fit, path.stem, story)
+    if best is None:
+        return "None of your stories is tagged for this; pick the one whose result you can say with a number."
+    _, slug, story = best
+    hook = (story.practice_notes.hooks or [_first_sentence(story.refined or story.draft)])[0]
+    return f"Try your {slug} story ({story.title}). Open with: {hook}"
+
+
+def _first_sentence(text: str) -> str:
+    from coach.method.text import sentences
+
+    found = sentences(text)
+    return found[0] if found else "(no hook yet: write one under ### Opening Hooks)"
+
+
+# The feedback and its checks
+
+
+def feedback_variables(session: Session, r: Round, stories: list[tuple[str, Story]], settings: BankSettings) -> dict:
+    """Return the variables of prompts/feedback.jinja."""
+    meaning = next((v.meaning for v in settings.values if v.name.lower() == r.planned.value.lower()), "")
+    return {
+        "company": session.company, "role": session.role, "value": r.planned.value, "meaning": meaning,
+        "turns": r.turns, "stories": [{"id": slug, "title": s.title, "type": s.type, "shows": s.values} for slug, s in stories],
+        "seconds": r.seconds, "window": session.window, "wpm": session.wpm,
+    }
+
+
+def quoted_in(evidence: str, answer: str) -> bool:
+    """Return True when evidence is the candidate's own words: three or more, found in the answer as said."""
+    words = normalise(evidence)
+    return len(words.split()) >= 3 and f" {words} " in f" {normalise(answer)} " or (bool(words) and words == normalise(answer))
+
+
+def feedback_problems(result: Feedback, answer: str, stories: dict[str, Story], settings: BankSettings) -> list[str]:
+    """Return why feedback breaks the rules: a score out of 1-5 (re-asked), or, as doubts, evidence not quoted from the
+    answer, an unknown story, and a suggested sentence with a number or name the candidate never gave."""
+    problems: list[str] = []
+    for dimension in JUDGED:
+        scored: Scored = getattr(result, dimension)
+        if not 1 <= scored.score <= 5:
+            problems.append(f"{dimension}.score is {scored.score}; give a whole number from 1 to 5")
+        if scored.evidence.strip() and not quoted_in(scored.evidence, answer):
+            problems.append(Doubt(f'{dimension}.evidence "{scored.evidence}" is not in the candidate\'s answer; copy '
+                                  "three or more of their exact words, or leave it empty with a score of 1 or 2"))
+        elif not scored.evidence.strip() and scored.score > 2:
+            problems.append(Doubt(f"{dimension}.evidence is empty; quote the words of the answer behind a score of {scored.score}"))
+    if result.best_story.strip() and result.best_story.strip() not in stories:
+        problems.append(Doubt(f"best_story '{result.best_story}' is not one of the story ids listed; give one of them or an empty string"))
+    invented = _invented(result.say_instead, answer, stories.get(result.best_story.strip()), settings)
+    if invented:
+        problems.append(Doubt(f"say_instead uses {', '.join(invented)}, which the candidate never said; use only their facts"))
+    return problems
+
+
+def _invented(sentence: str, answer: str, story: Story | None, settings: BankSettings) -> list[str]:
+    if not sentence.strip():
+        return []
+    facts = "\n".join([answer, story.material() if story else ""])
+    material = Material(facts, "\n".join([settings.company, settings.role, *(v.name for v in settings.values)]))
+    return material.unsupported_numbers(sentence) + material.unsupported_names(sentence)
+
+
+def concision(seconds: float, window: tuple[int, int]) -> int:
+    """Return the concision score: 5 inside the window, one less for each 15% outside it."""
+    low, high = window
+    if low <= seconds <= high:
+        return 5
+    off = (low - seconds) / low if seconds < low else (seconds - high) / high
+    return max(1, 5 - 1 - int(off / 0.15))
+
+
+def apply_feedback(r: Round, result: Feedback, stories: dict[str, Story], settings: BankSettings) -> None:
+    """Keep the feedback's scores, and only what survived the checks: quoted evidence, a known story, no invention."""
+    answer = r.answer
+    for dimension in JUDGED:
+        scored: Scored = getattr(result, dimension)
+        r.scores[dimension] = min(5, max(1, scored.score))
+        r.evidence[dimension] = scored.evidence.strip() if quoted_in(scored.evidence, answer) else ""
+    r.strength, r.improvement = result.strength.strip(), result.improvement.strip()
+    r.best_story = result.best_story.strip() if result.best_story.strip() in stories else ""
+    invented = _invented(result.say_instead, answer, stories.get(r.best_story), settings)
+    r.say_instead = "" if invented else result.say_instead.strip()
+
+
+# The conversation
+
+
+@dataclass
+class Talk:
+    """How the interview talks to the candidate: print a line, stream words, and read one answer.
+
+    `read` returns the answer's text, or a command (`/skip`, `/hint`, `/repeat`, `/quit`); it raises EOFError when
+    the answers run out.
+    """
+
+    line: Callable[[str], None]
+    words: Callable[[str], None]
+    read: Callable[[], str]
+    busy: Callable[[str], AbstractContextManager] = lambda label: nullcontext()
+
+
+def new_session_path(bank: Bank, now: datetime) -> Path:
+    """Return a new transcript path under the bank's sessions/ folder, named by the time it started."""
+    folder = bank.root / SESSIONS
+    stem = now.strftime("%Y-%m-%d-%H%M%S")
+    path, n = folder / f"{stem}.md", 2
+    while path.exists():
+        path, n = folder / f"{stem}-{n}.md", n + 1
+    return path
+
+
+class Interview:
+    """One mock interview: asks, listens, probes, gives feedback, and saves the transcript after every turn."""
+
+    def __init__(self, bank: Bank, engine: Engine, talk: Talk, persona: str = "neutral",
+                 now: Callable[[], datetime] = datetime.now):
+        if persona not in PERSONAS:
+            raise CoachError(f"--persona must be one of {', '.join(PERSONAS)}, not '{persona}'")
+        self.bank, self.engine, self.talk = bank, engine, talk
+        self.settings = bank.settings()
+        self.stories = [(path.stem, story) for path, story in bank.stories()]
+        started = now()
+        self.session = Session(new_session_path(bank, started), started, self.settings.company, self.settings.role,
+                               persona, engine.settings.model, self.settings.target_seconds, self.settings.words_per_minute)
+
+    def run(self, planned: list[Planned]) -> Session:
+        """Run the interview over the planned questions; the transcript is saved whatever happens."""
+        try:
+            for number, item in enumerate(planned, 1):
+                if not self._round(Round(number, item)):
+                    self.session.status = "quit"
+                    break
+            else:
+                self.session.status = "complete"
+        except (JobsInterrupted, KeyboardInterrupt, Interrupted):
+            self.session.status = "interrupted"
+            self.save()
+            raise Interrupted(f"interrupted; the session so far is saved to {self.session.path}") from None
+        except LLMError as error:
+            self.session.status = "stopped: the model endpoint failed"
+            self.save()
+            raise type(error)(f"{error}; the session so far is saved to {self.session.path}") from None
+        self.save()
+        return self.session
+
+    def save(self) -> None:
+        """Write the transcript as it stands."""
+        write_atomic(self.session.path, transcript(self.session))
+
+    def _round(self, r: Round) -> bool:
+        """Ask one main question with its probes and feedback; return False when the candidate quit."""
+        self.session.rounds.append(r)
+        self.talk.line(f"\n── Question {r.number} · {r.planned.value} ──")
+        asked = self._say("ask", r, seed=r.planned.seed)
+        reply = self._listen(asked, r.planned)
+        if reply == QUIT:
+            self.session.rounds.pop()
+            return False
+        if reply == SKIP:
+            r.skipped = True
+            r.turns.append(Turn("question", asked))
+            self.save()
+            return True
+        r.turns.append(Turn("question", asked, reply))
+        r.seconds = spoken_seconds(reply, self.session.wpm)
+        self.save()
+        if not self._probe(r):
+            self._feedback(r)
+            return False
+        self._feedback(r)
+        return True
+
+    def _probe(self, r: Round) -> bool:
+        """Probe what the answer left out, up to MAX_PROBES times; return False when the candidate quit."""
+        prepared = list(r.planned.prepared)
+        asked: set[str] = set()
+        for _ in range(MAX_PROBES):
+            gaps = [code for code in PROBES if code in {f.code for f in self._checks(r)} and code not in asked]
+            if prepared:
+                why, start = "a question you prepared for", prepared.pop(0)
+            elif gaps:
+                asked.add(gaps[0])
+                why, start = PROBES[gaps[0]].format(value=r.planned.value), ""
+            else:
+                return True
+            question = self._say("probe", r, gap=why, prepared=start, question=r.turns[-1].asked, answer=r.turns[-1].answer)
+            reply = self._listen(question, r.planned)
+            if reply == QUIT:
+                return False
+            if reply == SKIP:
+                return True
+            r.turns.append(Turn("probe", question, reply, why))
+            self.save()
+        return True
+
+    def _checks(self, r: Round) -> list[Finding]:
+        return check_answer(r.answer, self.settings, self.session.window, r.planned.value)
+
+    def _feedback(self, r: Round) -> None:
+        r.findings = self._checks(r)
+        r.findings = [f for f in r.findings if f.code != "too-short" or r.seconds < self.session.window[0]]
+        by_id = dict(self.stories)
+        try:
+            with self.talk.busy("scoring your answer"):
+                answer = run_one(lambda: self.engine.ask(
+                    "feedback", feedback_variables(self.session, r, self.stories, self.settings), Feedback,
+                    check=lambda result: feedback_problems(result, r.answer, by_id, self.settings), command="interview",
+                ), self.engine.stop)
+        except EndpointDown:
+            raise
+        except LLMError as error:  # one bad feedback answer does not end the interview
+            r.feedback_error = str(error).split("\n")[0]
+            r.scores["concision"] = concision(r.seconds, self.session.window)
+            self.save()
+            self.talk.line(feedback_text(r, self.session))
+            return
+        apply_feedback(r, answer.value, by_id, self.settings)
+        r.scores["concision"] = concision(r.seconds, self.session.window)
+        self.save()
+        self.talk.line(feedback_text(r, self.session))
+
+    def _say(self, kind: str, r: Round, **extra) -> str:
+        """Stream the interviewer's words; fall back on the question itself when the model says nothing usable."""
+        variables = {
+            "persona": self.session.persona, "company": self.session.company, "role": self.session.role,
+            "values": [v for v in self.settings.values if v.name.lower() == r.planned.value.lower()],
+            "kind": kind, "value": r.planned.value, "previous": self._previous(), "seed": "", "gap": "", "prepared": "",
+            "question": "", "answer": "", **extra,
+        }
+        self.talk.words("Interviewer: ")
+        said = run_one(lambda: self.engine.say("interviewer", variables, self.talk.words, command="interview"),
+                       self.engine.stop)
+        said = _clean(said)
+        if not said:
+            said = extra.get("prepared") or extra.get("seed") or "Can you tell me more about what you did yourself?"
+            self.talk.words(said)
+        self.talk.words("\n")
+        return said
+
+    def _previous(self) -> str:
+        answered = [t.answer for r in self.session.rounds[:-1] for t in r.turns if t.answer]
+        return " ".join(answered[-1].split())[:300] if answered else ""
+
+    def _listen(self, asked: str, planned: Planned) -> str:
+        """Read the candidate's answer, handling `/hint` and `/repeat` here; return the answer, SKIP or QUIT."""
+        while True:
+            try:
+                reply = self.talk.read().strip()
+            except EOFError:
+                return QUIT
+            command = reply.lower()
+            if command == "/hint":
+                self.talk.line(hint(self.bank, planned))
+            elif command == "/repeat":
+                self.talk.line(f"Interviewer: {asked}")
+            elif command in (SKIP, QUIT):
+                return command
+            elif command.startswith("/"):
+                self.talk.line("Commands: /skip, /hint, /repeat, /quit (an empty line sends your answer).")
+            elif reply:
+                return reply
+
+
+def _clean(said: str) -> str:
+    """Return the interviewer's words without a role label or wrapping quotes a model may add."""
+    text = " ".join(said.split())
+    text = re.sub(r"^(?:\*\*)?interviewer(?:\*\*)?\s*:\s*", "", text, flags=re.IGNORECASE)
+    return text.strip().strip('"“”').strip()
+
+
+# Rendering: feedback, the transcript and the session list
+
+
+def feedback_text(r: Round, session: Session) -> str:
+    """Render the feedback on one round for the terminal."""
+    return "\n".join(["", f"Feedback on question {r.number} ({r.planned.value}):", *feedback_lines(r, session)])
+
+
+def feedback_lines(r: Round, session: Session) -> list[str]:
+    """Return the feedback on one round: each score with its evidence, then the notes and the method's checks."""
+    lines = []
+    if r.feedback_error:
+        lines.append(f"  no feedback from the model: {r.feedback_error}")
+    for dimension in DIMENSIONS:
+        if dimension not in r.scores:
+            continue
+        if dimension == "concision":
+            low, high = session.window
+            proof = f"{r.seconds:g}s at {session.wpm} wpm against {low}-{high}s"
+        else:
+            proof = f'"{r.evidence[dimension]}"' if r.evidence.get(dimension) else "(no quote of yours)"
+        lines.append(f"  {dimension:<10} {r.scores[dimension]}/5  {proof}")
+    if r.strength:
+        lines.append(f"  strength: {r.strength}")
+    if r.improvement:
+        lines.append(f"  improve:  {r.improvement}")
+    if r.best_story:
+        lines.append(f"  best story for it: {r.best_story}")
+    if r.say_instead:
+        lines.append(f"  you could say: \"{r.say_instead}\"")
+    lines += [f"  check: {finding.code}: {finding.message}" for finding in r.findings]
+    return lines
+
+
+def report_text(session: Session) -> str:
+    """Render the end-of-session report: scores per dimension and per value, and three things to practise."""
+    lines = [f"Session report · {session.company} · {len(session.scored)} of {len(session.rounds)} questions scored"]
+    averages = session.averages()
+    if averages:
+        lines.append("  " + "  ".join(f"{d} {averages[d]:g}" for d in DIMENSIONS if d in averages))
+    for value, score in session.by_value().items():
+        lines.append(f"  {value}: {score:g}/5")
+    things = session.practise_next() if session.scored else []
+    if things:
+        lines.append("Practise next:")
+        lines += [f"  {n}. {thing}" for n, thing in enumerate(things, 1)]
+    lines.append(f"Transcript: {session.path}")
+    return "\n".join(lines)
+
+
+def transcript(session: Session) -> str:
+    """Render the session as a readable Markdown transcript, its summary in the front matter."""
+    front = yaml.safe_dump(session.summary(), sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    parts = [f"---\n{front}---", f"# Mock interview · {session.company} · {session.started:%Y-%m-%d %H:%M}"]
+    for r in session.rounds:
+        parts.append(f"## {r.number}. {r.planned.value}")
+        for turn in r.turns:
+            who = "Interviewer" if turn.kind == "question" else f"Interviewer (probe: {turn.why})"
+            parts.append(f"**{who}:** {turn.asked}")
+            parts.append(f"**You:** {turn.answer}" if turn.answer else "**You:** (skipped)")
+        if r.scores or r.feedback_error:
+            parts.append("### Feedback\n\n" + "\n".join(line.strip() and f"- {line.strip()}" for line in feedback_lines(r, session)))
+    if session.scored and session.status != "in progress":
+        parts.append("## Report\n\n" + report_text(session))
+    return "\n\n".join(parts) + "\n"
+
+
+def _session_order(path: Path) -> tuple[str, int]:
+    stem, _, n = path.stem.rpartition("-")
+    return (stem, int(n)) if len(n) < 3 and n.isdigit() else (path.stem, 1)
+
+
+def past_sessions(bank: Bank) -> tuple[list[dict], list[str]]:
+    """Return the summaries of the bank's saved sessions, oldest first, and a warning per file that cannot be read."""
+    folder = bank.root / SESSIONS
+    rows, warnings = [], []
+    for path in sorted(folder.glob("*.md"), key=_session_order) if folder.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+            _, front, _ = text.split("---\n", 2)
+            data = yaml.safe_load(front)
+            if not isinstance(data, dict):
+                raise ValueError
+        except (ValueError, OSError, UnicodeDecodeError, yaml.YAMLError):
+            warnings.append(f"{path}: not a coach session transcript; skipped")
+            continue
+        rows.append({"file": path.name, **data})
+    return rows, warnings

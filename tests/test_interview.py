@@ -1,0 +1,266 @@
+"""`coach interview` and `coach sessions` against a mocked endpoint: a scripted session from question to transcript,
+streaming, probes, commands, feedback checks, Ctrl-C and failures that keep the transcript."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import threading
+
+import httpx
+import pytest
+import yaml
+
+from coach.bank.folder import Bank
+from coach.cli import app
+from coach.interview import Interview, Planned, Talk, concision, plan, quoted_in
+from tests.llm_fixtures import completion, streamed
+
+STRONG = ("At Salesforce in 2023 our on-call rotation was burning people out and we risked losing two engineers. "
+          "I proposed a short report at the end of each sprint and I wrote the first one myself. "
+          "The next quarter, 50% of our tech debt backlog was gone, and I learned that leading by example takes courage")
+WEAK = "We had a disagreement about the launch date. We talked it through and we agreed to wait"
+PROBE_ANSWER = "I was the one who asked for the delay because the data was not ready"
+THIRD = ("I took over as Scrum Lead when our lead engineer went on leave, and I kept the team shipping for two years "
+         "because it was what was best for the team, even though nobody gives credit for it")
+
+
+def scored(score: int, evidence: str) -> dict:
+    return {"score": score, "evidence": evidence}
+
+
+def feedback(evidence_from: str, **changes) -> dict:
+    words = evidence_from.split()
+    quote = " ".join(words[:5])
+    body = {
+        "structure": scored(4, quote), "ownership": scored(3, quote), "impact": scored(2, ""),
+        "values": scored(4, quote), "strength": "You owned the decision.",
+        "improvement": "Say the result with a number.", "best_story": "risk",
+        "say_instead": "I wrote the first report myself.",
+    }
+    body.update(changes)
+    return body
+
+
+class Endpoint:
+    """Answers the interviewer's streamed questions and the feedback calls, in order, recording what it was sent."""
+
+    def __init__(self, feedbacks, questions=None):
+        self.feedbacks = list(feedbacks)
+        self.questions = list(questions or [])
+        self.sent: list[dict] = []
+        self.asked = 0
+
+    def __call__(self, request):
+        body = json.loads(request.content)
+        self.sent.append(body)
+        if body.get("stream"):
+            self.asked += 1
+            text = self.questions.pop(0) if self.questions else f"Question {self.asked}: tell me about a time you took a risk?"
+            return text if isinstance(text, httpx.Response) else streamed(text)
+        answer = self.feedbacks.pop(0)
+        return answer if isinstance(answer, httpx.Response) else httpx.Response(200, json=completion(answer))
+
+
+def run(runner, *args, **kwargs):
+    return runner.invoke(app, [*args, "--stories", "stories"], **kwargs)
+
+
+def answers_file(tmp_path, *answers) -> str:
+    path = tmp_path / "answers.md"
+    path.write_text("\n---\n".join(answers) + "\n")
+    return str(path)
+
+
+def transcript_of(bank: Bank):
+    files = sorted((bank.root / "sessions").glob("*.md"))
+    assert len(files) == 1, files
+    text = files[0].read_text()
+    return text, yaml.safe_load(text.split("---\n")[1])
+
+
+def test_a_scripted_session_asks_probes_scores_and_saves_a_transcript(runner, bank, endpoint, tmp_path):
+    fake = Endpoint([feedback(STRONG), feedback(WEAK + " " + PROBE_ANSWER), feedback(THIRD)])
+    endpoint.side_effect = fake
+    stakes = "If I had said no, the team would have lost momentum while our lead was away"
+    answers = answers_file(tmp_path, STRONG, WEAK, PROBE_ANSWER, "/skip", THIRD, stakes, "/skip")
+    result = run(runner, "interview", "--questions", "3", "--values", "Courage,Candor,Selflessness",
+                 "--answers", answers, "--seed", "1")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Mock interview · Netflix · 3 questions on Courage, Candor, Selflessness · neutral interviewer" in out
+    assert "Interviewer: Question 1: tell me about a time you took a risk?" in out
+    # the strong answer is not probed; the weak one on "we" first, then its number; the third on its stakes
+    streams = [body for body in fake.sent if body.get("stream")]
+    probes = [body["messages"][-1]["content"] for body in streams if "follow-up question" in body["messages"][-1]["content"]]
+    assert len(probes) == 4 and 'says "we" more than "I"' in probes[0] and "the result has no number" in probes[1]
+    assert "nothing says what was at stake" in probes[2] and "it never shows Selflessness" in probes[3]
+    assert "ownership  3/5" in out and "concision" in out and "strength: You owned the decision." in out
+    assert "check: we-heavy" in out and "Practise next:" in out
+    text, front = transcript_of(bank)
+    assert front["status"] == "complete" and front["questions"] == 3 and front["answered"] == 3
+    assert set(front["scores"]) == {"structure", "ownership", "impact", "values", "concision"}
+    assert set(front["values"]) == {"Courage", "Candor", "Selflessness"}
+    assert f"**You:** {WEAK}" in text and f"**You:** {PROBE_ANSWER}" in text
+    assert "**Interviewer (probe: it says \"we\" more than \"I\"" in text and "## Report" in text
+    feedback_prompt = fake.sent[-1]["messages"][-1]["content"]
+    assert "id: risk" in feedback_prompt and THIRD in feedback_prompt
+
+
+def test_the_interviewers_words_are_streamed_as_they_arrive(bank, endpoint):
+    endpoint.side_effect = Endpoint([feedback(STRONG)], ["Tell me about a time you took a risk that scared you."])
+    pieces: list[str] = []
+    replies = iter([STRONG])
+    talk = Talk(lambda line: None, pieces.append, lambda: next(replies))
+    from coach.cli import _engine
+
+    engine, _ = _engine(bank, None)
+    session = Interview(bank, engine, talk).run([Planned("Tell me about a risk.", "Courage", ["risk"])])
+    said = [p for p in pieces if p not in ("Interviewer: ", "\n")]
+    assert len(said) >= 3 and "".join(said) == "Tell me about a time you took a risk that scared you."
+    assert session.rounds[0].turns[0].asked == "Tell me about a time you took a risk that scared you."
+
+
+def test_hint_repeat_and_quit(runner, bank, endpoint, tmp_path):
+    fake = Endpoint([])
+    endpoint.side_effect = fake
+    answers = answers_file(tmp_path, "/hint", "/repeat", "/quit")
+    result = run(runner, "interview", "--values", "Courage", "--answers", answers, "--seed", "3")
+    assert result.exit_code == 0, result.output
+    assert "Try your risk story (The Risk Story). Open with:" in result.output
+    assert result.output.count("Interviewer: Question 1") == 2  # asked, then repeated
+    text, front = transcript_of(bank)
+    assert front["status"] == "quit" and front["questions"] == 0
+
+
+def test_skip_moves_on_without_feedback(runner, bank, endpoint, tmp_path):
+    fake = Endpoint([feedback(STRONG)])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "2", "--values", "Courage", "--answers", answers_file(tmp_path, "/skip", STRONG))
+    assert result.exit_code == 0, result.output
+    text, front = transcript_of(bank)
+    assert front["questions"] == 2 and front["answered"] == 1 and "**You:** (skipped)" in text
+    assert len([b for b in fake.sent if not b.get("stream")]) == 1
+
+
+def test_a_malformed_feedback_answer_is_asked_again(runner, bank, endpoint, tmp_path):
+    fake = Endpoint([httpx.Response(200, json=completion('{"structure": {"score": 4, "evidence": "At Salesforce in 2023"')),
+                     feedback(STRONG, structure=scored(7, "At Salesforce in 2023 our")), feedback(STRONG)])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    reasks = [b["messages"][-1]["content"] for b in fake.sent if not b.get("stream")][1:]
+    assert len(reasks) == 2 and "structure.score is 7" in reasks[1]
+    assert "structure  4/5" in result.output
+
+
+def test_a_fabricated_evidence_quote_is_rejected_and_never_shown(runner, bank, endpoint, tmp_path):
+    invented = feedback(STRONG, impact=scored(4, "I cut the incident rate by 80 percent"))
+    fake = Endpoint([invented, invented])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    reask = [b["messages"][-1]["content"] for b in fake.sent if not b.get("stream")][1]
+    assert 'impact.evidence "I cut the incident rate by 80 percent" is not in the candidate\'s answer' in reask
+    assert "80 percent" not in result.output and "impact     4/5  (no quote of yours)" in result.output
+    text, _ = transcript_of(bank)
+    assert "80 percent" not in text
+
+
+def test_an_invented_suggestion_is_dropped(runner, bank, endpoint, tmp_path):
+    invented = feedback(STRONG, say_instead="I cut on-call pages by 70% in three weeks.")
+    endpoint.side_effect = Endpoint([invented, invented])
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    assert "70%" not in result.output and "you could say" not in result.output
+
+
+def test_an_endpoint_failure_mid_session_keeps_the_transcript_and_says_where(runner, bank, endpoint, tmp_path):
+    down = httpx.Response(401, json={"error": {"message": "Incorrect API key provided", "code": "invalid_api_key"}})
+    endpoint.side_effect = Endpoint([feedback(STRONG)], ["Tell me about a risk you took.", down])
+    result = run(runner, "interview", "-n", "2", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG, THIRD))
+    assert result.exit_code == 1, result.output
+    assert "the session so far is saved to stories/sessions/" in result.output and "Traceback" not in result.output
+    text, front = transcript_of(bank)
+    assert front["status"].startswith("stopped") and STRONG in text and "structure" in front["scores"]
+
+
+def test_ctrl_c_mid_session_saves_the_transcript(runner, bank, endpoint, tmp_path):
+    release = threading.Event()
+
+    def ctrl_c(request):
+        signal.raise_signal(signal.SIGINT)
+        release.wait(2)
+        return streamed("Too late.")
+
+    endpoint.side_effect = Endpoint([feedback(STRONG)], ["Tell me about a risk you took.", ctrl_c])
+    fake = endpoint.side_effect
+    fake.questions[1] = None
+    original = fake.__call__
+
+    def dispatch(request):
+        if json.loads(request.content).get("stream") and fake.asked == 1:
+            fake.asked += 1
+            return ctrl_c(request)
+        return original(request)
+
+    endpoint.side_effect = dispatch
+    result = run(runner, "interview", "-n", "2", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG, THIRD))
+    release.set()
+    assert result.exit_code == 130, result.output
+    assert "Interrupted; the session so far is saved to stories/sessions/" in result.output
+    text, front = transcript_of(bank)
+    assert front["status"] == "interrupted" and STRONG in text
+
+
+def test_sessions_lists_progress_across_sessions(runner, bank, endpoint, tmp_path):
+    for answer, impact in ((WEAK, 2), (STRONG, 4)):
+        endpoint.side_effect = Endpoint([feedback(answer, impact=scored(impact, " ".join(answer.split()[:4])))] * 3)
+        assert run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, answer, "/skip")).exit_code == 0
+    result = run(runner, "sessions")
+    assert result.exit_code == 0, result.output
+    assert "impact 2 → 4" in result.output
+    rows = json.loads(run(runner, "sessions", "--json").output)
+    assert [row["scores"]["impact"] for row in rows] == [2, 4]
+
+
+def test_no_sessions_yet(runner, bank):
+    result = run(runner, "sessions")
+    assert result.exit_code == 0 and "No mock interviews yet" in result.output
+
+
+def test_plan_goes_to_the_values_the_bank_covers_least(bank):
+    from coach.method.board import value_coverage
+
+    pairs = list(bank.stories())
+    coverage = value_coverage([s for _, s in pairs], bank.settings(), [p.stem for p, _ in pairs])
+    planned = plan(bank, 3, rng=random.Random(0))
+    counts = sorted(len(users) for users in coverage.values())
+    assert sorted(len(coverage[p.value]) for p in planned) == counts[:3]
+    assert len({p.seed for p in planned}) == 3
+
+
+def test_plan_for_a_story_rehearses_its_type_and_prepared_follow_ups(bank):
+    planned = plan(bank, 2, story="team", rng=random.Random(0))
+    assert all("team" in p.themes for p in planned)
+    assert planned[0].prepared[0] == "If asked why you continued after 6 months"
+
+
+def test_the_question_bank_has_forty_tagged_questions():
+    from coach.bank.catalog import common_questions
+
+    questions = common_questions()
+    assert len(questions) >= 40 and all(q.themes and q.values for q in questions)
+
+
+@pytest.mark.parametrize(("seconds", "score"), [(50, 5), (60, 5), (66, 4), (75, 3), (40, 4), (30, 2), (120, 1)])
+def test_concision_is_measured_against_the_window(seconds, score):
+    assert concision(seconds, (45, 60)) == score
+
+
+def test_evidence_must_be_the_candidates_words():
+    assert quoted_in("leading by example takes courage", STRONG)
+    assert quoted_in("Leading by example, takes courage!", STRONG)
+    assert not quoted_in("leading by example takes bravery", STRONG)
+    assert not quoted_in("courage", STRONG)
