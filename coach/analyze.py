@@ -8,6 +8,7 @@ wrote is never replaced.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,9 @@ from coach.errors import CoachError, Interrupted
 from coach.llm.engine import Answer, Doubt, Engine
 from coach.llm.jobs import JobsInterrupted, run_one
 from coach.method.context import story_context
-from coach.method.grounding import Material, Traced, content_words
+from coach.method.grounding import MIN_QUOTE_WORDS, Material, content_words
 
+MIN_COVER = 0.5  # share of a proposal's content words its quotes must contain
 NO_QUOTE = "coach found nothing in your draft that answers it"
 UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
 
@@ -140,17 +142,37 @@ def _unsupported(proposal: Proposal, material: Material) -> list[str]:
     invented = material.unsupported_numbers(answer) + material.unsupported_names(answer)
     if invented:
         why.append(f"{', '.join(invented)} not in the candidate's draft or answers; use only their facts")
-    if not verified(proposal, material) and content_words(answer):
-        why.append("no quote copied word for word from the draft supports the answer; quote the exact words or "
-                   "mark it not answerable")
+    quotes = verified(proposal, material)
+    if not quotes:
+        why.append("no quote of three or more words copied word for word from the draft supports the answer; quote "
+                   "the exact words or mark it not answerable")
+    elif covered(answer, quotes) < MIN_COVER:
+        why.append("the answer says more than its quotes do; keep to the draft's own words, quote the words it rests "
+                   "on, or mark it not answerable")
     return why
 
 
 def verified(proposal: Proposal, material: Material) -> list[str]:
-    """Return the proposal's quotes that are in the user's words and about the answer."""
-    answer = " ".join(proposal.answer.split())
-    return [q for q in proposal.quotes if q.strip() and not material.unsupported_sentences([Traced(answer, [q])])
-            and material.has_quote(q)]
+    """Return the proposal's quotes (whitespace collapsed) that are three or more of the user's words, in order."""
+    quotes = [" ".join(q.split()) for q in proposal.quotes]
+    return [q for q in quotes if len(q.split()) >= MIN_QUOTE_WORDS and material.has_quote(q)]
+
+
+def covered(answer: str, quotes: list[str]) -> float:
+    """Return the share of the answer's content words (by stem) that its quotes contain."""
+    said = _stems(answer)
+    return len(said & _stems(" ".join(quotes))) / len(said) if said else 1.0
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:5] for word in content_words(text)}
+
+
+def analysis_material(story: Story, settings: BankSettings) -> Material:
+    """Return what a proposal may rest on: quotes from the draft and answers only (not the title, the company or the
+    values); names may also come from the questions themselves."""
+    facts = "\n".join([story.draft, *(q.answer for q in story.questions())])
+    return Material(facts, "\n".join(q.text for q in story.questions()))
 
 
 def plan(bank: Bank, ref: str) -> AnalyzeOutcome:
@@ -170,7 +192,7 @@ def propose(bank: Bank, outcome: AnalyzeOutcome, engine: Engine, fresh: bool = F
     if not asked:
         return outcome
     story, settings = outcome.story, bank.settings()
-    material = Material.of(story, settings)
+    material = analysis_material(story, settings)
     try:
         outcome.answer = run_one(lambda: engine.ask(
             "analyze", analyze_variables(story, settings, asked), Analysis,
@@ -203,13 +225,27 @@ def _write_proposals(story: Story, proposals: list[Open]) -> None:
             question.proposed, question.proposed_from = item.proposed, list(item.quotes)
 
 
-def _answer(story: Story, item: Open, text: str) -> bool:
-    """Set the answer of an open question if it is still the same question and still unanswered."""
+def _answer(story: Story, item: Open, text: str | None) -> bool:
+    """Answer an open question if it is still the same question and still unanswered; None accepts the proposal
+    as the file has it now (the user may have edited it)."""
     question = {n: q for n, _, q in numbered(story)}.get(item.number)
     if question is None or question.text != item.question or question.answer.strip():
         return False
+    text = question.proposed if text is None else as_markdown(text)
+    if not text.strip():
+        return False
     question.answer, question.proposed, question.proposed_from = text, "", []
     return True
+
+
+def as_markdown(text: str) -> str:
+    """Return typed text safe to put under a question: a line that would read as a heading or a proposal is escaped."""
+    lines = []
+    for line in text.strip().splitlines():
+        if re.match(r"^\s{0,3}(#|> ?Proposed:|> ?From your draft:)", line):
+            line = "\\" + line.lstrip()
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def accept_all(bank: Bank, outcome: AnalyzeOutcome) -> int:
@@ -219,7 +255,7 @@ def accept_all(bank: Bank, outcome: AnalyzeOutcome) -> int:
     def change(story: Story) -> int:
         count = 0
         for item in proposals:
-            if _answer(story, item, item.proposed):
+            if _answer(story, item, None):
                 item.status = "accepted"
                 count += 1
         return count
@@ -244,7 +280,7 @@ def walk(bank: Bank, outcome: AnalyzeOutcome, io: Walk, render: Callable[[Open, 
     Returns the questions answered in this walk.
     """
     done: list[Open] = []
-    items = outcome.questions
+    items = [q for q in outcome.questions if q.status in ("gap", "proposed")]
     for position, item in enumerate(items, 1):
         io.say(render(item, position, len(items)))
         try:
@@ -257,7 +293,7 @@ def walk(bank: Bank, outcome: AnalyzeOutcome, io: Walk, render: Callable[[Open, 
             break
         if reply.lower() == "s" or (not reply and not item.proposed):
             continue
-        text, status = (item.proposed, "accepted") if not reply else (reply, "answered")
+        text, status = (None, "accepted") if not reply else (reply, "answered")
         if bank.update(outcome.path, lambda story, item=item, text=text: _answer(story, item, text)):
             item.status = status
             done.append(item)

@@ -205,6 +205,14 @@ def _engine(bank, model: str | None):
     return engine, progress
 
 
+def _configured(model: str | None) -> bool:
+    """Return True when a model endpoint is configured (a key or a base URL)."""
+    from coach.llm.settings import settings_from_env
+
+    settings = settings_from_env(model=model)
+    return bool(settings.api_key or settings.base_url)
+
+
 def _report_refine(outcomes, explain: bool) -> None:
     """Print what was refined on stdout and each failure once on stderr; exit 1 if any story failed."""
     from coach.display import refine_report
@@ -261,9 +269,10 @@ def followups_command(
         raise CoachError(f"--generate takes 1 to {followups.MAX_NEW} questions at a time, not {generate}")
     if note and not (generate is not None or regenerate):
         raise CoachError("--note steers --generate or --regenerate; add one of them")
-    if ids and not actions:
-        outcome = followups.show(bank, ref)
-        followups.chosen(outcome.story, ids, outcome.slug)  # an unknown id is an error, not an empty list
+    if ids and generate is not None:
+        raise CoachError("--generate adds new questions; leave out the ids (or use --regenerate to rewrite them)")
+    if ids and every:
+        raise CoachError("--all regenerates every answer coach wrote; name ids or pass --all, not both")
     if pin or unpin:
         outcome = followups.set_pins(bank, ref, ids, pinned=pin)
     elif remove:
@@ -275,6 +284,8 @@ def followups_command(
         outcome = _ask_followups(bank, ref, ids, generate, every, note, model, fresh)
     else:
         outcome = followups.show(bank, ref)
+        all_ids = outcome.story.follow_up_ids()
+        outcome.only = [all_ids[p] for p in followups.chosen(outcome.story, ids, outcome.slug)]
     if as_json:
         _echo_json(outcome.as_dict())
     else:
@@ -292,7 +303,9 @@ def _followups_prompt(bank, ref, ids, generate, every, note) -> str:
     if generate is not None:
         variables = followups.generate_variables(outcome.story, outcome.settings, generate, note)
         return prompt_text(render_prompt("followups", **variables))
-    positions, _ = followups.regenerable(outcome.story, ids, every, outcome.slug)
+    positions, skipped = followups.regenerable(outcome.story, ids, every, outcome.slug)
+    if not positions:
+        return "Nothing to regenerate, so no prompt: " + ", ".join(f"{fid} ({why})" for fid, why in skipped.items())
     variables = followups.regenerate_variables(outcome.story, outcome.settings, positions, note)
     return prompt_text(render_prompt("followup-answers", **variables))
 
@@ -338,10 +351,17 @@ def analyze_command(
         variables = analyze.analyze_variables(outcome.story, bank.settings(), outcome.to_ask)
         typer.echo(prompt_text(render_prompt("analyze", **variables)))
         return
-    if outcome.to_ask:
+    offline = None
+    if accept_all and outcome.proposals:
+        offline = "accepting the proposals already in the file; `coach analyze` reads the draft for the rest"
+    elif interactive and not _configured(model):
+        offline = "no model configured (OPENAI_API_KEY or OPENAI_BASE_URL): walking with the proposals already in the file"
+    if outcome.to_ask and offline is None:
         engine, progress = _engine(bank, model)
         with progress.spinning(f"asking {engine.settings.model} at {engine.settings.host}"):
             analyze.propose(bank, outcome, engine, fresh)
+    elif offline and outcome.to_ask and not as_json:
+        typer.echo(f"({offline})", err=True)
     if accept_all:
         analyze.accept_all(bank, outcome)
     if interactive:
@@ -386,6 +406,10 @@ def interview_command(
     engine, progress = _engine(bank, model)
     talk = _talk(scripted, quiet=as_json, busy=progress.spinning)
     if not as_json:
+        from coach.display import interview_feedback
+
+        talk.feedback = lambda r, session: typer.echo(interview_feedback(r, session))
+    if not as_json:
         chosen = ", ".join(dict.fromkeys(p.value for p in planned))
         settings = bank.settings()
         typer.echo(f"Mock interview · {settings.company}{' · ' + settings.role if settings.role else ''} · "
@@ -396,7 +420,9 @@ def interview_command(
     if as_json:
         _echo_json(session.as_dict())
     else:
-        typer.echo("\n" + interview.report_text(session))
+        from coach.display import interview_report
+
+        typer.echo("\n" + interview_report(session))
 
 
 def _scripted_answers(path: Path) -> list[str]:
@@ -430,7 +456,7 @@ def _talk(scripted: list[str] | None, quiet: bool, busy):
             line(f"You: {answer}")
             return answer
 
-        return Talk(line, words, read)
+        return Talk(line, words, read, busy)
 
     def read_lines() -> str:
         lines: list[str] = []

@@ -241,7 +241,7 @@ def wrapped(text: str, indent: int, first: str = "") -> list[str]:
     import textwrap
 
     pad = " " * indent
-    lead = first.ljust(indent) if first else pad
+    lead = (first.ljust(indent) if len(first) < indent else first + " ") if first else pad
     return textwrap.wrap(" ".join(text.split()), _width(), initial_indent=lead, subsequent_indent=pad,
                          break_long_words=False, break_on_hyphens=False) or [lead.rstrip()]
 
@@ -376,3 +376,42 @@ def sessions_table(rows: list[dict]) -> str:
 
 def _score(value) -> str:
     return "-" if value is None else f"{value:g}"
+
+
+def interview_feedback(r, session) -> str:
+    """Render the feedback on one mock-interview question, wrapped to the terminal."""
+    from coach.interview import DIMENSIONS, proof
+
+    lines = ["", f"Feedback on question {r.number} ({r.planned.value}):"]
+    if r.feedback_error:
+        lines += wrapped(f"no feedback from the model: {r.feedback_error}", 4, "  ")
+    for dimension in DIMENSIONS:
+        if dimension in r.scores:
+            lines += wrapped(proof(r, session, dimension), 18, f"  {dimension:<10} {r.scores[dimension]}/5")
+    notes = (("strength", r.strength), ("improve", r.improvement), ("best story", r.best_story),
+             ("you could say", f'"{r.say_instead}"' if r.say_instead else ""))
+    for label, text in notes:
+        if text:
+            lines += wrapped(text, 4, f"  {label}:")
+    for finding in r.findings:
+        lines += wrapped(f"{finding.code}: {finding.message}", 4, "  check:")
+    return "\n".join(lines)
+
+
+def interview_report(session) -> str:
+    """Render the end-of-session report, wrapped to the terminal."""
+    from coach.interview import DIMENSIONS
+
+    averages = session.averages()
+    lines = wrapped(f"Session report · {session.company} · {len(session.scored)} of {len(session.rounds)} questions scored", 2)
+    if averages:
+        lines += wrapped("  ".join(f"{d} {averages[d]:g}" for d in DIMENSIONS if d in averages), 2, " ")
+    for value, score in session.by_value().items():
+        lines += wrapped(f"{value}: {score:g}/5", 4, " ")
+    things = session.practise_next() if session.scored else []
+    if things:
+        lines.append("Practise next:")
+        for number, thing in enumerate(things, 1):
+            lines += wrapped(thing, 5, f"  {number}.")
+    lines += wrapped(f"Transcript: {session.path}", 2)
+    return "\n".join(lines)

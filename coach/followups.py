@@ -8,6 +8,7 @@ coach wrote and nobody pinned or edited; anything replaced or removed goes to th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,9 +102,12 @@ class FollowUpsOutcome:
         """Return the longest answer, in words, that fits the answer time at the bank's rate."""
         return answer_words(self.settings)
 
+    only: list[str] = field(default_factory=list)  # ids to show (all when empty)
+
     def listed(self) -> list[Listed]:
-        """Return the story's follow-ups with their ids and measures."""
-        return listed(self.story, self.settings, self.aims)
+        """Return the story's follow-ups with their ids and measures (only those named, when some are)."""
+        items = listed(self.story, self.settings, self.aims)
+        return [item for item in items if item.id in self.only] if self.only else items
 
     def as_dict(self) -> dict:
         """Return the outcome as plain data for JSON output."""
@@ -239,12 +243,18 @@ def _content_stems(text: str) -> set[str]:
             if word not in GENERIC and not word.isdigit() and word not in NUMBER_WORDS}
 
 
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
+
+
 def same_question(a: str, b: str) -> bool:
-    """Return True when two questions ask the same thing: most of the shorter one's content words are the other's."""
+    """Return True when two questions ask the same thing: half their content words in common, or two or more words
+    making up most of the shorter one ("If asked about recognition" is not "Did you get recognition for it?")."""
     left, right = _content_stems(a), _content_stems(b)
     if not left or not right:
         return " ".join(a.lower().split()) == " ".join(b.lower().split())
-    return len(left & right) / min(len(left), len(right)) >= 0.75
+    shared = len(left & right)
+    return shared / len(left | right) >= 0.5 or (shared >= 2 and shared / min(len(left), len(right)) >= 0.75)
 
 
 def answer_problems(where: str, sentences: list[SourcedSentence], material: Material, max_words: int) -> list[str]:
@@ -282,8 +292,8 @@ def generation_problems(result: NewFollowUps, story: Story, count: int, material
     for item in given[:count]:
         where = f"follow-up '{item.question.strip()}'"
         twin = next((q for q in seen if same_question(item.question, q)), None)
-        if twin is not None:
-            problems.append(f"{where} repeats the question '{twin}'; ask about something the story leaves open")
+        if twin is not None:  # a doubt: the words may meet while the questions differ; kept if asked again
+            problems.append(Doubt(f"{where} repeats the question '{twin}'; ask about something the story leaves open"))
         seen.append(item.question)
         problems += answer_problems(where, item.answer, material, max_words)
     return problems
@@ -337,8 +347,8 @@ def generate(bank: Bank, ref: str, engine: Engine, count: int, note: str = "", f
     def change(latest: Story) -> list[str]:
         added = []
         for item in new:
-            if any(same_question(item.question, f.question) for f in latest.follow_ups):
-                continue  # the user added it meanwhile
+            if any(_words(item.question) == _words(f.question) for f in latest.follow_ups):
+                continue  # the same question is there already (the user added it meanwhile)
             text = spoken(item.answer)
             latest.follow_ups.append(FollowUp(question=" ".join(item.question.split()), answer=text,
                                               by=engine.settings.model, sha=text_sha(text)))
@@ -400,6 +410,7 @@ def regenerate(bank: Bank, ref: str, engine: Engine, ids: list[str], every: bool
     ))
     answers = {a.id.strip().lower(): a for a in outcome.answer.value.answers}
     questions = {all_ids[p]: story.follow_ups[p].question for p in positions}
+    before = {all_ids[p]: story.follow_ups[p].answer for p in positions}
 
     def change(latest: Story) -> list[str]:
         by_id = dict(zip(latest.follow_up_ids(), latest.follow_ups, strict=True))
@@ -408,6 +419,9 @@ def regenerate(bank: Bank, ref: str, engine: Engine, ids: list[str], every: bool
             follow_up = by_id.get(fid)
             if follow_up is None:
                 outcome.skipped[fid] = "its question was changed or removed while coach worked"
+                continue
+            if follow_up.answer != before[fid]:
+                outcome.skipped[fid] = "its answer was edited while coach worked"
                 continue
             text = spoken(answers[fid].answer)
             if follow_up.answer.strip() and follow_up.answer.strip() != text.strip():

@@ -37,6 +37,7 @@ DIMENSIONS = ("structure", "ownership", "impact", "values", "concision")
 JUDGED = DIMENSIONS[:4]  # scored by the model; concision is measured
 PERSONAS = ("friendly", "neutral", "tough")
 MAX_PROBES = 2
+SAY_TOKENS = 160  # the interviewer says one or two sentences: a rambling model is cut short
 SESSIONS = "sessions"
 PROBES = {  # what a finding of the method's checks makes an interviewer ask about, most telling first
     "we-heavy": "it says \"we\" more than \"I\": what did the candidate do themselves",
@@ -360,6 +361,7 @@ class Talk:
     words: Callable[[str], None]
     read: Callable[[], str]
     busy: Callable[[str], AbstractContextManager] = lambda label: nullcontext()
+    feedback: Callable[[Round, Session], None] | None = None  # shows the feedback; by default as plain lines
 
 
 def new_session_path(bank: Bank, now: datetime) -> Path:
@@ -475,12 +477,18 @@ class Interview:
             r.feedback_error = str(error).split("\n")[0]
             r.scores["concision"] = concision(r.seconds, self.session.window)
             self.save()
-            self.talk.line(feedback_text(r, self.session))
+            self._show(r)
             return
         apply_feedback(r, answer.value, by_id, self.settings)
         r.scores["concision"] = concision(r.seconds, self.session.window)
         self.save()
-        self.talk.line(feedback_text(r, self.session))
+        self._show(r)
+
+    def _show(self, r: Round) -> None:
+        if self.talk.feedback is not None:
+            self.talk.feedback(r, self.session)
+        else:
+            self.talk.line("\n".join(["", f"Feedback on question {r.number} ({r.planned.value}):", *feedback_lines(r, self.session)]))
 
     def _say(self, kind: str, r: Round, **extra) -> str:
         """Stream the interviewer's words; fall back on the question itself when the model says nothing usable."""
@@ -491,8 +499,8 @@ class Interview:
             "question": "", "answer": "", **extra,
         }
         self.talk.words("Interviewer: ")
-        said = run_one(lambda: self.engine.say("interviewer", variables, self.talk.words, command="interview"),
-                       self.engine.stop)
+        said = run_one(lambda: self.engine.say("interviewer", variables, self.talk.words, command="interview",
+                                               budget=SAY_TOKENS), self.engine.stop)
         said = _clean(said)
         if not said:
             said = extra.get("prepared") or extra.get("seed") or "Can you tell me more about what you did yourself?"
@@ -534,9 +542,12 @@ def _clean(said: str) -> str:
 # Rendering: feedback, the transcript and the session list
 
 
-def feedback_text(r: Round, session: Session) -> str:
-    """Render the feedback on one round for the terminal."""
-    return "\n".join(["", f"Feedback on question {r.number} ({r.planned.value}):", *feedback_lines(r, session)])
+def proof(r: Round, session: Session, dimension: str) -> str:
+    """Return what a score rests on: the quoted evidence, or for concision the measured time against the window."""
+    if dimension == "concision":
+        low, high = session.window
+        return f"{r.seconds:g}s at {session.wpm} wpm against {low}-{high}s"
+    return f'"{r.evidence[dimension]}"' if r.evidence.get(dimension) else "(no quote of yours)"
 
 
 def feedback_lines(r: Round, session: Session) -> list[str]:
@@ -547,12 +558,7 @@ def feedback_lines(r: Round, session: Session) -> list[str]:
     for dimension in DIMENSIONS:
         if dimension not in r.scores:
             continue
-        if dimension == "concision":
-            low, high = session.window
-            proof = f"{r.seconds:g}s at {session.wpm} wpm against {low}-{high}s"
-        else:
-            proof = f'"{r.evidence[dimension]}"' if r.evidence.get(dimension) else "(no quote of yours)"
-        lines.append(f"  {dimension:<10} {r.scores[dimension]}/5  {proof}")
+        lines.append(f"  {dimension:<10} {r.scores[dimension]}/5  {proof(r, session, dimension)}")
     if r.strength:
         lines.append(f"  strength: {r.strength}")
     if r.improvement:
@@ -566,7 +572,7 @@ def feedback_lines(r: Round, session: Session) -> list[str]:
 
 
 def report_text(session: Session) -> str:
-    """Render the end-of-session report: scores per dimension and per value, and three things to practise."""
+    """Render the end-of-session report (unwrapped): scores per dimension and per value, and three things to practise."""
     lines = [f"Session report · {session.company} · {len(session.scored)} of {len(session.rounds)} questions scored"]
     averages = session.averages()
     if averages:

@@ -194,3 +194,59 @@ def test_a_failed_call_leaves_the_story_as_it_was(runner, bank, team, endpoint):
 def test_open_questions_carry_their_number_in_the_story(bank, team):
     numbers = [(q.number, q.group) for q in open_questions(load_story(team))]
     assert numbers == [(1, "Context Questions"), (2, "Context Questions"), (3, "Context Questions")]
+
+
+def test_a_quote_broken_over_lines_is_stored_on_one_line_and_never_becomes_an_answer(runner, bank, team, endpoint):
+    wrapped = proposal(1, SITUATION["answer"], ["he was going on paternity\nleave for 6 months", "going to start managing an additional team"])
+    endpoint.mock(return_value=httpx.Response(200, json=analysis(wrapped, POSITION, STRUGGLE)))
+    assert run(runner, "analyze", "team").exit_code == 0
+    story = load_story(team)
+    assert story.questions()[0].answer == "" and story.questions()[0].proposed_from[0] == "he was going on paternity leave for 6 months"
+    assert len(story.unanswered()) == 3
+
+
+@pytest.mark.parametrize("answer, quotes", [
+    ("The team was struggling with constant production outages and low morale after layoffs.",
+     ["get the team to be a well oiled machine"]),  # a real quote that shares one word
+    ("It was at Netflix.", ["Netflix"]),  # the target company, not the draft
+    ("The Team Story shows it.", ["The Team Story"]),  # the title is no quote
+])
+def test_a_proposal_its_quotes_do_not_carry_is_dropped(runner, bank, team, endpoint, answer, quotes):
+    endpoint.mock(return_value=httpx.Response(200, json=analysis(proposal(1, answer, quotes), POSITION, STRUGGLE)))
+    assert run(runner, "analyze", "team").exit_code == 0
+    assert load_story(team).questions()[0].proposed == ""
+    assert answer not in team.read_text()
+
+
+def test_typed_answers_that_look_like_markdown_structure_stay_answers(runner, bank, team, endpoint):
+    endpoint.mock(return_value=httpx.Response(200, json=analysis(SITUATION, POSITION, STRUGGLE)))
+    result = run(runner, "analyze", "team", "-i", input="## Struggles\n> Proposed: hmm\n#### Momentum\n")
+    assert result.exit_code == 0, result.output
+    story = load_story(team)
+    assert [q.answer for q in story.questions()[:3]] == ["\\## Struggles", "\\> Proposed: hmm", "\\#### Momentum"]
+    assert len(story.questions()) == 16
+
+
+def test_accept_all_and_the_walk_work_offline_with_the_proposals_in_the_file(runner, bank, team, monkeypatch):
+    story = load_story(team)
+    story.extraction[0].questions[0].proposed = "A proposal kept in the file"
+    bank.save(team, story)
+    result = run(runner, "analyze", "team", "-i", input="\n")  # no endpoint configured
+    assert result.exit_code == 0, result.output
+    assert "walking with the proposals already in the file" in result.output
+    assert load_story(team).questions()[0].answer == "A proposal kept in the file"
+    story = load_story(team)
+    story.extraction[0].questions[1].proposed = "Another"
+    bank.save(team, story)
+    result = run(runner, "analyze", "team", "--accept-all")
+    assert result.exit_code == 0, result.output
+    assert load_story(team).questions()[1].answer == "Another"
+
+
+def test_accept_takes_the_proposal_as_the_user_edited_it(runner, bank, team):
+    story = load_story(team)
+    story.extraction[0].questions[0].proposed = "coach's words"
+    bank.save(team, story)
+    team.write_text(team.read_text().replace("> Proposed: coach's words", "> Proposed: my better words"))
+    assert run(runner, "analyze", "team", "--accept-all").exit_code == 0
+    assert load_story(team).questions()[0].answer == "my better words"

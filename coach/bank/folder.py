@@ -182,7 +182,11 @@ class Bank:
         """Write a story atomically; refuse to replace an existing file when creating without force."""
         if create and path.exists() and not force:
             raise StoryExists(f"{path} already exists; pass --force to overwrite it or choose another --title")
-        write_atomic(path, render_story(story))
+        text = render_story(story)
+        if parse_story(text, path) != story:  # never write what would read back as something else
+            raise CoachError(f"{path}: coach would write text that reads back differently (a line starting with # "
+                             "or `> Proposed:` in an answer?); nothing was written")
+        write_atomic(path, text)
 
 
 def load_story(path: Path) -> Story:

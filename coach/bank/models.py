@@ -16,7 +16,7 @@ ID_LENGTH = 3
 
 def text_sha(text: str) -> str:
     """Return a short fingerprint of a text coach wrote, to tell it from the user's later edits."""
-    return hashlib.sha256(text.strip().encode()).hexdigest()[:12]
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:12]  # re-wrapping is no edit
 
 
 def short_id(text: str, length: int = ID_LENGTH) -> str:

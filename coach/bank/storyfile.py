@@ -72,12 +72,13 @@ def _apply_marks(story: Story, marks, path: Path | str) -> None:
     """Attach the front matter's per-id marks to the follow-ups; marks of ids no longer there are dropped."""
     if not isinstance(marks, dict):
         raise StoryFormatError(path, f"front matter: {MARKS} must be `id: {{by: ..., sha: ..., pinned: true}}` lines", 2)
+    marks = {str(key).strip().lower(): value for key, value in marks.items()}  # `464:` is read as a number
     for follow_up, fid in zip(story.follow_ups, story.follow_up_ids(), strict=True):
         if fid in marks:
             try:
                 mark = FollowUpMark.model_validate(marks[fid] or {})
             except ValidationError as error:
-                raise StoryFormatError(path, f"front matter: {MARKS}.{fid}.{_first_error(error)}", 2) from None
+                raise StoryFormatError(path, f"front matter: {MARKS} of {fid}: {_first_error(error)}", 2) from None
             follow_up.by, follow_up.sha, follow_up.pinned = mark.by, mark.sha, mark.pinned
 
 
@@ -192,7 +193,7 @@ def _unquoted(text: str) -> str:
 def _proposal(question: Question) -> str:
     if not question.proposed:
         return ""
-    quotes = [f'{PROPOSED_FROM}"{quote}"' for quote in question.proposed_from]
+    quotes = [f'{PROPOSED_FROM}"{" ".join(quote.split())}"' for quote in question.proposed_from]
     return "\n".join([PROPOSED + " ".join(question.proposed.split()), *quotes])
 
 

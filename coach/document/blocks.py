@@ -173,7 +173,7 @@ def read_log(sub: Section, path: Path | str) -> list[PracticeTake]:
 def read_history(sub: Section) -> list[HistoryEntry]:
     versions = []
     for label in split_labels(sub.body, sub.line + 1)[1]:
-        saved, _, source = label.name.rpartition(" · ")
+        saved, source, subject = [*label.name.split(" · ", 2), "", ""][:3]
         text = strip_quotes(join_text([label.inline, *label.body]))
-        versions.append(HistoryEntry(saved=saved or label.name, source=source or "hand", text=text))
+        versions.append(HistoryEntry(saved=saved, source=source or "hand", text=text, subject=subject))
     return versions

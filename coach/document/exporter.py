@@ -77,7 +77,7 @@ def _story_block(number: int, story: Story, settings: BankSettings) -> str:
         parts += ["### Practice Log:", render_bullets(log)]
     if story.history:
         parts.append("### Earlier Refined Versions:")
-        parts += [f"**{version.saved} · {version.source}:**\n{_quoted(version.text)}" for version in story.history]
+        parts += [f"**{' · '.join(filter(None, (v.saved, v.source, v.subject)))}:**\n{_quoted(v.text)}" for v in story.history]
     return "\n\n".join(part for part in parts if part)
 
 

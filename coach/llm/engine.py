@@ -156,7 +156,8 @@ class Engine:
             if record.id is None:
                 self._record(record, started)
 
-    def say(self, prompt: str, variables: dict, on_text: Callable[[str], None], *, command: str = "") -> str:
+    def say(self, prompt: str, variables: dict, on_text: Callable[[str], None], *, command: str = "",
+            budget: int | None = None) -> str:
         """Render `prompts/PROMPT.jinja` and stream the model's plain-text answer to on_text as it arrives.
 
         The request adapts and retries as `ask` does until the first words arrive; after that a broken stream is
@@ -168,7 +169,7 @@ class Engine:
         started = time.monotonic()
         record.outcome = "error"
         try:
-            text = self._stream(self._send(messages, None, record), on_text, record)
+            text = self._stream(self._send(messages, None, record, budget), on_text, record)
             record.outcome, record.content = "ok", text
             return text
         except LLMError as error:
@@ -284,11 +285,12 @@ class Engine:
                     "help: use a stronger model (COACH_MODEL)")
         return f"the answer was cut off at {budget} tokens (finish_reason=length); raise COACH_MAX_TOKENS or use a model with a larger output limit"
 
-    def _send(self, conversation, schema, record: CallRecord):
+    def _send(self, conversation, schema, record: CallRecord, budget: int | None = None):
         for _ in range(MAX_ADAPTATIONS + 1):
             sent, tries = self.shapes.current, [0]
             try:
-                response = self._transport(build_request(sent, self.settings, conversation, schema), record, tries)
+                request = build_request(sent, self.settings, conversation, schema, budget)
+                response = self._transport(request, record, tries)
                 self.shapes.confirm()
                 return response
             except (LLMError, Cancelled):

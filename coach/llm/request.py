@@ -53,10 +53,14 @@ def initial_shape(settings: LLMSettings, remembered: Shape | None = None) -> Sha
     return shape
 
 
-def build_request(shape: Shape, settings: LLMSettings, conversation: list[dict], schema: dict | None) -> dict:
-    """Return the keyword arguments of one chat-completion request in this shape (streamed text when schema is None)."""
+def build_request(shape: Shape, settings: LLMSettings, conversation: list[dict], schema: dict | None,
+                  budget: int | None = None) -> dict:
+    """Return the keyword arguments of one chat-completion request in this shape (streamed text when schema is None).
+
+    `budget` caps a short answer's tokens, except for a reasoning model, whose thinking counts against the cap.
+    """
     request: dict = {"model": settings.model, "messages": conversation}
-    request[shape.tokens] = settings.output_budget(shape.reasoning)
+    request[shape.tokens] = budget if budget and not shape.reasoning else settings.output_budget(shape.reasoning)
     if shape.temperature:
         request["temperature"] = settings.temperature
     if shape.reasoning_effort and settings.reasoning_effort:
