@@ -435,16 +435,22 @@ def _scripted_answers(path: Path) -> list[str]:
 
 
 def _talk(scripted: list[str] | None, quiet: bool, busy):
+    from coach.display import StreamWrap, wrapped
     from coach.interview import Talk
 
     def line(text: str) -> None:
         if not quiet:
             typer.echo(text)
 
+    def write(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    stream = StreamWrap(write)
+
     def words(text: str) -> None:
         if not quiet:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            stream.feed(text)
 
     if scripted is not None:
         queue = iter(scripted)
@@ -453,7 +459,7 @@ def _talk(scripted: list[str] | None, quiet: bool, busy):
             answer = next(queue, None)
             if answer is None:
                 raise EOFError
-            line(f"You: {answer}")
+            line("\n".join(wrapped(answer, 5, "You:")))
             return answer
 
         return Talk(line, words, read, busy)

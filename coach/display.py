@@ -6,7 +6,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from coach.document.importer import ImportResult
@@ -236,14 +236,58 @@ def _width() -> int:
     return max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
 
 
-def wrapped(text: str, indent: int, first: str = "") -> list[str]:
-    """Wrap text at word boundaries to the terminal's width, with a hanging indent (first line may start with `first`)."""
+def wrapped(text: str, indent: int, first: str | None = None) -> list[str]:
+    """Wrap text at word boundaries to the terminal's width with a hanging indent of `indent` spaces.
+
+    The first line starts with `first` (padded to the indent), or at column 0 when first is "".
+    """
     import textwrap
 
     pad = " " * indent
-    lead = (first.ljust(indent) if len(first) < indent else first + " ") if first else pad
+    if first is None:
+        lead = pad
+    elif first == "":
+        lead = ""
+    else:
+        lead = first.ljust(indent) if len(first) < indent else first + " "
     return textwrap.wrap(" ".join(text.split()), _width(), initial_indent=lead, subsequent_indent=pad,
                          break_long_words=False, break_on_hyphens=False) or [lead.rstrip()]
+
+
+class StreamWrap:
+    """Write streamed words wrapped at the terminal's width: a word is held until it is whole, then placed."""
+
+    def __init__(self, write: Callable[[str], None], indent: int = 2):
+        self.write, self.indent = write, indent
+        self.column, self.word = 0, ""
+
+    def feed(self, text: str) -> None:
+        """Take the next piece of the stream."""
+        for char in text:
+            if char in " \n":
+                self._place()
+                if char == "\n":
+                    self.write("\n")
+                    self.column = 0
+            else:
+                self.word += char
+
+    def flush(self) -> None:
+        """Place the last word."""
+        self._place()
+
+    def _place(self) -> None:
+        if not self.word:
+            return
+        if self.column and self.column + 1 + len(self.word) > _width():
+            self.write("\n" + " " * self.indent)
+            self.column = self.indent
+        elif self.column:
+            self.write(" ")
+            self.column += 1
+        self.write(self.word)
+        self.column += len(self.word)
+        self.word = ""
 
 
 def _how(answer) -> str:
@@ -259,8 +303,7 @@ def followups_view(outcome) -> str:
     items = outcome.listed()
     head = (f"{outcome.slug}: {outcome.story.title} · {len(items)} follow-up{'s' * (len(items) != 1)} · answers up to "
             f"{outcome.max_seconds}s ({outcome.max_words} words at {outcome.settings.words_per_minute} wpm)")
-    lines = wrapped(head, 2, " ")
-    lines[0] = lines[0].lstrip()
+    lines = wrapped(head, 2, "")
     changed = set(outcome.changed)
     for item in items:
         lines.append("")
@@ -296,7 +339,7 @@ def _followups_summary(outcome) -> list[str]:
         "unpin": f"Unpinned {ids}.",
         "remove": f"Removed {ids}; each question and answer is kept under ## History.",
     }.get(outcome.action)
-    lines = ["", *wrapped(summary, 0)] if summary else []
+    lines = ["", *wrapped(summary, 0, "")] if summary else []
     if outcome.skipped:
         lines += wrapped("Left alone: " + ", ".join(f"{fid} ({why})" for fid, why in outcome.skipped.items())
                          + ". Name an id to regenerate it anyway.", 0)
@@ -403,15 +446,15 @@ def interview_report(session) -> str:
     from coach.interview import DIMENSIONS
 
     averages = session.averages()
-    lines = wrapped(f"Session report · {session.company} · {len(session.scored)} of {len(session.rounds)} questions scored", 2)
+    lines = wrapped(f"Session report · {session.company} · {len(session.scored)} of {len(session.rounds)} questions scored", 2, "")
     if averages:
-        lines += wrapped("  ".join(f"{d} {averages[d]:g}" for d in DIMENSIONS if d in averages), 2, " ")
+        lines += wrapped(" · ".join(f"{d} {averages[d]:g}" for d in DIMENSIONS if d in averages), 2)
     for value, score in session.by_value().items():
-        lines += wrapped(f"{value}: {score:g}/5", 4, " ")
+        lines += wrapped(f"{value}: {score:g}/5", 2)
     things = session.practise_next() if session.scored else []
     if things:
         lines.append("Practise next:")
         for number, thing in enumerate(things, 1):
             lines += wrapped(thing, 5, f"  {number}.")
-    lines += wrapped(f"Transcript: {session.path}", 2)
+    lines += wrapped(f"Transcript: {session.path}", 2, "")
     return "\n".join(lines)

@@ -167,9 +167,9 @@ class Session:
         for dimension in sorted(averages, key=lambda d: (averages[d], DIMENSIONS.index(d))):
             worst = min(self.scored, key=lambda r: r.scores.get(dimension, 6))
             advice = worst.improvement if dimension in JUDGED and worst.improvement else ADVICE[dimension]
-            thing = f"{dimension} ({averages[dimension]:g}/5): {advice}"
-            if advice not in " ".join(things):
-                things.append(thing)
+            if advice in " ".join(things):  # one round's improvement serves once; the method's advice after that
+                advice = ADVICE[dimension]
+            things.append(f"{dimension} ({averages[dimension]:g}/5): {advice}")
             if len(things) == 3:
                 break
         return things
@@ -462,8 +462,7 @@ class Interview:
         return check_answer(r.answer, self.settings, self.session.window, r.planned.value)
 
     def _feedback(self, r: Round) -> None:
-        r.findings = self._checks(r)
-        r.findings = [f for f in r.findings if f.code != "too-short" or r.seconds < self.session.window[0]]
+        r.findings = [f for f in self._checks(r) if f.code not in ("too-short", "too-long")]  # concision says it
         by_id = dict(self.stories)
         try:
             with self.talk.busy("scoring your answer"):
