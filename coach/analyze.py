@@ -12,13 +12,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from coach.bank.folder import Bank, load_story
 from coach.bank.models import BankSettings, Question, Story
 from coach.errors import CoachError, Interrupted
-from coach.llm.engine import Answer, Doubt, Engine
+from coach.llm.answers import Doubt
 from coach.llm.jobs import JobsInterrupted, run_one
 from coach.method.context import story_context
 from coach.method.grounding import MIN_QUOTE_WORDS, Material, content_words
@@ -26,6 +27,9 @@ from coach.method.grounding import MIN_QUOTE_WORDS, Material, content_words
 MIN_COVER = 0.5  # share of a proposal's content words its quotes must contain
 NO_QUOTE = "coach found nothing in your draft that answers it"
 UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
+
+if TYPE_CHECKING:
+    from coach.llm.engine import Answer, Engine
 
 
 class Proposal(BaseModel):

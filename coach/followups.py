@@ -13,17 +13,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from coach.bank.folder import Bank, load_story
 from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story, text_sha
 from coach.errors import CoachError, Interrupted
-from coach.llm.engine import Answer, Doubt, Engine
+from coach.llm.answers import Doubt
 from coach.llm.jobs import JobsInterrupted, run_one
 from coach.method.check import ERROR, WARNING, check_story
 from coach.method.context import story_context
-from coach.method.grounding import Material, SourcedSentence, content_words, placeholders, spoken, traced
+from coach.method.grounding import (
+    Material,
+    SourcedSentence,
+    content_words,
+    invented_facts,
+    placeholders,
+    spoken,
+    traced,
+)
 from coach.method.quantities import ORDINALS, SCALES, TENS, UNITS
 from coach.method.text import word_count
 
@@ -32,6 +41,9 @@ OVER = 1.15  # "about": an answer may run this much over before it is re-asked
 MAX_NEW = 10
 NUMBER_WORDS = frozenset([*UNITS, *TENS, *ORDINALS, *SCALES])
 GENERIC = frozenset("asked ask tell describe share talk explain example time situation specific specifically".split())
+
+if TYPE_CHECKING:
+    from coach.llm.engine import Answer, Engine
 
 
 class NewFollowUp(BaseModel):
@@ -269,12 +281,7 @@ def answer_problems(where: str, sentences: list[SourcedSentence], material: Mate
     count = word_count(text)
     if count > max_words * OVER:
         problems.append(f"{where}: the answer has {count} words; keep it to {max_words} words at most")
-    invented = material.unsupported_numbers(text)
-    if invented:
-        problems.append(f"{where}: {', '.join(invented)} not in the candidate's material; use only their numbers or a [placeholder]")
-    names = material.unsupported_names(text)
-    if names:
-        problems.append(f"{where}: {', '.join(names)} not in the candidate's material; use only names they gave or a [placeholder]")
+    problems += invented_facts(where, text, material)
     problems += [Doubt(
         f'{where}: the sentence "{s.text}" rests on no quote found in the candidate\'s draft or answers; give the '
         "exact words it comes from in its sources, or cut the claim, or make the missing fact a [placeholder]"

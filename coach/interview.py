@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, Field
@@ -26,12 +27,15 @@ from coach.bank.catalog import common_questions, find_company
 from coach.bank.folder import Bank, load_story, write_atomic
 from coach.bank.models import BankSettings, CommonQuestion, Story
 from coach.errors import CoachError, Interrupted, LLMError
-from coach.llm.engine import Doubt, EndpointDown, Engine
+from coach.llm.answers import Doubt
 from coach.llm.jobs import JobsInterrupted, run_one
 from coach.method.board import value_coverage
 from coach.method.check import Finding, check_answer
 from coach.method.grounding import Material, normalise
 from coach.method.text import spoken_seconds
+
+if TYPE_CHECKING:
+    from coach.llm.engine import Engine
 
 DIMENSIONS = ("structure", "ownership", "impact", "values", "concision")
 JUDGED = DIMENSIONS[:4]  # scored by the model; concision is measured
@@ -470,9 +474,11 @@ class Interview:
                     "feedback", feedback_variables(self.session, r, self.stories, self.settings), Feedback,
                     check=lambda result: feedback_problems(result, r.answer, by_id, self.settings), command="interview",
                 ), self.engine.stop)
-        except EndpointDown:
-            raise
         except LLMError as error:  # one bad feedback answer does not end the interview
+            from coach.llm.engine import EndpointDown
+
+            if isinstance(error, EndpointDown):
+                raise
             r.feedback_error = str(error).split("\n")[0]
             r.scores["concision"] = concision(r.seconds, self.session.window)
             self.save()

@@ -18,7 +18,7 @@ from coach.llm.jobs import JobsInterrupted, run_jobs
 from coach.llm.prompts import render_prompt
 from coach.method.check import Finding, check_refined
 from coach.method.context import story_context
-from coach.method.grounding import Material, SourcedSentence, Traced, spoken, traced
+from coach.method.grounding import Material, SourcedSentence, Traced, invented_facts, spoken, traced
 from coach.method.text import word_budget, word_count
 
 REJECTED_CODES = {"unsupported-number", "unsupported-name", "we-heavy"}  # timing is judged by the word budget
@@ -105,12 +105,7 @@ def method_problems(result: Refinement, story: Story, settings: BankSettings, ta
     items = [("hook", hook) for hook in result.hooks]
     items += [(f"follow-up '{f.question}'", f.answer) for f in result.follow_ups]
     for where, text in items:  # each list item is judged on its own
-        invented = material.unsupported_numbers(text)
-        if invented:
-            problems.append(f"{where}: {', '.join(invented)} not in the candidate's material; use only their numbers or a [placeholder]")
-        names = material.unsupported_names(text)
-        if names:
-            problems.append(f"{where}: {', '.join(names)} not in the candidate's material; use only names they gave or a [placeholder]")
+        problems += invented_facts(where, text, material)
     problems += _missing_notes(result)
     problems += [Doubt(
         f'the sentence "{sentence.text}" rests on no quote found in the candidate\'s draft or answers; give the exact '

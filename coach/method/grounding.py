@@ -133,6 +133,16 @@ class Material:
         ]
 
 
+def invented_facts(where: str, text: str, material: Material) -> list[str]:
+    """Return a problem for the numbers and one for the names of text that the user's material never states."""
+    problems = []
+    for kind, found in (("numbers", material.unsupported_numbers(text)), ("names", material.unsupported_names(text))):
+        if found:
+            problems.append(f"{where}: {', '.join(found)} not in the candidate's material; use only {kind} they gave "
+                            "or a [placeholder]")
+    return problems
+
+
 def content_words(text: str) -> list[str]:
     """Return the words of a text that carry meaning (no stopwords, no words under three letters)."""
     return [word for word in CONTENT_WORD.findall(text.lower().replace("’", "'")) if word not in FUNCTION_WORDS]
