@@ -56,6 +56,16 @@ def _echo_json(data) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def _print(result, as_json: bool, view: str) -> None:
+    """Print a command's result as JSON (its `as_dict()`), or as `coach.display.VIEW` renders it for people."""
+    if as_json:
+        _echo_json(result.as_dict() if hasattr(result, "as_dict") else result)
+        return
+    from coach import display
+
+    typer.echo(getattr(display, view)(result))
+
+
 @app.command("init")
 def init_command(
     company: Annotated[str, typer.Option(help="Company profile: netflix, amazon, generic, or one in the bank's companies/.")] = "generic",
@@ -120,14 +130,9 @@ def check_command(
 @app.command("status")
 def status_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) -> None:
     """Show the progress board and which company values your stories cover."""
-    from coach.display import status_board
     from coach.method.board import bank_status
 
-    status = bank_status(_bank(stories))
-    if as_json:
-        _echo_json(status.as_dict())
-    else:
-        typer.echo(status_board(status))
+    _print(bank_status(_bank(stories)), as_json, "status_board")
 
 
 @app.command("export")
@@ -286,12 +291,7 @@ def followups_command(
         outcome = followups.show(bank, ref)
         all_ids = outcome.story.follow_up_ids()
         outcome.only = [all_ids[p] for p in followups.chosen(outcome.story, ids, outcome.slug)]
-    if as_json:
-        _echo_json(outcome.as_dict())
-    else:
-        from coach.display import followups_view
-
-        typer.echo(followups_view(outcome))
+    _print(outcome, as_json, "followups_view")
 
 
 def _followups_prompt(bank, ref, ids, generate, every, note) -> str:
@@ -371,12 +371,7 @@ def analyze_command(
         done = analyze.walk(bank, outcome, analyze.Walk(typer.echo, input), open_question)
         typer.echo(f"\n{len(done)} answer{'s' * (len(done) != 1)} saved to {outcome.path}.")
         return
-    if as_json:
-        _echo_json(outcome.as_dict())
-    else:
-        from coach.display import analysis_view
-
-        typer.echo(analysis_view(outcome))
+    _print(outcome, as_json, "analysis_view")
 
 
 @app.command("interview")
@@ -482,16 +477,12 @@ def _talk(scripted: list[str] | None, quiet: bool, busy):
 @app.command("sessions")
 def sessions_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) -> None:
     """List past mock interviews with their average scores, to see progress over time."""
-    from coach.display import sessions_table
     from coach.interview import past_sessions
 
     rows, warnings = past_sessions(_bank(stories))
     for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
-    if as_json:
-        _echo_json(rows)
-    else:
-        typer.echo(sessions_table(rows))
+    _print(rows, as_json, "sessions_table")
 
 
 @app.command("log")

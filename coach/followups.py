@@ -164,43 +164,38 @@ def chosen(story: Story, ids: list[str], slug: str) -> list[int]:
     return positions
 
 
-def set_pins(bank: Bank, ref: str, ids: list[str], pinned: bool) -> FollowUpsOutcome:
-    """Pin (or unpin) the named follow-ups: a pinned answer is left alone by `--regenerate --all`."""
+def _on_ids(bank: Bank, ref: str, ids: list[str], action: str, apply: Callable[[Story, list[int]], None]) -> FollowUpsOutcome:
+    """Apply a change to the named follow-ups of the story as it is on disk now, and save it."""
     outcome = show(bank, ref)
     if not ids:
-        raise CoachError(f"name the follow-ups to {'pin' if pinned else 'unpin'}, e.g. `coach followups {outcome.slug} ID --{'pin' if pinned else 'unpin'}`")
+        raise CoachError(f"name the follow-ups to {action}, e.g. `coach followups {outcome.slug} ID --{action}`")
 
     def change(story: Story) -> list[str]:
-        positions = chosen(story, ids, outcome.slug)
-        all_ids = story.follow_up_ids()
-        for position in positions:
-            story.follow_ups[position].pinned = pinned
+        positions, all_ids = chosen(story, ids, outcome.slug), story.follow_up_ids()
+        apply(story, positions)
         return [all_ids[p] for p in positions]
 
     outcome.changed = bank.update(outcome.path, change)
-    outcome.action = "pin" if pinned else "unpin"
-    outcome.story = load_story(outcome.path)
+    outcome.action, outcome.story = action, load_story(outcome.path)
     return outcome
+
+
+def set_pins(bank: Bank, ref: str, ids: list[str], pinned: bool) -> FollowUpsOutcome:
+    """Pin (or unpin) the named follow-ups: a pinned answer is left alone by `--regenerate --all`."""
+    def apply(story: Story, positions: list[int]) -> None:
+        for position in positions:
+            story.follow_ups[position].pinned = pinned
+
+    return _on_ids(bank, ref, ids, "pin" if pinned else "unpin", apply)
 
 
 def remove(bank: Bank, ref: str, ids: list[str], now: Callable[[], datetime] = datetime.now) -> FollowUpsOutcome:
     """Remove the named follow-ups; each question and its answer are kept in the story's history."""
-    outcome = show(bank, ref)
-    if not ids:
-        raise CoachError(f"name the follow-ups to remove, e.g. `coach followups {outcome.slug} ID --remove`")
-
-    def change(story: Story) -> list[str]:
-        positions = chosen(story, ids, outcome.slug)
-        all_ids = story.follow_up_ids()
-        for position in positions:
-            story.history.append(_kept(story.follow_ups[position], now(), "removed follow-up"))
+    def apply(story: Story, positions: list[int]) -> None:
+        story.history += [_kept(story.follow_ups[p], now(), "removed follow-up") for p in positions]
         story.follow_ups = [f for i, f in enumerate(story.follow_ups) if i not in positions]
-        return [all_ids[p] for p in positions]
 
-    outcome.changed = bank.update(outcome.path, change)
-    outcome.action = "remove"
-    outcome.story = load_story(outcome.path)
-    return outcome
+    return _on_ids(bank, ref, ids, "remove", apply)
 
 
 def _kept(follow_up: FollowUp, now: datetime, what: str) -> HistoryEntry:
