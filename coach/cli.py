@@ -396,6 +396,10 @@ def interview_command(
         raise CoachError(f"--questions takes 1 to 10, not {questions}")
     if persona not in interview.PERSONAS:
         raise CoachError(f"--persona must be one of {', '.join(interview.PERSONAS)}, not '{persona}'")
+    if as_json and answers is None:
+        raise CoachError("--json needs --answers FILE: an interview without one talks to you in the terminal")
+    if story and values:
+        raise CoachError("--story rehearses that story's own questions and values; leave out --values")
     scripted = _scripted_answers(answers) if answers is not None else None
     planned = interview.plan(bank, questions, values.split(",") if values else None, story, random.Random(seed))
     engine, progress = _engine(bank, model)
@@ -420,13 +424,16 @@ def interview_command(
         typer.echo("\n" + interview_report(session))
 
 
-def _scripted_answers(path: Path) -> list[str]:
+def _scripted_answers(path: Path) -> list[tuple[str, str]]:
+    """Read an answers file: blocks separated by `---` lines; a `--- probe` line marks a reply to a probe."""
     import re
 
     from coach.bank.folder import read_text
 
-    blocks = [block.strip() for block in re.split(r"(?m)^---\s*$", read_text(path))]
-    return [block for block in blocks if block]
+    parts = re.split(r"(?m)^---[ \t]*(probe)?[ \t]*$", read_text(path))
+    blocks = [("answer", parts[0].strip())]
+    blocks += [("probe" if marker else "answer", text.strip()) for marker, text in zip(parts[1::2], parts[2::2], strict=True)]
+    return [(kind, text) for kind, text in blocks if text]
 
 
 def _talk(scripted: list[str] | None, quiet: bool, busy):
@@ -448,16 +455,19 @@ def _talk(scripted: list[str] | None, quiet: bool, busy):
             stream.feed(text)
 
     if scripted is not None:
-        queue = iter(scripted)
+        queue = list(scripted)
 
         def read() -> str:
-            answer = next(queue, None)
-            if answer is None:
+            if not queue:
                 raise EOFError
+            _, answer = queue.pop(0)
             line("\n".join(wrapped(answer, 5, "You:")))
             return answer
 
-        return Talk(line, words, read, busy)
+        def probe_ready() -> bool:
+            return bool(queue) and queue[0][0] == "probe"
+
+        return Talk(line, words, read, busy, probe_ready=probe_ready)
 
     def read_lines() -> str:
         lines: list[str] = []

@@ -431,6 +431,10 @@ def interview_feedback(r, session) -> str:
     for dimension in DIMENSIONS:
         if dimension in r.scores:
             lines += wrapped(proof(r, session, dimension), 18, f"  {dimension:<10} {r.scores[dimension]}/5")
+        elif dimension in r.unverified:
+            lines += wrapped("not scored: the model's evidence was not in your answer", 18, f"  {dimension:<10}  -")
+    if r.unasked:
+        lines += wrapped("; ".join(r.unasked), 4, "  an interviewer would also ask about:")
     notes = (("strength", r.strength), ("improve", r.improvement), ("best story", r.best_story),
              ("you could say", f'"{r.say_instead}"' if r.say_instead else ""))
     for label, text in notes:

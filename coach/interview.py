@@ -28,10 +28,10 @@ from coach.bank.folder import Bank, load_story, write_atomic
 from coach.bank.models import BankSettings, CommonQuestion, Story
 from coach.errors import CoachError, Interrupted, LLMError
 from coach.llm.answers import Doubt
-from coach.llm.jobs import JobsInterrupted, run_one
+from coach.llm.jobs import Cancelled, JobsInterrupted, run_one
 from coach.method.board import value_coverage
 from coach.method.check import Finding, check_answer
-from coach.method.grounding import Material, normalise
+from coach.method.grounding import Material, content_words, normalise
 from coach.method.text import spoken_seconds
 
 if TYPE_CHECKING:
@@ -116,6 +116,8 @@ class Round:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     feedback_error: str = ""
+    unverified: list[str] = field(default_factory=list)  # scores dropped: their evidence was not in the answer
+    unasked: list[str] = field(default_factory=list)  # probes an interviewer would have asked (scripted answers ran out)
 
     @property
     def answer(self) -> str:
@@ -129,6 +131,7 @@ class Round:
             "turns": [turn.__dict__ for turn in self.turns], "scores": self.scores, "evidence": self.evidence,
             "strength": self.strength, "improvement": self.improvement, "best_story": self.best_story,
             "say_instead": self.say_instead, "seconds": self.seconds, "feedback_error": self.feedback_error,
+            "unverified": self.unverified, "would_probe": self.unasked,
             "findings": [f.__dict__ for f in self.findings],
         }
 
@@ -151,7 +154,7 @@ class Session:
     @property
     def scored(self) -> list[Round]:
         """Return the rounds that have scores."""
-        return [r for r in self.rounds if r.scores]
+        return [r for r in self.rounds if any(d in r.scores for d in JUDGED)]
 
     def averages(self) -> dict[str, float]:
         """Return the mean score of each dimension over the scored rounds."""
@@ -233,7 +236,8 @@ def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | N
         fitting = [q for q in seeds if chosen.type in q.themes] or seeds
         targets = chosen.values or [chosen.type]
         prepared = [f.question for f in chosen.follow_ups]
-        return [Planned(q.text, targets[i % len(targets)], q.themes, prepared) for i, q in enumerate(fitting[:count])]
+        rounds = min(count, len(fitting))  # the story's follow-ups shared out, one round after another
+        return [Planned(q.text, targets[i % len(targets)], q.themes, prepared[i::rounds]) for i, q in enumerate(fitting[:rounds])]
     wanted = _named_values(values, settings) if values else values_by_need(stories, slugs, settings)
     if not wanted:
         wanted = sorted({t for q in seeds for t in q.themes})  # a bank without values: practise every theme
@@ -251,7 +255,15 @@ def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | N
 
 def _named_values(values: list[str], settings: BankSettings) -> list[str]:
     known = {v.name.lower(): v.name for v in settings.values}
-    return [known.get(v.strip().lower(), v.strip()) for v in values if v.strip()]
+    named = [known.get(v.strip().lower(), v.strip()) for v in values if v.strip()]
+    if not named:
+        raise CoachError('--values names no value; give them like --values "Candor,Courage"')
+    unknown = [v for v in named if known and v.lower() not in known]
+    if unknown:
+        listing = ", ".join(v.name for v in settings.values)
+        raise CoachError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among {settings.company}'s "
+                         f"values ({listing}); check the spelling in --values")
+    return named
 
 
 def _probes(question: CommonQuestion, value: str, shown_by: dict[str, set[str]]) -> bool:
@@ -294,9 +306,14 @@ def feedback_variables(session: Session, r: Round, stories: list[tuple[str, Stor
 
 
 def quoted_in(evidence: str, answer: str) -> bool:
-    """Return True when evidence is the candidate's own words: three or more, found in the answer as said."""
-    words = normalise(evidence)
-    return len(words.split()) >= 3 and f" {words} " in f" {normalise(answer)} " or (bool(words) and words == normalise(answer))
+    """Return True when evidence is the candidate's own words, found in the answer as said: pieces cut with "..."
+    each found, three or more words in all, two of them words that carry meaning ("and I learned that" is not)."""
+    said = f" {normalise(answer)} "
+    pieces = [normalise(piece) for piece in re.split(r"\s*(?:…|\.\.\.)\s*", evidence) if normalise(piece)]
+    if not pieces or not all(f" {piece} " in said for piece in pieces):
+        return False
+    whole = " ".join(pieces)
+    return whole == normalise(answer) or (len(whole.split()) >= 3 and len(content_words(whole)) >= 2)
 
 
 def feedback_problems(result: Feedback, answer: str, stories: dict[str, Story], settings: BankSettings) -> list[str]:
@@ -342,12 +359,39 @@ def apply_feedback(r: Round, result: Feedback, stories: dict[str, Story], settin
     answer = r.answer
     for dimension in JUDGED:
         scored: Scored = getattr(result, dimension)
-        r.scores[dimension] = min(5, max(1, scored.score))
-        r.evidence[dimension] = scored.evidence.strip() if quoted_in(scored.evidence, answer) else ""
-    r.strength, r.improvement = result.strength.strip(), result.improvement.strip()
+        if quoted_in(scored.evidence, answer):
+            r.scores[dimension], r.evidence[dimension] = min(5, max(1, scored.score)), scored.evidence.strip()
+        elif scored.score <= 2 and not scored.evidence.strip():
+            r.scores[dimension], r.evidence[dimension] = max(1, scored.score), ""  # nothing in the answer to quote
+        else:  # a score the model could not back with the candidate's words counts for nothing
+            r.unverified.append(dimension)
     r.best_story = result.best_story.strip() if result.best_story.strip() in stories else ""
-    invented = _invented(result.say_instead, answer, stories.get(r.best_story), settings)
-    r.say_instead = "" if invented else result.say_instead.strip()
+    story = stories.get(r.best_story)
+    r.strength, r.improvement, r.say_instead = (
+        "" if _invented(text, answer, story, settings) else text.strip()
+        for text in (result.strength, result.improvement, result.say_instead)
+    )
+
+
+def open_gaps(r: Round, settings: BankSettings, window: tuple[int, int]) -> list[str]:
+    """Return what the answer still leaves out, in the order an interviewer would probe it: the main answer's gaps
+    that no reply to a probe has filled since ("we" is judged on everything said)."""
+    from coach.method.check import STAKES
+    from coach.method.quantities import quantities
+
+    main, replies = r.turns[0].answer, [t.answer for t in r.turns[1:] if t.answer]
+    found = {f.code for f in check_answer(main, settings, window, r.planned.value)}
+    if replies:
+        everything = "\n\n".join([main, *replies])
+        found.discard("we-heavy")
+        found |= {f.code for f in check_answer(everything, settings, window) if f.code == "we-heavy"}
+        if any(quantities(reply) for reply in replies):
+            found.discard("no-metric")
+        if any(STAKES.search(reply) for reply in replies):
+            found.discard("no-stakes")
+        if not {f.code for f in check_answer(everything, settings, window, r.planned.value)} & {"no-value"}:
+            found.discard("no-value")
+    return [code for code in PROBES if code in found]
 
 
 # The conversation
@@ -365,6 +409,7 @@ class Talk:
     words: Callable[[str], None]
     read: Callable[[], str]
     busy: Callable[[str], AbstractContextManager] = lambda label: nullcontext()
+    probe_ready: Callable[[], bool] = lambda: True  # False when scripted answers hold no reply to a probe
     feedback: Callable[[Round, Session], None] | None = None  # shows the feedback; by default as plain lines
 
 
@@ -401,7 +446,7 @@ class Interview:
                     break
             else:
                 self.session.status = "complete"
-        except (JobsInterrupted, KeyboardInterrupt, Interrupted):
+        except (JobsInterrupted, KeyboardInterrupt, Interrupted, Cancelled):
             self.session.status = "interrupted"
             self.save()
             raise Interrupted(f"interrupted; the session so far is saved to {self.session.path}") from None
@@ -414,7 +459,11 @@ class Interview:
 
     def save(self) -> None:
         """Write the transcript as it stands."""
-        write_atomic(self.session.path, transcript(self.session))
+        try:
+            write_atomic(self.session.path, transcript(self.session))
+        except OSError as error:
+            raise CoachError(f"could not save the transcript to {self.session.path} ({error.strerror or error}); "
+                             f"check that {self.session.path.parent} is a folder you can write to") from None
 
     def _round(self, r: Round) -> bool:
         """Ask one main question with its probes and feedback; return False when the candidate quit."""
@@ -440,11 +489,15 @@ class Interview:
         return True
 
     def _probe(self, r: Round) -> bool:
-        """Probe what the answer left out, up to MAX_PROBES times; return False when the candidate quit."""
-        prepared = list(r.planned.prepared)
+        """Probe what the answer left out, up to MAX_PROBES times; return False when the candidate quit.
+
+        A prepared follow-up of the rehearsed story comes first; with scripted answers, a probe is asked only when
+        the file holds a reply to it (a `--- probe` block), and otherwise noted as one an interviewer would ask.
+        """
+        prepared = list(r.planned.prepared[:1])  # one prepared follow-up, then what the answer left out
         asked: set[str] = set()
         for _ in range(MAX_PROBES):
-            gaps = [code for code in PROBES if code in {f.code for f in self._checks(r)} and code not in asked]
+            gaps = [code for code in open_gaps(r, self.settings, self.session.window) if code not in asked]
             if prepared:
                 why, start = "a question you prepared for", prepared.pop(0)
             elif gaps:
@@ -452,6 +505,9 @@ class Interview:
                 why, start = PROBES[gaps[0]].format(value=r.planned.value), ""
             else:
                 return True
+            if not self.talk.probe_ready():
+                r.unasked.append(start or why)
+                continue
             question = self._say("probe", r, gap=why, prepared=start, question=r.turns[-1].asked, answer=r.turns[-1].answer)
             reply = self._listen(question, r.planned)
             if reply == QUIT:
@@ -463,10 +519,13 @@ class Interview:
         return True
 
     def _checks(self, r: Round) -> list[Finding]:
-        return check_answer(r.answer, self.settings, self.session.window, r.planned.value)
+        findings = check_answer(r.turns[0].answer, self.settings, self.session.window, r.planned.value)
+        still_open = set(open_gaps(r, self.settings, self.session.window))
+        return [f for f in findings if f.code not in PROBES or f.code in still_open]
 
     def _feedback(self, r: Round) -> None:
-        r.findings = [f for f in self._checks(r) if f.code not in ("too-short", "too-long")]  # concision says it
+        r.findings = [Finding(f.code, f.severity, f.message, "answer") for f in self._checks(r)
+                      if f.code not in ("too-short", "too-long")]  # concision says it
         by_id = dict(self.stories)
         try:
             with self.talk.busy("scoring your answer"):
@@ -479,7 +538,7 @@ class Interview:
 
             if isinstance(error, EndpointDown):
                 raise
-            r.feedback_error = str(error).split("\n")[0]
+            r.feedback_error = _first_reason(error)
             r.scores["concision"] = concision(r.seconds, self.session.window)
             self.save()
             self._show(r)
@@ -504,8 +563,17 @@ class Interview:
             "question": "", "answer": "", **extra,
         }
         self.talk.words("Interviewer: ")
-        said = run_one(lambda: self.engine.say("interviewer", variables, self.talk.words, command="interview",
-                                               budget=SAY_TOKENS), self.engine.stop)
+        try:
+            said = run_one(lambda: self.engine.say("interviewer", variables, self.talk.words, command="interview",
+                                                   budget=SAY_TOKENS), self.engine.stop)
+        except LLMError as error:
+            from coach.llm.engine import BrokenStream
+
+            if not isinstance(error, BrokenStream):
+                self.talk.words("\n")
+                raise
+            self.talk.words(" …\n(the model's words broke off; the question is:) " if error.text.strip() else "")
+            said = ""
         said = _clean(said)
         if not said:
             said = extra.get("prepared") or extra.get("seed") or "Can you tell me more about what you did yourself?"
@@ -537,9 +605,18 @@ class Interview:
                 return reply
 
 
+def _first_reason(error: Exception) -> str:
+    """Return why feedback failed in one line: the failure and its first problem."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    head = lines[0].removesuffix("The last answer's problems:").strip().rstrip(".;")
+    first = next((line.split(". ", 1)[-1] for line in lines[1:] if line[:1].isdigit()), "")
+    return f"{head}; first problem: {first}" if first else head
+
+
 def _clean(said: str) -> str:
     """Return the interviewer's words without a role label or wrapping quotes a model may add."""
-    text = " ".join(said.split())
+    text = re.sub(r"<think>.*?(?:</think>|$)", " ", said, flags=re.DOTALL)  # a local reasoning model's thinking
+    text = " ".join(text.split())
     text = re.sub(r"^(?:\*\*)?interviewer(?:\*\*)?\s*:\s*", "", text, flags=re.IGNORECASE)
     return text.strip().strip('"“”').strip()
 
@@ -561,9 +638,12 @@ def feedback_lines(r: Round, session: Session) -> list[str]:
     if r.feedback_error:
         lines.append(f"  no feedback from the model: {r.feedback_error}")
     for dimension in DIMENSIONS:
-        if dimension not in r.scores:
-            continue
-        lines.append(f"  {dimension:<10} {r.scores[dimension]}/5  {proof(r, session, dimension)}")
+        if dimension in r.scores:
+            lines.append(f"  {dimension:<10} {r.scores[dimension]}/5  {proof(r, session, dimension)}")
+        elif dimension in r.unverified:
+            lines.append(f"  {dimension:<10} -    not scored: the model's evidence was not in your answer")
+    if r.unasked:
+        lines.append(f"  an interviewer would also ask about: {'; '.join(r.unasked)}")
     if r.strength:
         lines.append(f"  strength: {r.strength}")
     if r.improvement:
@@ -609,6 +689,12 @@ def transcript(session: Session) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _numbers(mapping) -> bool:
+    """Return True for a missing map or one of names to numbers (what a transcript's scores are)."""
+    return mapping is None or (isinstance(mapping, dict) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in mapping.values()))
+
+
 def _session_order(path: Path) -> tuple[str, int]:
     stem, _, n = path.stem.rpartition("-")
     return (stem, int(n)) if len(n) < 3 and n.isdigit() else (path.stem, 1)
@@ -623,7 +709,7 @@ def past_sessions(bank: Bank) -> tuple[list[dict], list[str]]:
             text = path.read_text(encoding="utf-8")
             _, front, _ = text.split("---\n", 2)
             data = yaml.safe_load(front)
-            if not isinstance(data, dict):
+            if not isinstance(data, dict) or not _numbers(data.get("scores")) or not _numbers(data.get("values")):
                 raise ValueError
         except (ValueError, OSError, UnicodeDecodeError, yaml.YAMLError):
             warnings.append(f"{path}: not a coach session transcript; skipped")

@@ -16,6 +16,7 @@ from coach.bank.folder import Bank
 from coach.cli import app
 from coach.interview import Interview, Planned, Talk, concision, plan, quoted_in
 from tests.llm_fixtures import completion, streamed
+from tests.test_followups import flat
 
 STRONG = ("At Salesforce in 2023 our on-call rotation was burning people out and we risked losing two engineers. "
           "I proposed a short report at the end of each sprint and I wrote the first one myself. "
@@ -32,7 +33,7 @@ def scored(score: int, evidence: str) -> dict:
 
 def feedback(evidence_from: str, **changes) -> dict:
     words = evidence_from.split()
-    quote = " ".join(words[:5])
+    quote = " ".join(words[:7])
     body = {
         "structure": scored(4, quote), "ownership": scored(3, quote), "impact": scored(2, ""),
         "values": scored(4, quote), "strength": "You owned the decision.",
@@ -44,7 +45,8 @@ def feedback(evidence_from: str, **changes) -> dict:
 
 
 class Endpoint:
-    """Answers the interviewer's streamed questions and the feedback calls, in order, recording what it was sent."""
+    """Answers the interviewer's questions and the feedback calls (those with a response_format), in order,
+    recording what it was sent."""
 
     def __init__(self, feedbacks, questions=None):
         self.feedbacks = list(feedbacks)
@@ -55,7 +57,7 @@ class Endpoint:
     def __call__(self, request):
         body = json.loads(request.content)
         self.sent.append(body)
-        if body.get("stream"):
+        if "response_format" not in body:  # the interviewer's words (streamed, unless the endpoint refused it)
             self.asked += 1
             text = self.questions.pop(0) if self.questions else f"Question {self.asked}: tell me about a time you took a risk?"
             return text if isinstance(text, httpx.Response) else streamed(text)
@@ -68,8 +70,10 @@ def run(runner, *args, **kwargs):
 
 
 def answers_file(tmp_path, *answers) -> str:
+    """Write an answers file; an answer given as ("probe", text) is a reply to a probe."""
     path = tmp_path / "answers.md"
-    path.write_text("\n---\n".join(answers) + "\n")
+    blocks = [f"--- probe\n{a[1]}" if isinstance(a, tuple) else f"---\n{a}" for a in answers]
+    path.write_text("\n".join(blocks) + "\n")
     return str(path)
 
 
@@ -84,7 +88,8 @@ def test_a_scripted_session_asks_probes_scores_and_saves_a_transcript(runner, ba
     fake = Endpoint([feedback(STRONG), feedback(WEAK + " " + PROBE_ANSWER), feedback(THIRD)])
     endpoint.side_effect = fake
     stakes = "If I had said no, the team would have lost momentum while our lead was away"
-    answers = answers_file(tmp_path, STRONG, WEAK, PROBE_ANSWER, "/skip", THIRD, stakes, "/skip")
+    answers = answers_file(tmp_path, STRONG, WEAK, ("probe", PROBE_ANSWER), ("probe", "/skip"), THIRD,
+                           ("probe", stakes), ("probe", "/skip"))
     result = run(runner, "interview", "--questions", "3", "--values", "Courage,Candor,Selflessness",
                  "--answers", answers, "--seed", "1")
     assert result.exit_code == 0, result.output
@@ -163,7 +168,8 @@ def test_a_fabricated_evidence_quote_is_rejected_and_never_shown(runner, bank, e
     assert result.exit_code == 0, result.output
     reask = [b["messages"][-1]["content"] for b in fake.sent if not b.get("stream")][1]
     assert 'impact.evidence "I cut the incident rate by 80 percent" is not in the candidate\'s answer' in reask
-    assert "80 percent" not in result.output and "impact     4/5  (no quote of yours)" in result.output
+    assert "80 percent" not in result.output
+    assert "impact      -   not scored: the model's evidence was not in your answer" in result.output
     text, _ = transcript_of(bank)
     assert "80 percent" not in text
 
@@ -216,7 +222,7 @@ def test_ctrl_c_mid_session_saves_the_transcript(runner, bank, endpoint, tmp_pat
 
 def test_sessions_lists_progress_across_sessions(runner, bank, endpoint, tmp_path):
     for answer, impact in ((WEAK, 2), (STRONG, 4)):
-        endpoint.side_effect = Endpoint([feedback(answer, impact=scored(impact, " ".join(answer.split()[:4])))] * 3)
+        endpoint.side_effect = Endpoint([feedback(answer, impact=scored(impact, " ".join(answer.split()[:7])))] * 3)
         assert run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, answer, "/skip")).exit_code == 0
     result = run(runner, "sessions")
     assert result.exit_code == 0, result.output
@@ -264,3 +270,95 @@ def test_evidence_must_be_the_candidates_words():
     assert quoted_in("Leading by example, takes courage!", STRONG)
     assert not quoted_in("leading by example takes bravery", STRONG)
     assert not quoted_in("courage", STRONG)
+
+
+def test_a_bad_feedback_answer_does_not_end_the_interview(runner, bank, endpoint, tmp_path, monkeypatch):
+    monkeypatch.setenv("COACH_REASKS", "0")
+    fake = Endpoint([httpx.Response(200, json=completion("not json")), feedback(THIRD)])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "2", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG, THIRD))
+    assert result.exit_code == 0, result.output
+    assert "no feedback from the model:" in result.output and "Traceback" not in result.output
+    text, front = transcript_of(bank)
+    assert front["status"] == "complete" and front["answered"] == 2
+    assert "1 of 2 questions scored" in result.output  # a round with no model scores is not counted as scored
+
+
+def test_an_endpoint_that_refuses_streaming_gets_a_plain_request(runner, bank, endpoint, tmp_path):
+    refusal = httpx.Response(400, json={"error": {"message": "Unsupported parameter: 'stream' is not supported with this model.",
+                                                  "type": "invalid_request_error", "param": "stream", "code": "unsupported_parameter"}})
+    plain = httpx.Response(200, json=completion("Tell me about a risk you took at work."))
+    fake = Endpoint([feedback(STRONG)], [refusal, plain])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    assert "Interviewer: Tell me about a risk you took at work." in result.stdout
+    assert "does not take stream; asking again with no streaming" in result.stderr
+    assert "stream" not in fake.sent[1]
+
+
+def test_a_stream_that_breaks_off_falls_back_on_the_question(runner, bank, endpoint, tmp_path):
+    cut = streamed("Tell me about a time")
+    cut = httpx.Response(200, headers={"content-type": "text/event-stream"},
+                         content=cut.content.decode().split('"finish_reason": "stop"')[0].rsplit("data:", 1)[0].encode())
+    endpoint.side_effect = Endpoint([feedback(STRONG)], [cut])
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    assert "the model's words broke off; the question is:" in flat(result.output)
+    text, _ = transcript_of(bank)
+    assert "**Interviewer:** Tell me about a time\n" not in text
+
+
+def test_without_a_reply_in_the_file_a_probe_is_noted_not_asked(runner, bank, endpoint, tmp_path):
+    fake = Endpoint([feedback(WEAK), feedback(STRONG)])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "2", "--values", "Courage", "--answers", answers_file(tmp_path, WEAK, STRONG))
+    assert result.exit_code == 0, result.output
+    assert len([b for b in fake.sent if b.get("stream")]) == 2  # two questions, no probe
+    assert 'an interviewer would also ask about: it says "we" more than "I"' in flat(result.output)
+    _, front = transcript_of(bank)
+    assert front["answered"] == 2
+
+
+def test_invented_strengths_and_improvements_are_dropped(runner, bank, endpoint, tmp_path):
+    invented = feedback(STRONG, improvement="Say that you cut pages by 70% for Google.")
+    endpoint.side_effect = Endpoint([invented])
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    assert "70%" not in result.output and "Google" not in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--json"], "--json needs --answers FILE"),
+    (["--story", "team", "--values", "Courage"], "leave out --values"),
+    (["--values", "Candour"], "Candour is not among Netflix's values"),
+    (["--persona", "rude"], "--persona must be one of friendly, neutral, tough"),
+    (["--questions", "0"], "--questions takes 1 to 10"),
+])
+def test_bad_options_get_one_sentence(runner, bank, endpoint, args, message):
+    result = run(runner, "interview", *args)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+    assert not (bank.root / "sessions").exists()
+
+
+def test_a_transcript_that_cannot_be_written_is_one_sentence(runner, bank, endpoint, tmp_path):
+    (bank.root / "sessions").write_text("a file where the folder should be")
+    endpoint.side_effect = Endpoint([feedback(STRONG)])
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 2 and "could not save the transcript" in result.output and "Traceback" not in result.output
+
+
+def test_sessions_skips_a_transcript_whose_scores_were_mangled(runner, bank):
+    folder = bank.root / "sessions"
+    folder.mkdir()
+    (folder / "2026-11-01-100000.md").write_text("---\nstarted: 2026-11-01 10:00\nscores: [1, 2]\n---\n# x\n")
+    (folder / "2026-11-02-100000.md").write_text("---\nstarted: 2026-11-02 10:00\nscores: {impact: 3}\n---\n# x\n")
+    result = run(runner, "sessions")
+    assert result.exit_code == 0 and "2026-11-02 10:00" in result.output
+    assert "2026-11-01-100000.md: not a coach session transcript; skipped" in result.output
+
+
+def test_a_story_rehearsal_shares_its_follow_ups_across_rounds(bank):
+    planned = plan(bank, 3, story="team", rng=random.Random(0))
+    assert [p.prepared[:1] for p in planned] == [["If asked why you continued after 6 months"],
+                                                ["If asked about specific challenges"], ["If asked about recognition"]]

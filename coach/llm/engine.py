@@ -39,7 +39,7 @@ from coach.llm.request import Shape, Shapes, build_request
 from coach.llm.retries import retry_transient, wait_retry_after
 from coach.llm.settings import LLMSettings
 
-__all__ = ["Answer", "Cancelled", "Doubt", "Engine", "EndpointDown", "strict_schema"]
+__all__ = ["Answer", "BrokenStream", "Cancelled", "Doubt", "Engine", "EndpointDown", "strict_schema"]
 T = TypeVar("T", bound=BaseModel)
 Check = Callable[[BaseModel], list[str]]
 MAX_ADAPTATIONS = 4
@@ -61,6 +61,14 @@ class Answer(Generic[T]):
     cached: bool
     mode: str
     doubts: list[str] = field(default_factory=list)
+
+
+class BrokenStream(LLMError):
+    """A streamed answer stopped before its end; `text` holds the words that had arrived (already shown)."""
+
+    def __init__(self, message: str, text: str):
+        super().__init__(message)
+        self.text = text
 
 
 class CutOff(LLMError):
@@ -182,7 +190,15 @@ class Engine:
             self._record(record, started)
 
     def _stream(self, stream, on_text: Callable[[str], None], record: CallRecord) -> str:
+        if getattr(stream, "choices", None) is not None:  # the endpoint does not stream: the whole answer at once
+            usage = getattr(stream, "usage", None)
+            record.tokens_in += getattr(usage, "prompt_tokens", 0) or 0
+            record.tokens_out += getattr(usage, "completion_tokens", 0) or 0
+            text = (stream.choices[0].message.content or "") if stream.choices else ""
+            on_text(text)
+            return text
         parts: list[str] = []
+        finished = False
         try:
             for chunk in stream:
                 if self.stop.is_set():
@@ -198,10 +214,13 @@ class Engine:
                         on_text(text)
                     if choice.finish_reason == "content_filter":
                         raise LLMError("the endpoint's content filter blocked the answer; try another model")
+                    finished = finished or bool(choice.finish_reason)
         except (LLMError, Cancelled):
             raise
         except Exception as error:
-            raise LLMError(f"{self.settings.host} broke off its answer ({first_words(error)}); run again") from None
+            raise BrokenStream(f"{self.settings.host} broke off its answer ({first_words(error)})", "".join(parts)) from None
+        if not finished:
+            raise BrokenStream(f"{self.settings.host} ended its answer without finishing it", "".join(parts))
         return "".join(parts)
 
     def _record(self, record: CallRecord, started: float) -> None:

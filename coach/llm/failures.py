@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 REFUSAL_STATUSES = (400, 415, 422, 500, 501)
 REFUSAL_CODES = {"unsupported_parameter", "unknown_parameter", "unsupported_value", "invalid_value"}
-PARAMS = {"max_tokens", "max_completion_tokens", "temperature", "reasoning_effort", "strict", "response_format"}
+PARAMS = {"max_tokens", "max_completion_tokens", "temperature", "reasoning_effort", "strict", "response_format", "stream"}
 VALIDATION_ITEM = re.compile(r"\{'type': '(?P<type>\w+)', 'loc': \((?P<loc>[^)]*)\)(?P<rest>[^\n]*)")
 WORDED = [
     (re.compile(r"(?:unsupported|unknown) (?:parameter|value)s?:? ['\"]?([\w.]+)", re.I), None),

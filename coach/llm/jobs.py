@@ -113,4 +113,13 @@ def run_one(work: Callable[[], R], stop: Stop) -> R:
 
     Raises JobsInterrupted on Ctrl-C, like `run_jobs`.
     """
-    return run_jobs([None], lambda _: work(), 1, stop)[0]
+    def job(_):
+        try:
+            return work(), None
+        except Exception as error:  # an expected failure: handed back without stopping anything else
+            return None, error
+
+    result, error = run_jobs([None], job, 1, stop)[0]
+    if error is not None:
+        raise error
+    return result

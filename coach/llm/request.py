@@ -26,6 +26,7 @@ class Shape:
     mode: str = "json_schema"  # or "json_object"
     strict: bool = True
     reasoning_effort: bool = True
+    stream: bool = True  # plain-text answers are streamed where the endpoint allows it
 
     @property
     def reasoning(self) -> bool:
@@ -66,7 +67,8 @@ def build_request(shape: Shape, settings: LLMSettings, conversation: list[dict],
     if shape.reasoning_effort and settings.reasoning_effort:
         request["reasoning_effort"] = settings.reasoning_effort
     if schema is None:
-        request["stream"] = True
+        if shape.stream:
+            request["stream"] = True
     elif shape.mode == "json_schema":
         json_schema: dict = {"name": "answer", "schema": schema}
         if shape.strict:
@@ -90,6 +92,8 @@ def adapt(shape: Shape, refused: str, forced_mode: bool = False) -> tuple[Shape,
         return replace(shape, temperature=False), "no temperature"
     if refused == "reasoning_effort" and shape.reasoning_effort:
         return replace(shape, reasoning_effort=False), "no reasoning_effort"
+    if refused == "stream" and shape.stream:
+        return replace(shape, stream=False), "no streaming"
     if refused == "strict" and shape.strict and shape.mode == "json_schema":
         return replace(shape, strict=False), "json_schema without strict"
     if refused in MODES and refused == shape.mode and not forced_mode:
