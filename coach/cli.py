@@ -411,10 +411,14 @@ def interview_command(
     if not as_json:
         chosen = ", ".join(dict.fromkeys(p.value for p in planned))
         settings = bank.settings()
-        typer.echo(f"Mock interview · {settings.company}{' · ' + settings.role if settings.role else ''} · "
-                   f"{len(planned)} question{'s' * (len(planned) != 1)} on {chosen} · {persona} interviewer")
+        from coach.display import wrapped
+
+        head = (f"Mock interview · {settings.company}{' · ' + settings.role if settings.role else ''} · "
+                f"{len(planned)} question{'s' * (len(planned) != 1)} on {chosen} · {persona} interviewer")
+        typer.echo("\n".join(wrapped(head, 2, "")))
         if scripted is None:
-            typer.echo("Answer out loud or in writing; an empty line sends your answer. /skip /hint /repeat /quit")
+            typer.echo("\n".join(wrapped("Answer in writing (or out loud, then sum up); an empty line sends your "
+                                          "answer. /skip /hint /repeat /quit", 2, "")))
     session = interview.Interview(bank, engine, talk, persona).run(planned)
     if as_json:
         _echo_json(session.as_dict())
@@ -450,6 +454,9 @@ def _talk(scripted: list[str] | None, quiet: bool, busy):
 
     stream = StreamWrap(write)
 
+    def hint(text: str) -> None:
+        line("\n".join(wrapped(text, 2, "")))
+
     def words(text: str) -> None:
         if not quiet:
             stream.feed(text)
@@ -467,12 +474,12 @@ def _talk(scripted: list[str] | None, quiet: bool, busy):
         def probe_ready() -> bool:
             return bool(queue) and queue[0][0] == "probe"
 
-        return Talk(line, words, read, busy, probe_ready=probe_ready)
+        return Talk(line, words, read, busy, probe_ready=probe_ready, hint=hint)
 
     def read_lines() -> str:
         lines: list[str] = []
         while True:
-            text = input("You: " if not lines else "   ")
+            text = input("You: " if not lines else "     ")
             if not text.strip():
                 if lines:
                     return "\n".join(lines)
@@ -481,7 +488,7 @@ def _talk(scripted: list[str] | None, quiet: bool, busy):
                 return text.strip()
             lines.append(text)
 
-    return Talk(line, words, read_lines, busy)
+    return Talk(line, words, read_lines, busy, hint=hint)
 
 
 @app.command("sessions")

@@ -409,7 +409,8 @@ def sessions_table(rows: list[dict]) -> str:
              f"{row.get('answered', 0)}/{row.get('questions', 0)}",
              *(_score((row.get("scores") or {}).get(d)) for d in dimensions)] for row in rows]
     out = table(["started", "status", "answered", "struct", "own", "impact", "values", "concise"], body)
-    scored = [row.get("scores") or {} for row in rows if row.get("scores")]
+    judged = set(dimensions[:4])
+    scored = [row["scores"] for row in rows if judged & set(row.get("scores") or {})]
     if len(scored) >= 2:
         first, last = scored[0], scored[-1]
         changes = [f"{d} {first[d]:g} → {last[d]:g}" for d in dimensions if d in first and d in last]
@@ -460,5 +461,6 @@ def interview_report(session) -> str:
         lines.append("Practise next:")
         for number, thing in enumerate(things, 1):
             lines += wrapped(thing, 5, f"  {number}.")
-    lines += wrapped(f"Transcript: {session.path}", 2, "")
+    kept = session.path.exists()
+    lines += wrapped(f"Transcript: {session.path}" if kept else "Nothing was answered, so no transcript was kept.", 2, "")
     return "\n".join(lines)

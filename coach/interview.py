@@ -410,6 +410,11 @@ class Talk:
     read: Callable[[], str]
     busy: Callable[[str], AbstractContextManager] = lambda label: nullcontext()
     probe_ready: Callable[[], bool] = lambda: True  # False when scripted answers hold no reply to a probe
+    hint: Callable[[str], None] | None = None  # shows a hint; by default as a plain line
+
+    def __post_init__(self):
+        if self.hint is None:
+            self.hint = self.line
     feedback: Callable[[Round, Session], None] | None = None  # shows the feedback; by default as plain lines
 
 
@@ -448,14 +453,22 @@ class Interview:
                 self.session.status = "complete"
         except (JobsInterrupted, KeyboardInterrupt, Interrupted, Cancelled):
             self.session.status = "interrupted"
-            self.save()
-            raise Interrupted(f"interrupted; the session so far is saved to {self.session.path}") from None
+            self.talk.line("")
+            raise Interrupted(f"interrupted; {self._kept()}") from None
         except LLMError as error:
             self.session.status = "stopped: the model endpoint failed"
-            self.save()
-            raise type(error)(f"{error}; the session so far is saved to {self.session.path}") from None
-        self.save()
+            self.talk.line("")
+            raise type(error)(f"{error}; {self._kept()}") from None
+        self._kept()
         return self.session
+
+    def _kept(self) -> str:
+        """Save the transcript, or remove it when nothing was answered; say which."""
+        if not any(turn.answer for r in self.session.rounds for turn in r.turns):
+            self.session.path.unlink(missing_ok=True)
+            return "nothing was answered, so no transcript was kept"
+        self.save()
+        return f"the session so far is saved to {self.session.path}"
 
     def save(self) -> None:
         """Write the transcript as it stands."""
@@ -594,7 +607,7 @@ class Interview:
                 return QUIT
             command = reply.lower()
             if command == "/hint":
-                self.talk.line(hint(self.bank, planned))
+                self.talk.hint(hint(self.bank, planned))
             elif command == "/repeat":
                 self.talk.line(f"Interviewer: {asked}")
             elif command in (SKIP, QUIT):

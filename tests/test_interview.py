@@ -94,7 +94,7 @@ def test_a_scripted_session_asks_probes_scores_and_saves_a_transcript(runner, ba
                  "--answers", answers, "--seed", "1")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Mock interview · Netflix · 3 questions on Courage, Candor, Selflessness · neutral interviewer" in out
+    assert "Mock interview · Netflix · 3 questions on Courage, Candor, Selflessness · neutral interviewer" in flat(out)
     assert "Interviewer: Question 1: tell me about a time you took a risk?" in out
     # the strong answer is not probed; the weak one on "we" first, then its number; the third on its stakes
     streams = [body for body in fake.sent if body.get("stream")]
@@ -135,8 +135,8 @@ def test_hint_repeat_and_quit(runner, bank, endpoint, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Try your risk story (The Risk Story). Open with:" in result.output
     assert result.output.count("Interviewer: Question 1") == 2  # asked, then repeated
-    text, front = transcript_of(bank)
-    assert front["status"] == "quit" and front["questions"] == 0
+    assert "Nothing was answered, so no transcript was kept." in result.output
+    assert not list((bank.root / "sessions").glob("*.md"))
 
 
 def test_skip_moves_on_without_feedback(runner, bank, endpoint, tmp_path):

@@ -75,3 +75,30 @@ def test_ctrl_c_stops_within_a_second_and_writes_nothing(live_bank):
     assert process.returncode == 130 and time.monotonic() - pressed < 1.0
     assert err.strip().splitlines()[-1] == "Interrupted; no story file was changed."
     assert stories(live_bank) == before
+
+
+def test_a_scripted_interview_streams_scores_and_keeps_its_transcript(live_bank, tmp_path):
+    answers = tmp_path / "answers.md"
+    answers.write_text("At Salesforce in 2023 our on-call rotation was burning people out. I proposed a short report "
+                       "at the end of each sprint and wrote the first one myself. The next quarter, 50% of our tech "
+                       "debt backlog was gone.\n")
+    process = coach(live_bank, "interview", "-n", "1", "--values", "Courage", "--answers", str(answers),
+                    COACH_MAX_TOKENS="1500")
+    out, err = process.communicate(timeout=900)
+    assert "Traceback" not in err
+    transcripts = list((live_bank / "sessions").glob("*.md"))
+    assert len(transcripts) == 1 and "**You:** At Salesforce in 2023" in transcripts[0].read_text()
+    if process.returncode == 0:
+        assert "Interviewer: " in out and "concision" in out and "Transcript:" in out
+    else:
+        assert process.returncode == 1 and "the session so far is saved to" in err
+
+
+def test_follow_ups_and_analyze_succeed_or_leave_the_story_as_it_was(live_bank):
+    for args in (["followups", "team", "--generate", "1"], ["analyze", "risk"]):
+        before = stories(live_bank)
+        process = coach(live_bank, *args, COACH_MAX_TOKENS="1500")
+        _, err = process.communicate(timeout=900)
+        assert "Traceback" not in err
+        if process.returncode != 0:
+            assert process.returncode == 1 and stories(live_bank) == before
