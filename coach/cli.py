@@ -444,15 +444,17 @@ def _talk(scripted: list[str] | None, quiet: bool, busy):
     from coach.display import StreamWrap, wrapped
     from coach.interview import Talk
 
-    def line(text: str) -> None:
-        if not quiet:
-            typer.echo(text)
-
     def write(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
 
     stream = StreamWrap(write)
+
+    def line(text: str) -> None:
+        if not quiet:
+            stream.flush()
+            stream.column = 0
+            typer.echo(text)
 
     def hint(text: str) -> None:
         line("\n".join(wrapped(text, 2, "")))

@@ -262,13 +262,10 @@ class StreamWrap:
         self.column, self.word = 0, ""
 
     def feed(self, text: str) -> None:
-        """Take the next piece of the stream."""
+        """Take the next piece of the stream; its line breaks flow into one paragraph, as spoken."""
         for char in text:
-            if char in " \n":
+            if char.isspace():
                 self._place()
-                if char == "\n":
-                    self.write("\n")
-                    self.column = 0
             else:
                 self.word += char
 

@@ -405,8 +405,8 @@ class Talk:
     the answers run out.
     """
 
-    line: Callable[[str], None]
-    words: Callable[[str], None]
+    line: Callable[[str], None]  # a whole line; after streamed words, ends their line
+    words: Callable[[str], None]  # streamed words, on one flowing line
     read: Callable[[], str]
     busy: Callable[[str], AbstractContextManager] = lambda label: nullcontext()
     probe_ready: Callable[[], bool] = lambda: True  # False when scripted answers hold no reply to a probe
@@ -583,15 +583,17 @@ class Interview:
             from coach.llm.engine import BrokenStream
 
             if not isinstance(error, BrokenStream):
-                self.talk.words("\n")
+                self.talk.line("")
                 raise
-            self.talk.words(" …\n(the model's words broke off; the question is:) " if error.text.strip() else "")
+            if error.text.strip():
+                self.talk.line(" …")
+                self.talk.words("(the model's words broke off; the question is:) ")
             said = ""
         said = _clean(said)
         if not said:
             said = extra.get("prepared") or extra.get("seed") or "Can you tell me more about what you did yourself?"
             self.talk.words(said)
-        self.talk.words("\n")
+        self.talk.line("")
         return said
 
     def _previous(self) -> str:
