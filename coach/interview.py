@@ -30,9 +30,10 @@ from coach.errors import CoachError, Interrupted, LLMError
 from coach.llm.answers import Doubt
 from coach.llm.jobs import Cancelled, JobsInterrupted, run_one
 from coach.method.board import value_coverage
-from coach.method.check import Finding, check_answer
+from coach.method.check import STAKES, Finding, check_answer
 from coach.method.grounding import Material, content_words, normalise
-from coach.method.text import spoken_seconds
+from coach.method.quantities import quantities
+from coach.method.text import sentences, spoken_seconds
 
 if TYPE_CHECKING:
     from coach.llm.engine import Engine
@@ -286,8 +287,6 @@ def hint(bank: Bank, planned: Planned) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    from coach.method.text import sentences
-
     found = sentences(text)
     return found[0] if found else "(no hook yet: write one under ### Opening Hooks)"
 
@@ -376,9 +375,6 @@ def apply_feedback(r: Round, result: Feedback, stories: dict[str, Story], settin
 def open_gaps(r: Round, settings: BankSettings, window: tuple[int, int]) -> list[str]:
     """Return what the answer still leaves out, in the order an interviewer would probe it: the main answer's gaps
     that no reply to a probe has filled since ("we" is judged on everything said)."""
-    from coach.method.check import STAKES
-    from coach.method.quantities import quantities
-
     main, replies = r.turns[0].answer, [t.answer for t in r.turns[1:] if t.answer]
     found = {f.code for f in check_answer(main, settings, window, r.planned.value)}
     if replies:
