@@ -10,24 +10,45 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from coach.errors import CoachError, Interrupted
+from coach.errors import CoachError, Interrupted, file_system_message
+
+SKIPPED_EXIT = 3
+_banks: list = []  # the banks a command opened, to report the files they skipped
 
 
 class CoachGroup(TyperGroup):
     """Turns every CoachError into one stderr line and its exit status, never a traceback."""
 
     def invoke(self, ctx: typer.Context):
+        _banks.clear()
         try:
-            return super().invoke(ctx)
+            super().invoke(ctx)
+        except typer.Exit as done:
+            skipped = _skipped()
+            raise typer.Exit(done.exit_code or skipped) from None
         except Interrupted as interrupted:
+            _skipped()
             typer.echo(f"{str(interrupted)[:1].upper()}{str(interrupted)[1:]}.", err=True)
             raise typer.Exit(interrupted.exit_code) from None
         except CoachError as error:
+            _skipped()
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except OSError as error:
+            typer.echo(f"Error: {file_system_message(error)}", err=True)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted; no file was left half-written.", err=True)
             raise typer.Exit(130) from None
+        raise typer.Exit(_skipped())
+
+
+def _skipped() -> int:
+    """Warn once per file a bank left out, and return the exit status that says so (0 when none was)."""
+    skipped = {path: reason for bank in _banks for path, reason in bank.skipped.items()}
+    for reason in skipped.values():
+        typer.echo(f"Skipped {reason}", err=True)
+    return SKIPPED_EXIT if skipped else 0
 
 
 app = typer.Typer(
@@ -49,7 +70,8 @@ DEFAULT_BANK = Path("stories")
 def _bank(stories: Path):
     from coach.bank.folder import Bank
 
-    return Bank(stories)
+    _banks.append(Bank(stories))
+    return _banks[-1]
 
 
 def _echo_json(data) -> None:

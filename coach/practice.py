@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from coach.bank.folder import Bank, load_story
+from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, PracticeTake, Story
 from coach.errors import CoachError
 from coach.method.board import PRACTICE_GOAL
@@ -51,13 +51,15 @@ def record_take(bank: Bank, path: Path, seconds: float, at: datetime) -> TakeVer
     """Add a take to the story's practice log (atomically) and say how it compares."""
     if not MIN_TAKE_SECONDS <= seconds < 3600:
         raise CoachError(f"a {seconds:.1f}s take is not a plausible delivery; nothing was recorded (time the whole story, or pass --seconds 54)")
-    story = load_story(path)
-    if not story.refined.strip():
-        raise CoachError(f"{path.stem} has no refined version to practise; write one under ## Refined or run `coach refine {path.stem}`")
     settings = bank.settings()
-    words = word_count(story.refined)
-    story.practice.append(PracticeTake(at=at.replace(microsecond=0), seconds=round(seconds, 1), words=words))
-    bank.save(path, story)
+
+    def add_take(story: Story) -> Story:
+        if not story.refined.strip():
+            raise CoachError(f"{path.stem} has no refined version to practise; write one under ## Refined or run `coach refine {path.stem}`")
+        story.practice.append(PracticeTake(at=at.replace(microsecond=0), seconds=round(seconds, 1), words=word_count(story.refined)))
+        return story
+
+    story = bank.update(path, add_take)  # under the story's lock: takes recorded at once are all kept
     window = story.target_seconds or settings.target_seconds
     return TakeVerdict(round(seconds, 1), window, spoken_seconds(story.refined, settings.words_per_minute), len(story.practice))
 

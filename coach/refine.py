@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from coach.bank.folder import Bank, load_story, read_text
+from coach.bank.folder import Bank, read_text
 from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story, text_sha
 from coach.bank.storyfile import parse_story
 from coach.errors import CoachError, Interrupted
@@ -223,10 +223,14 @@ def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=Non
         outcome.error = error
         return outcome
     outcome.unsupported = [s.text for s in unsupported_sentences(outcome.answer.value, material)]
-    latest = load_story(path) if read_text(path) != original else story  # the user may have edited meanwhile
-    outcome.merge = apply_refinement(latest, outcome.answer.value, engine.settings.model, now(), outcome.unsupported)
+
+    def merge_into(latest: Story) -> None:  # the story as it is now: the user may have edited it meanwhile
+        outcome.merge = apply_refinement(latest, outcome.answer.value, engine.settings.model, now(), outcome.unsupported)
+        for name in Story.model_fields:
+            setattr(latest, name, getattr(outcome.merge.story, name))
+
     with engine.stop.saving(path.stem):  # never after a Ctrl-C
-        bank.save(path, outcome.merge.story)
+        bank.update(path, merge_into)
     outcome.findings = remaining_findings(outcome.merge.story, settings, target)
     return outcome
 

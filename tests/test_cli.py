@@ -125,11 +125,12 @@ def test_bad_input_is_one_line_and_exit_2(runner, bank, args, message):
     assert result.output.strip() == message
 
 
-def test_malformed_story_file_is_named_with_its_line(runner, bank):
+def test_malformed_story_file_is_skipped_named_with_its_line(runner, bank):
     (bank.root / "risk.md").write_text("---\ntitle: [oops\n---\n")
     result = run(runner, "status")
-    assert result.exit_code == 2
-    assert result.output.startswith("Error: stories/risk.md:2: malformed front matter")
+    assert result.exit_code == 3
+    assert "Skipped stories/risk.md:2: malformed front matter" in result.output
+    assert "conflict" in result.output and "The Risk Story" not in result.output
 
 
 @pytest.mark.parametrize("content", [b"", b"   \n", b"\x00\x01binary"])

@@ -99,9 +99,7 @@ GOOD = "---\ntitle: T\ntype: risk\nvalues: []\n---\n\n## Draft\n\nHello.\n"
         ("---\ntitle: [unclosed\n---\n", "malformed front matter", 2),
         ("---\ntitle: T\ntype: risk\ncolour: red\n---\n", "unknown front matter key 'colour'", 2),
         ("---\ntype: risk\n---\n", "title: Field required", 1),
-        (GOOD + "\n## Summary\n\nx\n", "unknown section '## Summary'", 11),
-        ("---\ntitle: T\ntype: risk\n---\nstray\n## Draft\n", "text before the first", 5),
-        (GOOD + "\n## Practice Notes\n\n### Vibe\n\nx\n", "unknown practice note '### Vibe'", 13),
+        (GOOD + "\n## draft\n\nAgain.\n", "'## draft' appears twice (lines 7 and 11)", 11),
         ("---\ntitle: T\ntype: risk\npractice: [{at: soon, seconds: 3}]\n---\n", "practice.0.at", 1),
     ],
 )
@@ -110,3 +108,12 @@ def test_malformed_story_names_file_and_line(text, message, line):
         parse_story(text, "bank/x.md")
     assert message in str(caught.value)
     assert str(caught.value).startswith(f"bank/x.md:{line}: ")
+
+
+def test_what_coach_does_not_read_is_no_error():
+    text = ("---\ntitle: T\ntype: risk\n---\n# My notes\nstray\n## Draft\n\nHello <!-- private --> there.\n\n"
+            "## Lessons\n\nMine.\n\n## Coaching Notes\n\n* one\n<!-- ask Sam -->\n+ two\n\n## Practice Notes\n\n### Vibe\n\nx\n")
+    story = parse_story(text)
+    assert story.draft == "Hello  there."
+    assert story.coaching_notes == ["one", "two"]
+    assert story.practice_notes.is_empty()

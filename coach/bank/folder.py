@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 from pydantic import ValidationError
 
+from coach.bank.edit import splice
 from coach.bank.models import BankSettings, Story
-from coach.bank.storyfile import parse_story, render_story
+from coach.bank.storyfile import dump_yaml, parse_story, render_story
 from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent commands there can still lose a take
+    fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 SETTINGS_FILE = "coach.yaml"
 SKIPPED_FILES = {"readme.md"}
+EXPORT_MARK = "<!-- Exported by coach"  # the first line of every `coach export` document
+BOM = "\ufeff"
 
 
 def default_bank_dir() -> Path:
@@ -27,22 +36,69 @@ def default_bank_dir() -> Path:
     return Path(os.environ.get("COACH_STORIES") or "stories")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temporary file and a rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write path via a temporary file and a rename, so a reader never sees half a file.
+
+    A symlink is followed and its target written; the file keeps its permissions, and a new file gets the umask's.
+    """
+    target = writable_target(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
-        with suppress(FileNotFoundError):
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        os.replace(temp, path)
-    except BaseException:
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException as error:
         with suppress(FileNotFoundError):
             os.unlink(temp)
+        if isinstance(error, OSError) and error.filename == str(temp):
+            error.filename = str(path)  # name the file the user knows, not coach's temporary one
         raise
+
+
+def writable_target(path: Path) -> Path:
+    """Return the file a write to path replaces (a symlink's target), refusing anything but a regular file."""
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise CoachError(f"{path}: is a folder, not a file; name a file (for example {Path(path) / 'stories.md'})")
+    if target.exists() and not target.is_file():
+        raise CoachError(f"{path}: is not a regular file; coach writes only regular files, so name another path")
+    return target
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a file while it is read, changed and written, so concurrent commands lose nothing.
+
+    A save replaces the file with a new one, so a lock taken on the old file is retried on the new one.
+    """
+    while True:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            yield  # a new file: nothing to lock yet
+            return
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            if fcntl is None or os.path.samestat(os.fstat(fd), os.stat(path)):
+                break
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    try:
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def write_all(files: dict[Path, str]) -> None:
@@ -56,18 +112,11 @@ def write_all(files: dict[Path, str]) -> None:
             if original is None:
                 path.unlink(missing_ok=True)
             else:
-                _restore(path, original)
+                write_atomic(path, original)
         raise
 
 
-def _restore(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, path)
-
-
-def read_text(path: Path) -> str:
+def read_text(path: Path, *, keep_bom: bool = False) -> str:
     """Read a UTF-8 text file, with a clear error for missing, empty or binary files."""
     try:
         data = path.read_bytes()
@@ -80,7 +129,7 @@ def read_text(path: Path) -> str:
     if b"\x00" in data:
         raise StoryFormatError(path, "is a binary file, not Markdown text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as error:
         raise StoryFormatError(path, f"is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
 
@@ -88,7 +137,7 @@ def read_text(path: Path) -> str:
 def settings_text(settings: BankSettings) -> str:
     """Render bank settings as the YAML text of coach.yaml."""
     data = settings.model_dump(mode="json")
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    return dump_yaml(data)
 
 
 def slugify(text: str) -> str:
@@ -98,10 +147,16 @@ def slugify(text: str) -> str:
 
 
 class Bank:
-    """A story bank folder."""
+    """A story bank folder.
+
+    Reading the whole bank never stops at one bad file: a file that is not a story, or a story that cannot be
+    read, is left out and its reason kept in `skipped`; a document coach exported into the folder is left out
+    silently.
+    """
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self.skipped: dict[Path, str] = {}
 
     @property
     def settings_path(self) -> Path:
@@ -127,22 +182,35 @@ class Bank:
         write_atomic(self.settings_path, settings_text(settings))
 
     def story_paths(self) -> list[Path]:
-        """Return the story files of the bank, sorted by name."""
+        """Return the Markdown files of the bank, sorted by name."""
+        if self.root.exists() and not self.root.is_dir():
+            raise CoachError(f"{self.root}: is a file, not a folder; pass the bank's folder to --stories")
         if not self.root.is_dir():
             raise CoachError(f"{self.root}: no story bank here; run `coach import DOC` or `coach new TYPE`, or pass --stories DIR")
-        return sorted(p for p in self.root.glob("*.md") if p.name.lower() not in SKIPPED_FILES)
+        return sorted(p for p in self.root.glob("*.md") if p.name.lower() not in SKIPPED_FILES and not p.is_dir())
 
     def stories(self) -> Iterator[tuple[Path, Story]]:
-        """Yield every story of the bank with its path."""
+        """Yield every readable story of the bank with its path; the others are noted in `skipped`."""
         for path in self.story_paths():
-            yield path, load_story(path)
+            story = self._readable(path)
+            if story is not None:
+                yield path, story
+
+    def _readable(self, path: Path) -> Story | None:
+        try:
+            return load_story(path)
+        except StoryFormatError as error:
+            if not _exported(path):
+                self.skipped[path] = str(error)
+            return None
 
     def select(self, refs: list[str]) -> list[tuple[Path, Story]]:
-        """Load the stories named by refs, or every story when refs is empty."""
+        """Load the stories named by refs, or every readable story when refs is empty."""
         if not refs:
             chosen = list(self.stories())
             if not chosen:
-                raise StoryNotFound(f"{self.root} holds no stories; run `coach import DOC` or `coach new TYPE`")
+                unread = f" ({len(self.skipped)} file(s) could not be read)" if self.skipped else ""
+                raise StoryNotFound(f"{self.root} holds no stories{unread}; run `coach import DOC` or `coach new TYPE`")
             return chosen
         return [(path, load_story(path)) for path in dict.fromkeys(self.resolve(ref) for ref in refs)]
 
@@ -157,33 +225,43 @@ class Bank:
         by_stem = [p for p in paths if p.stem == ref]
         if by_stem:
             return by_stem[0]
-        by_type = [p for p in paths if load_story(p).type == ref]
+        by_type = [p for p in paths if (story := self._readable(p)) is not None and story.type == ref]
         if len(by_type) == 1:
             return by_type[0]
         if len(by_type) > 1:
             names = ", ".join(p.stem for p in by_type)
             raise StoryNotFound(f"'{ref}' matches several stories ({names}); name one of them")
-        names = ", ".join(p.stem for p in paths) or "none"
+        names = ", ".join(p.stem for p in paths if p not in self.skipped and not _exported(p)) or "none"
         raise StoryNotFound(f"no story '{ref}' in {self.root} (stories: {names}); run `coach status` to list them")
 
     def update(self, path: Path, change: Callable[[Story], T]) -> T:
-        """Read the story as it is now, let change alter it, and write it back only if it changed.
+        """Read the story as it is now, let change alter it, and write back only what changed, under a lock.
 
-        A command that asked a model re-reads the file here, so that edits made while it waited are kept.
+        A command that asked a model re-reads the file here, so that edits made while it waited are kept, and
+        concurrent commands on the same story each see the other's write.
         """
-        story = load_story(path)
-        before = story.model_copy(deep=True)
-        result = change(story)
-        if story != before:
-            self.save(path, story)
+        with locked(path):
+            original = read_text(path, keep_bom=True)
+            story = parse_story(original.removeprefix(BOM), path)
+            before = story.model_copy(deep=True)
+            result = change(story)
+            if story != before:
+                self._write(path, splice(original, before, story), story)
         return result
 
     def save(self, path: Path, story: Story, *, create: bool = False, force: bool = False) -> None:
-        """Write a story atomically; refuse to replace an existing file when creating without force."""
+        """Write a story: a new file in coach's layout, an existing one changed in place where the story changed."""
         if create and path.exists() and not force:
             raise StoryExists(f"{path} already exists; pass --force to overwrite it or choose another --title")
-        text = render_story(story)
-        if parse_story(text, path) != story:  # never write what would read back as something else
+        if create or not path.exists():
+            self._write(path, render_story(story), story)
+            return
+        with locked(path):
+            original = read_text(path, keep_bom=True)
+            self._write(path, splice(original, parse_story(original.removeprefix(BOM), path), story), story)
+
+    def _write(self, path: Path, text: str, story: Story) -> None:
+        if parse_story(text.removeprefix(BOM), path) != story:  # never write what would read back as something else
             raise CoachError(f"{path}: coach would write text that reads back differently (a line starting with # "
                              "or `> Proposed:` in an answer?); nothing was written")
         write_atomic(path, text)
@@ -192,3 +270,13 @@ class Bank:
 def load_story(path: Path) -> Story:
     """Read and parse one story file."""
     return parse_story(read_text(path), path)
+
+
+def _exported(path: Path) -> bool:
+    """Return True for a document coach exported (its first line says so): never a story, never a warning."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(EXPORT_MARK.encode()) + 3).decode("utf-8", "replace")
+        return head.removeprefix(BOM).startswith(EXPORT_MARK)
+    except OSError:
+        return False

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass
@@ -34,6 +35,14 @@ def split_sections(lines: list[str], level: int, first_line: int = 1) -> tuple[l
         else:
             preamble.append(line)
     return preamble, sections
+
+
+def drop_comments(lines: list[str]) -> list[str]:
+    """Blank out HTML comments (`<!-- private -->`), keeping every line in its place so line numbers hold."""
+    text = "\n".join(lines)
+    if "<!--" not in text:
+        return lines
+    return COMMENT.sub(lambda comment: "\n" * comment.group().count("\n"), text).split("\n")
 
 
 def join_text(lines: list[str]) -> str:

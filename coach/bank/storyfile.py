@@ -1,4 +1,9 @@
-"""The story file format: YAML front matter plus fixed `##` sections; parse and render are inverses."""
+"""The story file format: YAML front matter plus fixed `##` sections; parse and render are inverses.
+
+What coach does not read is the user's, and stays where it is: text before the first section, sections and
+practice notes of their own, and HTML comments (`<!-- private -->`) anywhere. `coach.bank.edit` keeps them when
+a command saves.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from coach.bank.markdown import Section, join_text, parse_bullets, render_bullets, split_sections
+from coach.bank.markdown import Section, drop_comments, join_text, parse_bullets, render_bullets, split_sections
 from coach.bank.models import FollowUp, FollowUpMark, HistoryEntry, PracticeNotes, Question, QuestionGroup, Story
 from coach.errors import StoryFormatError
 
@@ -51,14 +56,16 @@ def parse_story(text: str, path: Path | str = "<story>") -> Story:
     meta, body_start = _front_matter(lines, path)
     fields: dict = dict(meta)
     marks = fields.pop(MARKS, None) or {}
-    preamble, sections = split_sections(lines[body_start:], 2, body_start + 1)
-    if join_text(preamble):
-        raise StoryFormatError(path, "text before the first `## ` section; move it under ## Draft", body_start + 1)
+    _, sections = split_sections(drop_comments(lines[body_start:]), 2, body_start + 1)
+    seen: dict[str, int] = {}
     for section in sections:
-        key = section.heading.strip().lower()
+        key = section_key(section.heading)
         if key not in SECTIONS:
-            known = ", ".join(SECTIONS.values())
-            raise StoryFormatError(path, f"unknown section '## {section.heading}' (known: {known})", section.line)
+            continue  # a section of the user's own: kept in the file, not read
+        if key in seen:
+            raise StoryFormatError(path, f"'## {section.heading}' appears twice (lines {seen[key]} and {section.line}); "
+                                   "merge them into one", section.line)
+        seen[key] = section.line
         fields.update(_read_section(key, section, path))
     try:
         story = Story.model_validate(fields)
@@ -82,16 +89,30 @@ def _apply_marks(story: Story, marks, path: Path | str) -> None:
             follow_up.by, follow_up.sha, follow_up.pinned = mark.by, mark.sha, mark.pinned
 
 
-def render_story(story: Story) -> str:
-    """Render a Story as the text of its file."""
+def section_key(heading: str) -> str:
+    """Return the name a heading is known by: lower case, spacing collapsed."""
+    return " ".join(heading.lower().split())
+
+
+def front_matter(story: Story) -> dict:
+    """Return the front matter fields of a story, in file order, as render_story writes them."""
     meta = story.model_dump(mode="json", include=set(META_FIELDS), exclude_defaults=True)
     meta = {key: meta[key] for key in META_FIELDS if key in meta}
     meta.setdefault("values", [])
     marks = {fid: f.mark() for f, fid in zip(story.follow_ups, story.follow_up_ids(), strict=True) if f.mark()}
     if marks:
         meta[MARKS] = marks
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
-    parts = ["---\n" + front + "---", "## Draft", story.draft, "## Extraction"]
+    return meta
+
+
+def dump_yaml(data: dict) -> str:
+    """Return YAML the way story files and coach.yaml write it: keys in order, short lists on one line."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+
+
+def render_story(story: Story) -> str:
+    """Render a Story as the text of its file."""
+    parts = ["---\n" + dump_yaml(front_matter(story)) + "---", "## Draft", story.draft, "## Extraction"]
     for group in story.extraction:
         parts.append(f"### {group.heading}")
         for question in group.questions:
@@ -200,11 +221,9 @@ def _proposal(question: Question) -> str:
 def _read_practice_notes(section: Section, path: Path | str) -> PracticeNotes:
     notes: dict = {}
     for part in _subsections(section, path):
-        attr = NOTE_PARTS.get(part.heading.strip().lower())
-        if attr is None:
-            known = ", ".join(h.title() for h in NOTE_PARTS)
-            raise StoryFormatError(path, f"unknown practice note '### {part.heading}' (known: {known})", part.line)
-        notes[attr] = parse_bullets(part.body) if attr in LIST_PARTS else part.text()
+        attr = NOTE_PARTS.get(section_key(part.heading))
+        if attr is not None:  # a practice note of the user's own is kept in the file, not read
+            notes[attr] = parse_bullets(part.body) if attr in LIST_PARTS else part.text()
     return PracticeNotes(**notes)
 
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from coach.errors import CoachError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -56,11 +60,20 @@ class CallRecord:
     id: int | None = None
 
 
-class CallLog:
-    """The call log, cache and endpoint modes of one bank, in `.coach/coach.db`."""
+def _warn(message: str) -> None:
+    print(f"Warning: {message}", file=sys.stderr)
 
-    def __init__(self, path: Path):
+
+class CallLog:
+    """The call log, cache and endpoint modes of one bank, in `.coach/coach.db`.
+
+    It is a log and a cache, never a reason to stop: a file that is not a readable database is set aside (renamed,
+    with a warning) and a new log started.
+    """
+
+    def __init__(self, path: Path, warn: Callable[[str], None] = _warn):
         self.path = path
+        self.warn = warn
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
 
@@ -72,13 +85,29 @@ class CallLog:
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.executescript(SCHEMA)
-            present = {row[1] for row in self._db.execute("PRAGMA table_info(calls)")}
+            try:
+                self._db = self._open()
+            except sqlite3.OperationalError as error:  # locked, read-only or unopenable: not the file's fault
+                raise CoachError(f"{self.path}: cannot use the call log ({error}); check the folder's permissions") from None
+            except sqlite3.DatabaseError as error:
+                aside = self.path.with_name(f"{self.path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}")
+                self.path.rename(aside)
+                self.warn(f"{self.path} was not a readable call log ({error}); set it aside as {aside.name} and started a new one")
+                self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            db.executescript(SCHEMA)
+            present = {row[1] for row in db.execute("PRAGMA table_info(calls)")}
             for name, kind in ADDED_COLUMNS.items():  # a log written by an older coach
                 if name not in present:
-                    self._db.execute(f"ALTER TABLE calls ADD COLUMN {name} {kind}")
-        return self._db
+                    db.execute(f"ALTER TABLE calls ADD COLUMN {name} {kind}")
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
 
     def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
