@@ -78,10 +78,10 @@ def run_jobs(items: list[T], work: Callable[[T], R], workers: int, stop: Stop,
         running += 1
         return True
 
-    for _ in range(max(1, workers)):
-        if not start_next():
-            break
-    try:
+    try:  # a Ctrl-C can come as soon as the first job starts
+        for _ in range(max(1, workers)):
+            if not start_next():
+                break
         while running:
             try:
                 index, result, error = finished.get(timeout=POLL_SECONDS)
