@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach.bank.folder import Bank, slugify
 from coach.bank.models import BankSettings, CommonQuestion, CompanyProfile, Question, QuestionGroup, Story, StoryType
-from coach.errors import CatalogError, StoryExists, StoryFormatError
+from coach.errors import CatalogError, CoachError, StoryExists, StoryFormatError
 
 DATA_DIR = Path(__file__).parent / "data"
 Model = TypeVar("Model", bound=BaseModel)
@@ -100,14 +100,33 @@ def init_bank(bank: Bank, company: str, role: str = "", force: bool = False) -> 
     return bank.settings_path
 
 
+def story_stem(kind: StoryType, title: str | None, bank_root: Path | None = None) -> str:
+    """Return the file name stem of a new story: its title's slug, or its type's name when it has no title."""
+    if title is None:
+        return slugify(kind.name)
+    example = '--title "Shipping weekly"'
+    if not title.strip():
+        raise CoachError(f"--title is empty; give the story a title in words, e.g. {example}")
+    stem = slugify(title, fallback="")
+    if not stem:
+        raise CoachError(f'--title "{title}" has no letters or digits to name the file with; use words, e.g. {example}')
+    if stem != kind.name and stem in story_type_names(bank_root):
+        raise CoachError(f'--title "{title}" would name the file {stem}.md, and `coach practice {stem}` would then mean '
+                         f"this {kind.name} story, not your {stem} story; choose a title that says more, e.g. {example}")
+    return stem
+
+
 def create_story(bank: Bank, type_name: str, title: str | None = None, force: bool = False) -> Path:
     """Write a new story file skeleton for a story type and return its path."""
     kind = load_story_type(type_name, bank.root)
-    story = new_story(kind, bank.settings(), title, bank.root)
-    path = bank.root / f"{slugify(title or kind.name)}.md"
+    title = title.strip() if title is not None else None
+    path = bank.root / f"{story_stem(kind, title, bank.root)}.md"
     if path.exists() and not force:
-        raise StoryExists(f"{path} already exists; pass --title to name a second {kind.name} story, or --force to overwrite")
-    bank.save(path, story)
+        if title is None:
+            raise StoryExists(f"{path} already exists; pass --title to name a second {kind.name} story, or --force to overwrite")
+        raise StoryExists(f'{path} already exists and --title "{title}" names the same file; choose another title, '
+                          "or pass --force to overwrite it")
+    bank.save(path, new_story(kind, bank.settings(), title, bank.root))
     return path
 
 
