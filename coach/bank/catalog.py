@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach.bank.folder import Bank, slugify
 from coach.bank.models import BankSettings, CommonQuestion, CompanyProfile, Question, QuestionGroup, Story, StoryType
+from coach.bank.phrases import company_phrase, named_company, role_name
 from coach.errors import CatalogError, CoachError, StoryExists, StoryFormatError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -73,13 +74,22 @@ def find_company(name: str, bank_root: Path | None = None) -> CompanyProfile | N
 def connection_group(kind: StoryType, settings: BankSettings, values: list[str], profile: CompanyProfile | None) -> QuestionGroup:
     """Return the company-specific question group, e.g. "Netflix Connection"."""
     templates = (profile.connection.get(kind.name) if profile else None) or kind.connection
-    fill = {
-        "company": settings.company,
-        "role": settings.role or f"{settings.company} role",
-        "value": values[0] if values else f"{settings.company}'s values",
-    }
-    questions = [Question(text=template.format(**fill)) for template in templates]
-    return QuestionGroup(heading=f"{settings.company} Connection", questions=questions)
+    company = company_phrase(settings.company)
+    fill = {"company": company, "role": role_name(settings.role) or "target", "value": values[0] if values else ""}
+    no_value = f"Which of {company}'s values does this story show best, and how?"
+    texts = [_connection_question(kind, template, fill) if values or "{value}" not in template else no_value
+             for template in templates]
+    heading = f"{named_company(settings.company) or 'Company'} Connection"
+    return QuestionGroup(heading=heading, questions=[Question(text=text) for text in dict.fromkeys(texts)])
+
+
+def _connection_question(kind: StoryType, template: str, fill: dict[str, str]) -> str:
+    """Fill a connection question's {company}, {role} ("the {role} role") and {value}."""
+    try:
+        return template.format(**fill)
+    except (KeyError, IndexError, ValueError) as error:
+        raise CatalogError(f"the {kind.name} story type's connection question \"{template}\" has a placeholder it cannot "
+                           f"fill ({error}); use only {{company}}, {{role}} and {{value}}") from None
 
 
 def new_story(kind: StoryType, settings: BankSettings, title: str | None = None, bank_root: Path | None = None) -> Story:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, Story
+from coach.bank.phrases import company_phrase
 from coach.method import style
 from coach.method.grounding import Material, content_words, placeholders
 from coach.method.quantities import quantities
@@ -98,7 +99,7 @@ def check_refined(text: str, story: Story, settings: BankSettings, target: tuple
     if not _connects(text, story, settings):
         findings.append(Finding(
             "no-company-connection", WARNING,
-            f"The close never mentions {settings.company} or the values this story targets; end with one sentence that does.",
+            f"The close never mentions {company_phrase(settings.company)} or the values this story targets; end with one sentence that does.",
         ))
     findings += _background(text)
     findings += _style(text)
