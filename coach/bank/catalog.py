@@ -53,6 +53,24 @@ def company_names(bank_root: Path | None = None) -> list[str]:
     return _names("companies", bank_root)
 
 
+def unknown_type(story: Story, path: Path, bank_root: Path | None = None) -> str:
+    """Return why a story's `type:` names no known story type (naming the file and the known types), or ""."""
+    names = story_type_names(bank_root)
+    key = story.type.strip().lower()
+    if key in names:
+        return ""
+    own = (bank_root or path.parent) / "types" / f"{key or 'NAME'}.yaml"
+    return (f"{path}: `type: {story.type}` is no story type coach knows; set it to one of {', '.join(names)}, "
+            f"or describe your own type in {own}")
+
+
+def require_known_type(story: Story, path: Path, bank_root: Path | None = None) -> None:
+    """Refuse a story whose type coach does not know, for commands that work from its type."""
+    problem = unknown_type(story, path, bank_root)
+    if problem:
+        raise CatalogError(problem)
+
+
 def load_story_type(name: str, bank_root: Path | None = None) -> StoryType:
     """Load a story type by name, e.g. `risk`."""
     return _load("types", name, StoryType, bank_root)
