@@ -263,8 +263,8 @@ def _named_values(values: list[str], settings: BankSettings) -> list[str]:
     unknown = [v for v in named if known and v.lower() not in known]
     if unknown:
         listing = ", ".join(v.name for v in settings.values)
-        raise CoachError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among {company_phrase(settings.company)}'s "
-                         f"values ({listing}); check the spelling in --values")
+        raise CoachError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
+                         f"{company_phrase(settings.company)}'s values ({listing}); check the spelling in --values")
     return named
 
 

@@ -27,6 +27,8 @@ def coach(runner, *args) -> str:
         ("", "  ", ("the target company", "the target role")),
         ("Netflix", "Media Algorithms", ("Netflix", "the Media Algorithms role")),
         ("Netflix", "Staff engineer role", ("Netflix", "the Staff engineer role")),
+        ("Netflix", "the Data Science Role", ("Netflix", "the Data Science role")),
+        ("Netflix", "Role", ("Netflix", "the target role")),
     ],
 )
 def test_company_and_role_phrases(company, role, phrases):

@@ -11,9 +11,13 @@ def named_company(company: str) -> str:
 
 
 def role_name(role: str) -> str:
-    """Return the role's name without a trailing "role" ("Staff engineer role" is the Staff engineer role)."""
-    name = role.strip()
-    return name[: -len(" role")].rstrip() if name.lower().endswith(" role") else name
+    """Return the role's bare name: "the Staff engineer role" is the Staff engineer role, and "role" names none."""
+    words = role.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if words and words[-1].lower() == "role":
+        words = words[:-1]
+    return " ".join(words)
 
 
 def company_phrase(company: str) -> str:

@@ -83,7 +83,8 @@ def check_story(story: Story, settings: BankSettings, slug: str = "") -> StoryRe
 def check_bank(bank: Bank, refs: list[str]) -> list[StoryReport]:
     """Check the named stories of a bank (every story when refs is empty)."""
     settings = bank.settings()
-    return [_type_checked(check_story(story, settings, path.stem), story, path, bank.root) for path, story in bank.select(refs)]
+    return [_type_checked(check_story(story, settings, path.stem), story, path, bank.root)
+            for path, story in bank.select(refs)]
 
 
 def _type_checked(report: StoryReport, story: Story, path: Path, bank_root: Path) -> StoryReport:
@@ -109,7 +110,8 @@ def check_refined(text: str, story: Story, settings: BankSettings, target: tuple
     if not _connects(text, story, settings):
         findings.append(Finding(
             "no-company-connection", WARNING,
-            f"The close never mentions {company_phrase(settings.company)} or the values this story targets; end with one sentence that does.",
+            f"The close never mentions {company_phrase(settings.company)} or the values this story targets; "
+            "end with one sentence that does.",
         ))
     findings += _background(text)
     findings += _style(text)

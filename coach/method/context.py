@@ -1,4 +1,5 @@
-"""The story as every prompt sees it: company and role (named or not), values with their meanings, draft and extraction answers."""
+"""The story as every prompt sees it: company and role (named or not), values with their meanings, draft and
+extraction answers."""
 
 from __future__ import annotations
 
