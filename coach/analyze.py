@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from coach.bank.catalog import require_known_type
 from coach.bank.folder import Bank, load_story
 from coach.bank.models import BankSettings, Question, Story
 from coach.errors import CoachError, Interrupted
@@ -183,6 +184,7 @@ def plan(bank: Bank, ref: str) -> AnalyzeOutcome:
     """Return a story's open questions with the proposals already written into it; no model is asked."""
     path = bank.resolve(ref)
     story = load_story(path)
+    require_known_type(story, path, bank.root)
     if not story.questions():
         raise CoachError(f"{path.stem} has no extraction questions; add `#### question` headings under ## Extraction "
                          f"(`coach new {story.type}` writes a file with its type's questions)")

@@ -188,6 +188,16 @@ def _window(value: str | None) -> tuple[int, int] | None:
     return window
 
 
+def _rate(value: int | None) -> int | None:
+    """Return --wpm checked against the same range as coach.yaml's words_per_minute."""
+    from coach.bank.models import checked_rate
+
+    try:
+        return None if value is None else checked_rate(value)
+    except ValueError as error:
+        raise CoachError(f"--wpm {error}") from None
+
+
 @app.command("refine")
 def refine_command(
     refs: Annotated[list[str] | None, typer.Argument(metavar="[STORY]...", help="Story slugs, types or paths.")] = None,
@@ -201,7 +211,7 @@ def refine_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
-    bank, window = _bank(stories), _window(target)
+    bank, window, wpm = _bank(stories), _window(target), _rate(wpm)
     if show_prompt:
         from coach.display import prompt_text
         from coach.refine import refine_prompts

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from coach.bank.catalog import common_questions, find_company
 from coach.bank.folder import Bank, load_story, write_atomic
 from coach.bank.models import BankSettings, CommonQuestion, Story
+from coach.bank.phrases import company_phrase, naming_variables
 from coach.errors import CoachError, Interrupted, LLMError
 from coach.llm.answers import Doubt
 from coach.llm.jobs import Cancelled, JobsInterrupted, run_one
@@ -262,8 +263,8 @@ def _named_values(values: list[str], settings: BankSettings) -> list[str]:
     unknown = [v for v in named if known and v.lower() not in known]
     if unknown:
         listing = ", ".join(v.name for v in settings.values)
-        raise CoachError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among {settings.company}'s "
-                         f"values ({listing}); check the spelling in --values")
+        raise CoachError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
+                         f"{company_phrase(settings.company)}'s values ({listing}); check the spelling in --values")
     return named
 
 
@@ -298,7 +299,7 @@ def feedback_variables(session: Session, r: Round, stories: list[tuple[str, Stor
     """Return the variables of prompts/feedback.jinja."""
     meaning = next((v.meaning for v in settings.values if v.name.lower() == r.planned.value.lower()), "")
     return {
-        "company": session.company, "role": session.role, "value": r.planned.value, "meaning": meaning,
+        **naming_variables(session.company, session.role), "value": r.planned.value, "meaning": meaning,
         "turns": r.turns, "stories": [{"id": slug, "title": s.title, "type": s.type, "shows": s.values} for slug, s in stories],
         "seconds": r.seconds, "window": session.window, "wpm": session.wpm,
     }
@@ -566,7 +567,7 @@ class Interview:
     def _say(self, kind: str, r: Round, **extra) -> str:
         """Stream the interviewer's words; fall back on the question itself when the model says nothing usable."""
         variables = {
-            "persona": self.session.persona, "company": self.session.company, "role": self.session.role,
+            "persona": self.session.persona, **naming_variables(self.session.company, self.session.role),
             "values": [v for v in self.settings.values if v.name.lower() == r.planned.value.lower()],
             "kind": kind, "value": r.planned.value, "previous": self._previous(), "seed": "", "gap": "", "prepared": "",
             "question": "", "answer": "", **extra,

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coach.bank.folder import Bank
-from coach.bank.models import BankSettings, PracticeTake, Story
+from coach.bank.models import RATES, BankSettings, PracticeTake, Story
 from coach.errors import CoachError
 from coach.method.board import PRACTICE_GOAL
 from coach.method.text import spoken_seconds, word_count
@@ -174,7 +174,7 @@ def calibrate(bank: Bank) -> tuple[Calibration, int]:
     rate = measured_rate([story for _, story in bank.stories()])
     if rate is None:
         raise CoachError(f"calibration needs at least {MIN_CALIBRATION_TAKES} timed takes; run `coach practice STORY` a few times first")
-    if not 60 <= rate.wpm <= 300:
+    if rate.wpm not in RATES:
         raise CoachError(f"your takes give {rate.wpm} words per minute, which is not plausible; check the practice logs")
     previous = settings.words_per_minute
     bank.save_settings(settings.model_copy(update={"words_per_minute": rate.wpm}))

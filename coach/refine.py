@@ -9,10 +9,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from coach.bank.catalog import unknown_type
 from coach.bank.folder import Bank, read_text
 from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story, text_sha
 from coach.bank.storyfile import parse_story
-from coach.errors import CoachError, Interrupted
+from coach.errors import CatalogError, CoachError, Interrupted
 from coach.llm.engine import Answer, Doubt, EndpointDown, Engine
 from coach.llm.jobs import JobsInterrupted, run_jobs
 from coach.llm.prompts import render_prompt
@@ -210,6 +211,9 @@ def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=Non
     story = parse_story(original, path)
     target = target_for(story, settings, window, wpm)
     outcome = RefineOutcome(path.stem, path, target)
+    if problem := unknown_type(story, path, bank.root):  # the type names the story to the model
+        outcome.error = CatalogError(problem)
+        return outcome
     if not story.draft.strip() and not any(q.answer.strip() for q in story.questions()):
         outcome.error = CoachError(f"{path.stem} has no draft and no answers to refine; write your draft under ## Draft first")
         return outcome

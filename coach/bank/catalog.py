@@ -10,7 +10,8 @@ from pydantic import BaseModel, ValidationError
 
 from coach.bank.folder import Bank, slugify
 from coach.bank.models import BankSettings, CommonQuestion, CompanyProfile, Question, QuestionGroup, Story, StoryType
-from coach.errors import CatalogError, StoryExists, StoryFormatError
+from coach.bank.phrases import company_phrase, named_company, role_name
+from coach.errors import CatalogError, CoachError, StoryExists, StoryFormatError
 
 DATA_DIR = Path(__file__).parent / "data"
 Model = TypeVar("Model", bound=BaseModel)
@@ -52,6 +53,24 @@ def company_names(bank_root: Path | None = None) -> list[str]:
     return _names("companies", bank_root)
 
 
+def unknown_type(story: Story, path: Path, bank_root: Path | None = None) -> str:
+    """Return why a story's `type:` names no known story type (naming the file and the known types), or ""."""
+    names = story_type_names(bank_root)
+    key = story.type.strip().lower()
+    if key in names:
+        return ""
+    own = (bank_root or path.parent) / "types" / f"{key or 'NAME'}.yaml"
+    return (f"{path}: `type: {story.type}` is no story type coach knows; set it to one of {', '.join(names)}, "
+            f"or describe your own type in {own}")
+
+
+def require_known_type(story: Story, path: Path, bank_root: Path | None = None) -> None:
+    """Refuse a story whose type coach does not know, for commands that work from its type."""
+    problem = unknown_type(story, path, bank_root)
+    if problem:
+        raise CatalogError(problem)
+
+
 def load_story_type(name: str, bank_root: Path | None = None) -> StoryType:
     """Load a story type by name, e.g. `risk`."""
     return _load("types", name, StoryType, bank_root)
@@ -73,13 +92,22 @@ def find_company(name: str, bank_root: Path | None = None) -> CompanyProfile | N
 def connection_group(kind: StoryType, settings: BankSettings, values: list[str], profile: CompanyProfile | None) -> QuestionGroup:
     """Return the company-specific question group, e.g. "Netflix Connection"."""
     templates = (profile.connection.get(kind.name) if profile else None) or kind.connection
-    fill = {
-        "company": settings.company,
-        "role": settings.role or f"{settings.company} role",
-        "value": values[0] if values else f"{settings.company}'s values",
-    }
-    questions = [Question(text=template.format(**fill)) for template in templates]
-    return QuestionGroup(heading=f"{settings.company} Connection", questions=questions)
+    company = company_phrase(settings.company)
+    fill = {"company": company, "role": role_name(settings.role) or "target", "value": values[0] if values else ""}
+    no_value = f"Which of {company}'s values does this story show best, and how?"
+    texts = [_connection_question(kind, template, fill) if values or "{value}" not in template else no_value
+             for template in templates]
+    heading = f"{named_company(settings.company) or 'Company'} Connection"
+    return QuestionGroup(heading=heading, questions=[Question(text=text) for text in dict.fromkeys(texts)])
+
+
+def _connection_question(kind: StoryType, template: str, fill: dict[str, str]) -> str:
+    """Fill a connection question's {company}, {role} ("the {role} role") and {value}."""
+    try:
+        return template.format(**fill)
+    except (KeyError, IndexError, ValueError) as error:
+        raise CatalogError(f"the {kind.name} story type's connection question \"{template}\" has a placeholder it cannot "
+                           f"fill ({error}); use only {{company}}, {{role}} and {{value}}") from None
 
 
 def new_story(kind: StoryType, settings: BankSettings, title: str | None = None, bank_root: Path | None = None) -> Story:
@@ -100,14 +128,33 @@ def init_bank(bank: Bank, company: str, role: str = "", force: bool = False) -> 
     return bank.settings_path
 
 
+def story_stem(kind: StoryType, title: str | None, bank_root: Path | None = None) -> str:
+    """Return the file name stem of a new story: its title's slug, or its type's name when it has no title."""
+    if title is None:
+        return slugify(kind.name)
+    example = '--title "Shipping weekly"'
+    if not title.strip():
+        raise CoachError(f"--title is empty; give the story a title in words, e.g. {example}")
+    stem = slugify(title, fallback="")
+    if not stem:
+        raise CoachError(f'--title "{title}" has no letters or digits to name the file with; use words, e.g. {example}')
+    if stem != kind.name and stem in story_type_names(bank_root):
+        raise CoachError(f'--title "{title}" would name the file {stem}.md, and `coach practice {stem}` would then mean '
+                         f"this {kind.name} story, not your {stem} story; choose a title that says more, e.g. {example}")
+    return stem
+
+
 def create_story(bank: Bank, type_name: str, title: str | None = None, force: bool = False) -> Path:
     """Write a new story file skeleton for a story type and return its path."""
     kind = load_story_type(type_name, bank.root)
-    story = new_story(kind, bank.settings(), title, bank.root)
-    path = bank.root / f"{slugify(title or kind.name)}.md"
+    title = title.strip() if title is not None else None
+    path = bank.root / f"{story_stem(kind, title, bank.root)}.md"
     if path.exists() and not force:
-        raise StoryExists(f"{path} already exists; pass --title to name a second {kind.name} story, or --force to overwrite")
-    bank.save(path, story)
+        if title is None:
+            raise StoryExists(f"{path} already exists; pass --title to name a second {kind.name} story, or --force to overwrite")
+        raise StoryExists(f'{path} already exists and --title "{title}" names the same file; choose another title, '
+                          "or pass --force to overwrite it")
+    bank.save(path, new_story(kind, bank.settings(), title, bank.root))
     return path
 
 

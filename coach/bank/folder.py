@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import stat
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -140,10 +140,47 @@ def settings_text(settings: BankSettings) -> str:
     return dump_yaml(data)
 
 
-def slugify(text: str) -> str:
-    """Turn a title into a file name stem: lower case words joined by hyphens."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "story"
+SLUG_CHARS, SLUG_BYTES = 80, 200  # file systems allow 255 bytes; CJK letters take 3 or 4 each
+APOSTROPHES = "'’ʼ‘"  # "Zoë's" is one word: zoes, not zoe-s
+LATIN_LETTERS = {"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t"}
+# names the bank skips (README.md) or Windows refuses (con, nul, com1, ...)
+RESERVED_STEMS = {"readme", "con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))}
+
+
+def _ascii_or_same(char: str) -> str:
+    """Return a letter's ASCII form (é → e, ﬁ → fi, Ａ → a) when it has one, else the letter itself."""
+    if char in LATIN_LETTERS:
+        return LATIN_LETTERS[char]
+    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return bare.lower() if bare.isascii() else char
+
+
+def _shortened(slug: str) -> str:
+    """Cut a long slug at a hyphen so that it stays within SLUG_CHARS characters and SLUG_BYTES bytes."""
+    cut = slug[:SLUG_CHARS]
+    while len(cut.encode()) > SLUG_BYTES:
+        cut = cut[:-1]
+    if cut == slug or slug[len(cut)] == "-":
+        return cut.strip("-")
+    hyphen = cut.rfind("-")
+    return cut[:hyphen] if hyphen >= len(cut) // 2 else cut  # a word cut in two beats losing half the title
+
+
+def slugify(text: str, fallback: str = "story") -> str:
+    """Turn a title into a safe file name stem: its words in any script, ASCII where a letter has a form, hyphens between."""
+    chars: list[str] = []
+    for char in unicodedata.normalize("NFC", text.casefold()):
+        if char in APOSTROPHES:
+            continue
+        if unicodedata.category(char).startswith("M"):  # a vowel sign or virama belongs to its letter (हिन्दी)
+            if chars and not chars[-1].isascii():
+                chars.append(char)
+            continue
+        chars += [part if part.isalnum() else " " for part in _ascii_or_same(char)]
+    slug = _shortened("-".join("".join(chars).split()))
+    if slug in RESERVED_STEMS:
+        slug += "-story"
+    return slug or fallback
 
 
 class Bank:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 DEFAULT_TARGET = (45, 60)
 DEFAULT_WPM = 150
+RATES = range(60, 301)  # words per minute anyone speaks at; 150 is typical
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud and type
 ID_LENGTH = 3
 
@@ -28,6 +31,35 @@ def short_id(text: str, length: int = ID_LENGTH) -> str:
         number, digit = divmod(number, len(ID_ALPHABET))
         digits.append(ID_ALPHABET[digit])
     return "".join(digits)
+
+
+def checked_window(value: object) -> tuple[int, int]:
+    """Return a target window as (low, high) seconds, or raise ValueError saying how to write one."""
+    shown = str(list(value)) if isinstance(value, tuple) else str(value)
+    pair = list(value) if isinstance(value, list | tuple) else []
+    if len(pair) != 2 or not all(isinstance(n, int) and not isinstance(n, bool) for n in pair):
+        raise ValueError(f"{shown} is not a window; write two whole numbers of seconds, low then high, like [45, 60]")
+    low, high = pair
+    if low > high:
+        raise ValueError(f"{shown} runs high to low; write the window low then high, like [{high}, {low}]")
+    if low < 1:
+        raise ValueError(f"{shown} starts at {low} seconds; a window starts at 1 second or more, like [45, 60]")
+    return low, high
+
+
+def checked_rate(value: object) -> int:
+    """Return a speaking rate in words per minute, or raise ValueError saying the plausible range."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in RATES:
+        raise ValueError(f"{value} is not a speaking rate; use {RATES.start} to {RATES.stop - 1} words per minute (150 is typical)")
+    return value
+
+
+def _as_field_error(check: Callable[[object], object], value: object) -> object:
+    """Run a check, turning its ValueError into a pydantic error whose message is the check's own sentence."""
+    try:
+        return check(value)
+    except ValueError as error:
+        raise PydanticCustomError("coach_setting", "{reason}", {"reason": str(error)}) from None
 
 
 class Strict(BaseModel):
@@ -138,6 +170,11 @@ class Story(Strict):
     follow_ups: list[FollowUp] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
 
+    @field_validator("target_seconds", mode="before")
+    @classmethod
+    def _ordered_window(cls, window: object) -> object:
+        return None if window is None else _as_field_error(checked_window, window)
+
     def follow_up_ids(self) -> list[str]:
         """Return each follow-up's id: from its question's words, lengthened where two would collide."""
         ids: list[str] = []
@@ -177,20 +214,15 @@ class BankSettings(Strict):
     target_seconds: tuple[int, int] = DEFAULT_TARGET
     words_per_minute: int = DEFAULT_WPM
 
-    @field_validator("target_seconds")
+    @field_validator("target_seconds", mode="before")
     @classmethod
-    def _ordered_window(cls, window: tuple[int, int]) -> tuple[int, int]:
-        low, high = window
-        if not 0 < low <= high:
-            raise ValueError("target_seconds must be two numbers, low then high, like [45, 60]")
-        return window
+    def _ordered_window(cls, window: object) -> object:
+        return _as_field_error(checked_window, window)
 
-    @field_validator("words_per_minute")
+    @field_validator("words_per_minute", mode="before")
     @classmethod
-    def _plausible_rate(cls, wpm: int) -> int:
-        if not 60 <= wpm <= 300:
-            raise ValueError("words_per_minute must be between 60 and 300")
-        return wpm
+    def _plausible_rate(cls, wpm: object) -> object:
+        return _as_field_error(checked_rate, wpm)
 
 
 class StoryType(Strict):

@@ -29,7 +29,7 @@ class LLMSettings(BaseModel):
     api_key: str | None = None
     base_url: str | None = None
     model: str = DEFAULT_MODEL
-    timeout: float = Field(60.0, gt=0)
+    timeout: float = Field(60.0, gt=0, le=3600, allow_inf_nan=False)
     output_mode: OutputMode = "auto"
     reasks: int = Field(2, ge=0, le=10)
     retries: int = Field(4, ge=0, le=20)
@@ -93,6 +93,15 @@ ENV = {
     "max_tokens": "COACH_MAX_TOKENS",
     "reasoning_effort": "COACH_REASONING_EFFORT",
 }
+ALLOWED = {  # what each variable takes, said the way the message needs it
+    "timeout": "a number of seconds above 0 and at most 3600, like 60",
+    "output_mode": "auto, json_schema or json_object",
+    "reasks": "a whole number from 0 to 10",
+    "retries": "a whole number from 0 to 20",
+    "concurrency": "a whole number of requests in flight from 1 to 64",
+    "max_tokens": "a whole number of tokens, 100 or more",
+    "reasoning_effort": "minimal, low, medium or high",
+}
 
 
 def settings_from_env(environ: dict[str, str] | None = None, **overrides) -> LLMSettings:
@@ -103,9 +112,16 @@ def settings_from_env(environ: dict[str, str] | None = None, **overrides) -> LLM
     try:
         return LLMSettings(**values)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = str(first["loc"][0])
-        raise CoachError(f"{ENV.get(field, field)} is invalid: {first['msg']}") from None
+        raise CoachError(_setting_problem(error, values, overrides)) from None
+
+
+def _setting_problem(error: ValidationError, values: dict, overrides: dict) -> str:
+    """Say which variable (or option) holds a bad value, and what it takes."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    name = f"--{field.replace('_', '-')}" if overrides.get(field) is not None else ENV.get(field, field)
+    allowed = ALLOWED.get(field, first["msg"].lower())
+    return f"{name}={values.get(field)} is not valid; set it to {allowed}, or unset it"
 
 
 def require_endpoint(settings: LLMSettings) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
+from coach.bank.catalog import unknown_type
 from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, Story
+from coach.bank.phrases import company_phrase
 from coach.method import style
 from coach.method.grounding import Material, content_words, placeholders
 from coach.method.quantities import quantities
@@ -80,7 +83,16 @@ def check_story(story: Story, settings: BankSettings, slug: str = "") -> StoryRe
 def check_bank(bank: Bank, refs: list[str]) -> list[StoryReport]:
     """Check the named stories of a bank (every story when refs is empty)."""
     settings = bank.settings()
-    return [check_story(story, settings, path.stem) for path, story in bank.select(refs)]
+    return [_type_checked(check_story(story, settings, path.stem), story, path, bank.root)
+            for path, story in bank.select(refs)]
+
+
+def _type_checked(report: StoryReport, story: Story, path: Path, bank_root: Path) -> StoryReport:
+    """Add an error when the story's type is none coach knows: refine and analyze refuse such a story."""
+    problem = unknown_type(story, path, bank_root)
+    if problem:
+        report.findings.insert(0, Finding("unknown-type", ERROR, problem, "front matter"))
+    return report
 
 
 def check_refined(text: str, story: Story, settings: BankSettings, target: tuple[int, int], wpm: int | None = None,
@@ -98,7 +110,8 @@ def check_refined(text: str, story: Story, settings: BankSettings, target: tuple
     if not _connects(text, story, settings):
         findings.append(Finding(
             "no-company-connection", WARNING,
-            f"The close never mentions {settings.company} or the values this story targets; end with one sentence that does.",
+            f"The close never mentions {company_phrase(settings.company)} or the values this story targets; "
+            "end with one sentence that does.",
         ))
     findings += _background(text)
     findings += _style(text)

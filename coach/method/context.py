@@ -1,16 +1,17 @@
-"""The story as every prompt sees it: company, role, values with their meanings, draft and extraction answers."""
+"""The story as every prompt sees it: company and role (named or not), values with their meanings, draft and
+extraction answers."""
 
 from __future__ import annotations
 
 from coach.bank.models import BankSettings, CompanyValue, Story
+from coach.bank.phrases import naming_variables
 
 
 def story_context(story: Story, settings: BankSettings) -> dict:
     """Return the variables of prompts/_story.jinja, which every feature's prompt includes."""
     meanings = {value.name.lower(): value.meaning for value in settings.values}
     return {
-        "company": settings.company,
-        "role": settings.role,
+        **naming_variables(settings.company, settings.role),
         "title": story.title,
         "story_type": story.type,
         "values": [CompanyValue(name=name, meaning=meanings.get(name.lower(), "")) for name in story.values],
