@@ -112,7 +112,7 @@ def test_new_risk_story_reproduces_the_sample_questions(runner, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["new", "heroic"], "Error: unknown story type 'heroic'; choose one of: ambiguity, conflict, customer, failure, leadership, learning, risk, team"),
+        (["new", "heroic"], "Error: unknown story type 'heroic'; choose one of: ambiguity, conflict, customer, failure, general, leadership, learning, risk, team"),
         (["init", "--company", "initech"], "Error: unknown company 'initech'; choose one of: amazon, generic, netflix"),
         (["check", "nosuch"], "Error: no story 'nosuch' in stories (stories: conflict, learning, risk, team); run `coach status` to list them"),
         (["check", "missing.md"], "Error: missing.md: no such story file; check the path"),
