@@ -83,7 +83,10 @@ def test_status_json(runner, bank):
 def test_export_to_file_and_back(runner, bank, tmp_path):
     out = tmp_path / "bank.md"
     assert run(runner, "export", "--out", out).exit_code == 0
-    assert out.read_text().startswith("# 4 Power Stories for Netflix Interview")
+    assert out.read_text().splitlines()[:2] == [
+        "<!-- Exported by coach from a story bank; coach import reads it back. -->",
+        "# 4 Power Stories for Netflix Interview",
+    ]
     assert run(runner, "import", out, "--stories", tmp_path / "again").exit_code == 0
     for name in ("risk.md", "team.md", "coach.yaml"):
         assert (tmp_path / "again" / name).read_text() == (bank.root / name).read_text()
