@@ -48,6 +48,8 @@ def export_bank(settings: BankSettings, stories: list[Story], files: list[str] |
     The document is rendered once plainly and read back as import reads it; what that reading misses (file names,
     front-matter marks, anything the text shows imperfectly) goes into one `<!-- coach: ... -->` comment per story.
     """
+    if not stories:
+        return _document(settings, stories)
     names: list[str | None] = list(files) if files else [None] * len(stories)
     shown = read_document(_document(settings, stories), "the exported document")
     carried = [story_carry(story, seen, settings, name) for story, seen, name in zip(stories, shown.stories, names, strict=True)]
