@@ -119,6 +119,7 @@ def new_command(
 @app.command("import")
 def import_command(
     document: Annotated[Path, typer.Argument(metavar="DOC", help="A power-stories Markdown document.")],
+    company: Annotated[str | None, typer.Option(help="Company profile (netflix, amazon, generic, or one in the bank's companies/); overrides the document's.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing story files.")] = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
@@ -126,7 +127,7 @@ def import_command(
     from coach.display import import_summary
     from coach.document.importer import import_into_bank
 
-    results = import_into_bank(_bank(stories), document, force)
+    results = import_into_bank(_bank(stories), document, force, company)
     typer.echo(import_summary(results))
 
 

@@ -87,9 +87,7 @@ def status_board(status: BankStatus) -> str:
     matrix = [[value, *("✓" if slug in users else "·" for slug in slugs), "" if users else "gap: no story"]
               for value, users in status.coverage.items()]
     coverage = table(["value", *slugs, ""], matrix)
-    gaps = [value for value, users in status.coverage.items() if not users]
-    tail = f"{len(gaps)} of {len(status.coverage)} values have no story yet." if gaps else "Every value has a story."
-    return "\n\n".join([head, board, "Value coverage", coverage, tail])
+    return "\n\n".join([head, board, "Value coverage", coverage, status.coverage_verdict()])
 
 
 def prompt_text(messages: list[dict[str, str]]) -> str:

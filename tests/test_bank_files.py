@@ -281,3 +281,11 @@ def test_a_corrupted_call_log_is_set_aside(runner, bank):
     assert result.exit_code == 0, result.output
     assert "set it aside as coach.db.broken-" in result.output
     assert [p.name.split("-")[0] for p in db.parent.iterdir()] in (["coach.db", "coach.db.broken"], ["coach.db.broken", "coach.db"])
+def test_an_export_inside_the_bank_is_not_a_story(runner, bank):
+    result = run(runner, "export", "--out", "stories/all.md")
+    assert result.exit_code == 0, result.output
+    assert (bank.root / "all.md").read_text().startswith("<!-- Exported by coach")
+    result = run(runner, "status")
+    assert result.exit_code == 0 and "Skipped" not in result.output
+
+

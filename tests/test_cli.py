@@ -83,7 +83,10 @@ def test_status_json(runner, bank):
 def test_export_to_file_and_back(runner, bank, tmp_path):
     out = tmp_path / "bank.md"
     assert run(runner, "export", "--out", out).exit_code == 0
-    assert out.read_text().startswith("# 4 Power Stories for Netflix Interview")
+    assert out.read_text().splitlines()[:2] == [
+        "<!-- Exported by coach from a story bank; coach import reads it back. -->",
+        "# 4 Power Stories for Netflix Interview",
+    ]
     assert run(runner, "import", out, "--stories", tmp_path / "again").exit_code == 0
     for name in ("risk.md", "team.md", "coach.yaml"):
         assert (tmp_path / "again" / name).read_text() == (bank.root / name).read_text()
@@ -112,7 +115,7 @@ def test_new_risk_story_reproduces_the_sample_questions(runner, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["new", "heroic"], "Error: unknown story type 'heroic'; choose one of: ambiguity, conflict, customer, failure, leadership, learning, risk, team"),
+        (["new", "heroic"], "Error: unknown story type 'heroic'; choose one of: ambiguity, conflict, customer, failure, general, leadership, learning, risk, team"),
         (["init", "--company", "initech"], "Error: unknown company 'initech'; choose one of: amazon, generic, netflix"),
         (["check", "nosuch"], "Error: no story 'nosuch' in stories (stories: conflict, learning, risk, team); run `coach status` to list them"),
         (["check", "missing.md"], "Error: missing.md: no such story file; check the path"),

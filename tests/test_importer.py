@@ -113,7 +113,7 @@ def test_crlf_document_imports_the_same():
 
 def test_document_without_stories_is_refused():
     with pytest.raises(StoryFormatError, match="holds no stories"):
-        import_document("# Notes\n\n## Ideas\n\nSome text.\n", "notes.md")
+        import_document("# Notes\n\nSome text.\n\n## Ideas\n\n| a | b |\n\n## Story Crafting Tips\n\n- Lead with it\n", "notes.md")
 
 
 def test_export_then_import_gives_back_the_same_bank(bank):

@@ -92,7 +92,7 @@ def set_type(bank, name: str) -> None:
 
 
 UNKNOWN = ("stories/risk.md: `type: bogus` is no story type coach knows; set it to one of ambiguity, conflict, customer, "
-           "failure, leadership, learning, risk, team, or describe your own type in stories/types/bogus.yaml")
+           "failure, general, leadership, learning, risk, team, or describe your own type in stories/types/bogus.yaml")
 
 
 def test_unknown_type_is_a_check_error_and_the_rest_of_the_bank_is_shown(runner, bank):

@@ -14,7 +14,9 @@ from coach.errors import StoryFormatError
 LABEL = re.compile(r"^\*\*([^*]+?):\*\*\s*(.*)$|^\*\*([^*]+?)\*\*:\s*(.*)$")
 BULLET = re.compile(r"^\s{0,1}[-*+]\s+(.*)$")
 ITALIC_LINE = re.compile(r"^\s*(\*[^*].*[^*]\*|_[^_].*[^_]_)\s*$")
-TAKE = re.compile(r"^(\d{4}-\d{2}-\d{2}[ T][\d:]+):\s*([\d.]+)\s*s(?:\s*\((\d+) words\))?")
+TAKE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}[ T][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?):\s*(-?[\d.]+(?:e[+-]?\d+)?)\s*s(?:\s*\((\d+) words\))?"
+)
 
 
 @dataclass
@@ -162,11 +164,15 @@ def read_log(sub: Section, path: Path | str) -> list[PracticeTake]:
     takes = []
     for offset, item in enumerate(parse_bullets(sub.body)):
         match = TAKE.match(item)
-        if not match:
+        try:
+            at = datetime.fromisoformat(match.group(1).replace(" ", "T")) if match else None
+            seconds = float(match.group(2)) if match else None
+        except ValueError:
+            at = seconds = None
+        if at is None or seconds is None:
             raise StoryFormatError(path, f"practice log line '{item}' is not `DATE TIME: SECONDS s`", sub.line + offset + 1)
-        at = datetime.fromisoformat(match.group(1).replace(" ", "T"))
         words = int(match.group(3)) if match.group(3) else None
-        takes.append(PracticeTake(at=at, seconds=float(match.group(2)), words=words))
+        takes.append(PracticeTake(at=at, seconds=seconds, words=words))
     return takes
 
 

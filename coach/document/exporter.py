@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from coach.bank.folder import Bank
 from coach.bank.markdown import render_bullets
 from coach.bank.models import BankSettings, Story
+from coach.document.carry import comment, settings_carry, story_carry
+from coach.document.importer import read_document
 from coach.method.board import StoryProgress, progress
+
+EXPORT_MARKER = "<!-- Exported by coach from a story bank; coach import reads it back. -->"
+HEADING_LIKE = re.compile(r"^(?=#|<!-- coach:)", re.MULTILINE)
 
 TIPS = """## Story Crafting Tips
 
@@ -31,15 +38,29 @@ TIPS = """## Story Crafting Tips
 
 def export_document(bank: Bank) -> str:
     """Return the bank's stories and settings as one document."""
-    stories = [story for _, story in bank.select([])]
-    return export_bank(bank.settings(), stories)
+    chosen = bank.select([])
+    return export_bank(bank.settings(), [story for _, story in chosen], [path.name for path, _ in chosen])
 
 
-def export_bank(settings: BankSettings, stories: list[Story]) -> str:
-    """Return the whole bank as one Markdown document."""
+def export_bank(settings: BankSettings, stories: list[Story], files: list[str] | None = None) -> str:
+    """Return the whole bank as one Markdown document that `coach import` reads back to the same bank.
+
+    The document is rendered once plainly and read back as import reads it; what that reading misses (file names,
+    front-matter marks, anything the text shows imperfectly) goes into one `<!-- coach: ... -->` comment per story.
+    """
+    if not stories:
+        return _document(settings, stories)
+    names: list[str | None] = list(files) if files else [None] * len(stories)
+    shown = read_document(_document(settings, stories), "the exported document")
+    carried = [story_carry(story, seen, settings, name) for story, seen, name in zip(stories, shown.stories, names, strict=True)]
+    return _document(settings, stories, settings_carry(settings, shown.settings), carried)
+
+
+def _document(settings: BankSettings, stories: list[Story], bank: dict | None = None, carried: list[dict] | None = None) -> str:
     low, high = settings.target_seconds
+    title = f"# {len(stories)} Power Stories for {settings.company} Interview"
     head = [
-        f"# {len(stories)} Power Stories for {settings.company} Interview",
+        EXPORT_MARKER + "\n" + title + ("\n" + comment(bank) if bank else ""),
         f"**Instructions:** Write your story first in a natural, conversational way. Then use the extraction "
         f"questions to ensure you've hit all the key points. Aim for {low}-{high} seconds when spoken aloud "
         f"at {settings.words_per_minute} words per minute.",
@@ -47,38 +68,57 @@ def export_bank(settings: BankSettings, stories: list[Story]) -> str:
     if settings.role:
         head.append(f"**Role:** {settings.role}")
     blocks = ["\n\n".join(head)]
-    blocks += [_story_block(n, story, settings) for n, story in enumerate(stories, 1)]
+    for number, story in enumerate(stories, 1):
+        blocks.append(_story_block(number, story, settings, carried[number - 1] if carried else None))
     blocks.append(TIPS.format(company=settings.company))
     blocks.append(_progress_table(progress(stories, settings)))
     return "\n\n---\n\n".join(blocks) + "\n"
 
 
-def _story_block(number: int, story: Story, settings: BankSettings) -> str:
+def _story_block(number: int, story: Story, settings: BankSettings, carried: dict | None) -> str:
     low, high = story.target_seconds or settings.target_seconds
     parts = [
-        f"## Story {number}: {story.title}",
+        f"## Story {number}: {story.title}" + (f"\n{comment(carried)}" if carried is not None else ""),
         f"**{settings.company} Values:** {', '.join(story.values)}",
         f"**Story Type:** {story.type}",
         f"**Refined By:** {story.refined_by} (sha {story.refined_sha})" if story.refined_by else "",
         "### Write Your Story First:",
-        story.draft,
+        _plain(story.draft),
     ]
     parts += ["### Story Analysis - Extract Key Elements:"]
     for group in story.extraction:
         parts.append(f"**{group.heading}:**\n" + _questions([(q.text, q.answer) for q in group.questions]))
-    parts += [f"### Refined Story ({low}-{high} seconds):", _quoted(story.refined)]
+    parts += [f"### Refined Story ({low}-{high} seconds):", _quoted(_plain(story.refined))]
     parts += _practice_blocks(story)
     if story.follow_ups:
         parts += ["### Follow-up Questions:", _questions([(f.question, f.answer) for f in story.follow_ups])]
     if story.coaching_notes:
         parts += ["### Story Coaching Notes:", render_bullets(story.coaching_notes)]
+    parts += _record_blocks(story)
+    return "\n\n".join(part for part in parts if part)
+
+
+def _record_blocks(story: Story) -> list[str]:
+    """Return the practice log and the earlier versions coach kept."""
+    parts: list[str] = []
     if story.practice:
-        log = [f"{take.at.isoformat(sep=' ')}: {take.seconds:g} s" + (f" ({take.words} words)" if take.words else "") for take in story.practice]
+        log = [f"{take.at.isoformat(sep=' ')}: {_seconds(take.seconds)} s" + (f" ({take.words} words)" if take.words is not None else "")
+               for take in story.practice]
         parts += ["### Practice Log:", render_bullets(log)]
     if story.history:
         parts.append("### Earlier Refined Versions:")
-        parts += [f"**{' · '.join(filter(None, (v.saved, v.source, v.subject)))}:**\n{_quoted(v.text)}" for v in story.history]
-    return "\n\n".join(part for part in parts if part)
+        parts += [f"**{' · '.join(filter(None, (v.saved, v.source, v.subject)))}:**\n{_quoted(_plain(v.text))}" for v in story.history]
+    return parts
+
+
+def _plain(text: str) -> str:
+    """Escape lines that would read as a heading or a coach comment, so a story's text cannot split the document."""
+    return HEADING_LIKE.sub("\\\\", text)
+
+
+def _seconds(seconds: float) -> str:
+    short = f"{seconds:g}"
+    return short if float(short) == seconds else repr(seconds)
 
 
 def _practice_blocks(story: Story) -> list[str]:

@@ -1,37 +1,43 @@
-"""Read a power-stories document (like the sample Netflix one) into stories and bank settings."""
+"""Read a power-stories document (the template's shape, coach's own export, or prose under `## ` headings) into a bank."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from coach.bank.catalog import find_company, story_type_names
+from coach.bank.catalog import connection_group, find_company, load_company, load_story_type, story_type_names
 from coach.bank.folder import Bank, read_text, settings_text, slugify, write_all
-from coach.bank.markdown import Section, parse_bullets, split_sections, strip_quotes
-from coach.bank.models import BankSettings, CompanyValue, PracticeNotes, Story
+from coach.bank.markdown import Section, split_sections
+from coach.bank.models import BankSettings, Story
 from coach.bank.storyfile import render_story
-from coach.document.blocks import (
-    read_analysis,
-    read_draft,
-    read_follow_up_questions,
-    read_history,
-    read_log,
-    read_practice,
-    split_labels,
-)
+from coach.document.carry import carried_file, read_comment, restore_settings, restore_story
+from coach.document.reader import DEFAULT_TYPE, WINDOW, is_story, read_story
 from coach.errors import StoryExists, StoryFormatError
 
-WINDOW = re.compile(r"(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*(?:s\b|sec|seconds)", re.IGNORECASE)
 RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
+TYPE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+Known = Callable[[], BankSettings | None]  # the bank's own settings, read only when the document names no company
 
 
 @dataclass
 class ImportedBank:
-    """What a document holds: the bank settings and the stories, in order."""
+    """What a document holds: the bank settings, the stories in order, and each story's file name."""
 
     settings: BankSettings
     stories: list[Story]
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ShownDocument:
+    """What a document's text shows, and the `<!-- coach: ... -->` comments set aside to complete it."""
+
+    settings: BankSettings
+    stories: list[Story]
+    carried: list[dict | None]  # each story's comment; None for a story written by hand
+    bank: dict  # the comment under the title
 
 
 @dataclass
@@ -43,13 +49,14 @@ class ImportResult:
     story: Story | None = None
 
 
-def import_into_bank(bank: Bank, document: Path, force: bool = False) -> list[ImportResult]:
+def import_into_bank(bank: Bank, document: Path, force: bool = False, company: str | None = None) -> list[ImportResult]:
     """Import a document into the bank; nothing is written if any story file already exists, unless forced."""
-    imported = import_document(read_text(document), document, bank.root)
-    stems = [slugify(story.type) for story in imported.stories]
-    stems = [stem if stems.count(stem) == 1 else slugify(story.title) for stem, story in zip(stems, imported.stories, strict=True)]
-    stems = [stem if stems.count(stem) == 1 else f"{stem}-{n}" for n, stem in enumerate(stems, 1)]
-    paths = [bank.root / f"{stem}.md" for stem in stems]
+
+    def known() -> BankSettings | None:
+        return bank.settings() if bank.settings_path.exists() else None
+
+    imported = import_document(read_text(document), document, bank.root, company, known)
+    paths = [bank.root / name for name in imported.files]
     existing = [path.name for path in paths if path.exists()]
     if existing and not force:
         raise StoryExists(f"{bank.root} already has {', '.join(existing)}; nothing was imported; pass --force to overwrite")
@@ -64,131 +71,113 @@ def import_into_bank(bank: Bank, document: Path, force: bool = False) -> list[Im
     return results
 
 
-def import_document(text: str, path: Path | str = "<document>", bank_root: Path | None = None) -> ImportedBank:
-    """Parse a power-stories document; raise StoryFormatError when it holds no story."""
+def import_document(
+    text: str, path: Path | str = "<document>", bank_root: Path | None = None, company: str | None = None, known: Known | None = None
+) -> ImportedBank:
+    """Parse a power-stories document; raise StoryFormatError when it holds no story.
+
+    `company` (a profile name) overrides the document's company; `known` gives the bank's settings, which stand in
+    for what the document does not say when it names no company.
+    """
+    shown = read_document(text, path, bank_root, company, known)
+    settings = restore_settings(shown.settings, shown.bank, path)
+    stories = []
+    for story, carried in zip(shown.stories, shown.carried, strict=True):
+        if carried is None:  # written by hand: give it questions to answer
+            stories.append(_with_questions(restore_story(story, {}, settings, path), settings, bank_root))
+        else:
+            stories.append(restore_story(story, carried, settings, path))
+    files = file_names(stories, [carried_file(c, path) if c else None for c in shown.carried])
+    return ImportedBank(settings, stories, files)
+
+
+def read_document(
+    text: str, path: Path | str = "<document>", bank_root: Path | None = None, company: str | None = None, known: Known | None = None
+) -> ShownDocument:
+    """Read what a document shows, setting aside the `<!-- coach: ... -->` comments it carries."""
     if "\x00" in text:
         raise StoryFormatError(path, "is a binary file, not a Markdown document")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = ["" if RULE.match(line) else line for line in lines]  # keep numbering, drop rules
+    comments: dict[int, dict] = {}
+    for number, line in enumerate(lines, 1):
+        data = read_comment(line, path, number)
+        if data is not None:
+            comments[number] = data
+            lines[number - 1] = ""
     preamble, sections = split_sections(lines, 2)
-    stories = [_read_story(s, path, bank_root) for s in sections if _is_story(s)]
-    if not stories:
-        raise StoryFormatError(path, "holds no stories: expected `## ` story headings with a draft or refined version")
-    settings = _read_settings(lines, preamble, sections, stories, bank_root)
-    for story in stories:
-        if story.target_seconds == settings.target_seconds:
-            story.target_seconds = None
-    return ImportedBank(settings, stories)
+    sections = [section for section in sections if is_story(section)]
+    if not sections:
+        raise StoryFormatError(path, "holds no stories: expected `## ` story headings with a draft, a refined version "
+                               "or prose under them")
+    stories = [read_story(section, path, bank_root) for section in sections]
+    carried = [_comment_of(section, comments, path) for section in sections]
+    bank = next((data for number, data in comments.items() if number <= len(preamble)), {})
+    settings = _read_settings(lines, preamble, bank_root, company, known)
+    return ShownDocument(settings, stories, carried, bank)
 
 
-def _is_story(section: Section) -> bool:
-    _, subs = split_sections(section.body, 3)
-    kinds = {_subsection_kind(s.heading) for s in subs}
-    return bool(kinds & {"draft", "refined", "analysis"})
+def _comment_of(section: Section, comments: dict[int, dict], path: Path | str) -> dict | None:
+    mine = [number for number in comments if section.line < number <= section.line + len(section.body)]
+    if len(mine) > 1:
+        raise StoryFormatError(path, f"story '{section.heading}' has {len(mine)} `<!-- coach: ... -->` comments; "
+                               "keep only the one under its heading", mine[1])
+    return comments[mine[0]] if mine else None
 
 
-def _subsection_kind(heading: str) -> str | None:
-    h = heading.lower()
-    rules = [
-        ("draft", ("write your story", "draft", "story first")),
-        ("refined", ("earlier refined", "history")),
-        ("analysis", ("analysis", "extract")),
-        ("practice", ("practice notes", "delivery")),
-        ("log", ("practice log",)),
-        ("coaching", ("coaching",)),
-        ("follow-ups", ("follow-up", "follow up")),
-    ]
-    if "refined" in h and not any(word in h for word in ("earlier", "history")):
-        return "refined"
-    for kind, needles in rules:
-        if any(needle in h for needle in needles):
-            return "history" if kind == "refined" else kind
-    return None
+def file_names(stories: list[Story], carried: list[str | None]) -> list[str]:
+    """Name each story's file: the name its comment carries, else its type, else its title when types repeat.
+
+    A story of the default type is named by its title: `## Shipping weekly` gives `shipping-weekly.md`.
+    """
+    names: list[str | None] = []
+    taken: set[str] = set()
+    for name in carried:  # a copied story carries its original's name: the first keeps it
+        free = name is not None and name.lower() not in taken
+        names.append(name if free else None)
+        taken |= {name.lower()} if name and free else set()
+    rest = [i for i, name in enumerate(names) if name is None]
+    types = [slugify(story.type) for story in stories]
+    stems = {i: types[i] if types.count(types[i]) == 1 and stories[i].type != DEFAULT_TYPE else slugify(stories[i].title)
+             for i in rest}
+    stems = {i: stem if list(stems.values()).count(stem) == 1 else f"{stem}-{i + 1}" for i, stem in stems.items()}
+    for i, stem in stems.items():
+        name, number = f"{stem}.md", 2
+        while name.lower() in taken:
+            name, number = f"{stem}-{number}.md", number + 1
+        names[i] = name
+        taken.add(name.lower())
+    return [name for name in names if name is not None]
 
 
-def _story_title(heading: str) -> str:
-    return re.sub(r"^story\s*\d*\s*[:.\-–]\s*", "", heading.strip(), flags=re.IGNORECASE).strip() or heading
+def _with_questions(story: Story, settings: BankSettings, bank_root: Path | None) -> Story:
+    """Give a story imported without extraction questions its type's questions, unanswered."""
+    if story.extraction:
+        return story
+    known = TYPE_NAME.fullmatch(story.type) and story.type in story_type_names(bank_root)
+    kind = load_story_type(story.type if known else DEFAULT_TYPE, bank_root)  # a type of its own: general questions
+    profile = find_company(settings.company, bank_root)
+    values = story.values or (profile.story_values.get(kind.name, []) if profile else [])
+    story.extraction = [group.model_copy(deep=True) for group in kind.groups]
+    story.extraction.append(connection_group(kind, settings, values, profile))
+    return story
 
 
-def _story_type(title: str, explicit: str | None, bank_root: Path | None) -> str:
-    if explicit:
-        return explicit.strip().lower()
-    lowered = title.lower()
-    for name in story_type_names(bank_root):
-        if re.search(rf"\b{re.escape(name)}\b", lowered):
-            return name
-    core = re.sub(r"^the\s+|\s+story$", "", lowered.strip())
-    return re.sub(r"[^a-z0-9]+", "-", core).strip("-") or "story"
-
-
-def _read_story(section: Section, path: Path | str, bank_root: Path | None) -> Story:
-    intro, subs = split_sections(section.body, 3, section.line + 1)
-    title = _story_title(section.heading)
-    fields: dict = {"title": title, "values": [], "coaching_notes": [], "follow_ups": []}
-    notes: dict = {"hooks": [], "key_words": [], "delivery_points": []}
-    explicit_type = None
-    for label in split_labels(intro, section.line + 1)[1]:
-        name = label.name.lower()
-        if name.endswith(("values", "principles")):
-            fields["values"] = [v.strip() for v in label.inline.split(",") if v.strip()]
-        elif name in ("story type", "type"):
-            explicit_type = label.inline
-        elif name == "refined by":
-            match = re.match(r"^(.*?)\s*\(sha (\w+)\)$", label.inline)
-            fields["refined_by"], fields["refined_sha"] = match.groups() if match else (label.inline, "")
-    for sub in subs:
-        _read_subsection(sub, fields, notes, path)
-    fields["type"] = _story_type(title, explicit_type, bank_root)
-    fields["practice_notes"] = PracticeNotes(**notes)
-    return Story(**fields)
-
-
-def _read_subsection(sub: Section, fields: dict, notes: dict, path: Path | str) -> None:
-    kind = _subsection_kind(sub.heading)
-    if kind == "draft":
-        fields["draft"] = read_draft(sub, fields)
-    elif kind == "refined":
-        fields["refined"] = strip_quotes(sub.text())
-        window = WINDOW.search(sub.heading)
-        if window:
-            fields["target_seconds"] = (int(window.group(1)), int(window.group(2)))
-    elif kind == "analysis":
-        fields["extraction"] = read_analysis(sub)
-    elif kind == "follow-ups" and not split_labels(sub.body)[1]:
-        fields["follow_ups"] += read_follow_up_questions(sub.body)
-    elif kind in ("practice", "follow-ups"):
-        read_practice(sub, fields, notes)
-    elif kind == "coaching":
-        fields["coaching_notes"] += parse_bullets(sub.body)
-    elif kind == "log":
-        fields["practice"] = read_log(sub, path)
-    elif kind == "history":
-        fields["history"] = read_history(sub)
-    else:
-        raise StoryFormatError(
-            path,
-            f"unknown subsection '### {sub.heading}'; use a draft, refined, analysis, practice notes, "
-            "coaching notes or follow-up heading",
-            sub.line,
-        )
-
-
-def _read_settings(lines, preamble, sections, stories, bank_root) -> BankSettings:
+def _read_settings(lines, preamble, bank_root, company: str | None, known: Known | None) -> BankSettings:
     text = "\n".join(lines)
     title = next((s for s in (_h1(line) for line in preamble) if s), "")
-    company = _company(title, text)
+    named = _company(title, text)
     window = WINDOW.search(text)
     rate = re.search(r"(\d{2,3})\s*words per minute", text, re.IGNORECASE)
     role = re.search(r"^\*\*Role:\*\*\s*(.+)$", text, re.MULTILINE)
-    profile = find_company(company, bank_root) if company else None
-    values = [value.model_copy() for value in profile.values] if profile else []
-    known = {value.name.lower() for value in values}
-    for story in stories:
-        for name in story.values:
-            if name.lower() not in known:
-                values.append(CompanyValue(name=name))
-                known.add(name.lower())
-    settings: dict = {"company": profile.name if profile else (company or "Generic"), "values": values}
+    profile = load_company(company, bank_root) if company else find_company(named, bank_root) if named else None
+    bank = known() if known and not (profile or named) else None
+    if profile:
+        settings: dict = {"company": profile.name, "values": [value.model_copy() for value in profile.values]}
+    elif bank:  # the bank's own settings stand in for what the document does not say
+        settings = bank.model_dump()
+    else:  # values of a company coach has no profile for are not invented: `coach status` says none are set
+        settings = {"company": named or "Generic", "values": []}
     if window:
         settings["target_seconds"] = (int(window.group(1)), int(window.group(2)))
     if rate:

@@ -89,6 +89,14 @@ class BankStatus:
     rows: list[StoryProgress]
     coverage: dict[str, list[str]]
 
+    def coverage_verdict(self) -> str:
+        """Say how many company values still lack a story; with no values set, say so and how to set them."""
+        if not self.settings.values:
+            return ("No company values are set, so coverage cannot be judged: run `coach init --company NAME` "
+                    "(with --force to replace an existing coach.yaml) or list them under `values:` in coach.yaml.")
+        gaps = [value for value, users in self.coverage.items() if not users]
+        return f"{len(gaps)} of {len(self.coverage)} values have no story yet." if gaps else "Every value has a story."
+
     def as_dict(self) -> dict:
         """Return the status as plain data for JSON output."""
         low, high = self.settings.target_seconds
