@@ -177,3 +177,18 @@ def test_failed_write_restores_every_file(bank, monkeypatch):
 def test_second_document_into_empty_bank(tmp_path):
     results = import_into_bank(Bank(tmp_path / "amazon"), AMAZON)
     assert [r.path.name for r in results] == ["launch-night.md", "customer.md", "coach.yaml"]
+
+
+def test_a_window_written_high_to_low_is_one_sentence(runner, tmp_path):
+    from coach.cli import app
+
+    text = SAMPLE.read_text()
+    for doc, expected in [
+        (text.replace("Refined Story (45-60 seconds)", "Refined Story (60-45 seconds)", 1), "doc.md:7: story 'The Risk Story': "),
+        (text.replace("Aim for 45-60 seconds", "Aim for 60-45 seconds", 1), "doc.md: the document's settings: "),
+    ]:
+        (tmp_path / "doc.md").write_text(doc)
+        result = runner.invoke(app, ["import", "doc.md"])
+        assert result.exit_code == 2
+        assert result.output == f"Error: {expected}target_seconds: [60, 45] runs high to low; write the window low then high, like [45, 60]\n"
+        assert not (tmp_path / "stories").exists()

@@ -70,7 +70,7 @@ def parse_story(text: str, path: Path | str = "<story>") -> Story:
     try:
         story = Story.model_validate(fields)
     except ValidationError as error:
-        raise StoryFormatError(path, f"front matter: {_first_error(error)}", 1) from None
+        raise StoryFormatError(path, f"front matter: {first_error(error)}", 1) from None
     _apply_marks(story, marks, path)
     return story
 
@@ -85,7 +85,7 @@ def _apply_marks(story: Story, marks, path: Path | str) -> None:
             try:
                 mark = FollowUpMark.model_validate(marks[fid] or {})
             except ValidationError as error:
-                raise StoryFormatError(path, f"front matter: {MARKS} of {fid}: {_first_error(error)}", 2) from None
+                raise StoryFormatError(path, f"front matter: {MARKS} of {fid}: {first_error(error)}", 2) from None
             follow_up.by, follow_up.sha, follow_up.pinned = mark.by, mark.sha, mark.pinned
 
 
@@ -233,7 +233,7 @@ def _read_version(section: Section, path: Path | str) -> HistoryEntry:
     return HistoryEntry(saved=saved.strip(), source=source.strip() or "hand", text=section.text(), subject=subject.strip())
 
 
-def _first_error(error: ValidationError) -> str:
+def first_error(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
     return f"{where}: {first['msg']}" if where else first["msg"]

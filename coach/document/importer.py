@@ -7,11 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from coach.bank.catalog import connection_group, find_company, load_company, load_story_type, story_type_names
 from coach.bank.folder import Bank, read_text, settings_text, slugify, write_all
 from coach.bank.markdown import Section, split_sections
 from coach.bank.models import BankSettings, Story
-from coach.bank.storyfile import render_story
+from coach.bank.storyfile import first_error, render_story
 from coach.document.carry import carried_file, read_comment, restore_settings, restore_story
 from coach.document.reader import DEFAULT_TYPE, WINDOW, is_story, read_story
 from coach.errors import StoryExists, StoryFormatError
@@ -113,7 +115,7 @@ def read_document(
     stories = [read_story(section, path, bank_root) for section in sections]
     carried = [_comment_of(section, comments, path) for section in sections]
     bank = next((data for number, data in comments.items() if number <= len(preamble)), {})
-    settings = _read_settings(lines, preamble, bank_root, company, known)
+    settings = _read_settings(lines, preamble, bank_root, company, known, path)
     return ShownDocument(settings, stories, carried, bank)
 
 
@@ -163,7 +165,7 @@ def _with_questions(story: Story, settings: BankSettings, bank_root: Path | None
     return story
 
 
-def _read_settings(lines, preamble, bank_root, company: str | None, known: Known | None) -> BankSettings:
+def _read_settings(lines, preamble, bank_root, company: str | None, known: Known | None, path) -> BankSettings:
     text = "\n".join(lines)
     title = next((s for s in (_h1(line) for line in preamble) if s), "")
     named = _company(title, text)
@@ -184,7 +186,10 @@ def _read_settings(lines, preamble, bank_root, company: str | None, known: Known
         settings["words_per_minute"] = int(rate.group(1))
     if role:
         settings["role"] = role.group(1).strip()
-    return BankSettings(**settings)
+    try:
+        return BankSettings(**settings)
+    except ValidationError as error:
+        raise StoryFormatError(path, f"the document's settings: {first_error(error)}") from None
 
 
 def _h1(line: str) -> str:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from coach.bank.catalog import story_type_names
 from coach.bank.markdown import Section, join_text, parse_bullets, split_sections, strip_quotes
 from coach.bank.models import PracticeNotes, Story
+from coach.bank.storyfile import first_error
 from coach.document.blocks import (
     LABEL,
     read_analysis,
@@ -61,7 +64,10 @@ def read_story(section: Section, path: Path | str, bank_root: Path | None) -> St
         _read_subsection(sub, fields, notes, path)
     fields["type"] = story_type(title, explicit_type, bank_root, DEFAULT_TYPE if prose else None)
     fields["practice_notes"] = PracticeNotes(**notes)
-    return Story(**fields)
+    try:
+        return Story(**fields)
+    except ValidationError as error:
+        raise StoryFormatError(path, f"story '{title}': {first_error(error)}", section.line) from None
 
 
 def subsection_kind(heading: str) -> str | None:
