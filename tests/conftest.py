@@ -7,11 +7,18 @@ from pathlib import Path
 
 import pytest
 import respx
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from coach.bank.folder import Bank
 from coach.document.importer import import_into_bank
 from tests.llm_fixtures import BASE_URL
+
+# The suite is the gate CI holds every change to, so property tests draw the same examples on every run; set
+# HYPOTHESIS_PROFILE=explore to draw fresh ones, ten times as many, when hunting for bugs.
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", derandomize=False, max_examples=1000)
+settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "default"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "four-power-stories.md"

@@ -246,7 +246,7 @@ def storable(story: Story) -> bool:
         return False
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(bank_settings, st.lists(stories, min_size=1, max_size=3), st.lists(file_name, min_size=3, max_size=3, unique_by=str.lower))
 def test_any_bank_comes_back_the_same(bank, chosen, names):
     assume(all(storable(story) for story in chosen))
