@@ -112,6 +112,28 @@ def check_banks(root: Path) -> tuple[Path, Path]:
     return long_bank, big_bank
 
 
+def take_seconds(root: Path, entries: int, runs: int) -> float:
+    """Time one practice take, in process, on the risk story with `entries` history entries (the splice of a save)."""
+    from datetime import datetime
+
+    from coach.bank.folder import Bank, load_story
+    from coach.bank.models import HistoryEntry
+    from coach.practice import record_take
+
+    bank = Bank(root / f"history-{entries}")
+    shutil.copytree(ROOT / "stories", bank.root, ignore=shutil.ignore_patterns(".coach"))
+    path = bank.root / "risk.md"
+    story = load_story(path)
+    story.history = [HistoryEntry(saved=f"2026-01-01 {n // 60 % 24:02d}:{n % 60:02d}", text=story.refined) for n in range(entries)]
+    bank.save(path, story)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        record_take(bank, path, 52.0, datetime.now())
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=1.0)
@@ -133,6 +155,7 @@ def main() -> None:
     check_long = timed([*coach, "check", "--stories", str(long_bank)], env, args.runs)
     check_big = timed([*coach, "check", "--stories", str(big_bank)], env, args.runs)
     server.shutdown()
+    take_small, take_big = take_seconds(bank.parent, 100, args.runs), take_seconds(bank.parent, 1000, args.runs)
     print(f"stub latency {args.latency:g}s, median of {args.runs} runs each")
     print(f"refine risk (1 story)        {one:6.2f}s")
     print(f"refine --all (4 stories)     {every:6.2f}s   ratio to 1 story: {every / one:.2f}x")
@@ -142,6 +165,8 @@ def main() -> None:
     print(f"coach check (bundled bank)   {check:6.2f}s")
     print(f"check, a 10,000-word draft   {check_long:6.2f}s   {check_long - check:+.2f}s against the bundled bank")
     print(f"check, a 200-story bank      {check_big:6.2f}s   ratio to the bundled bank: {check_big / check:.2f}x")
+    print(f"a take, 100 history entries  {take_small:6.3f}s")
+    print(f"a take, 1,000 entries        {take_big:6.3f}s   ratio to 100 entries: {take_big / take_small:.2f}x")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import subprocess
 import sys
@@ -255,21 +256,27 @@ def test_a_read_only_bank_is_one_sentence(runner, bank):
     assert snapshot(bank.root) == before
 
 
-def test_a_failed_write_is_one_sentence_and_changes_nothing(runner, bank, monkeypatch):
-    import errno
-
+@pytest.mark.parametrize(
+    "code, advice",
+    [
+        (errno.ENOSPC, "no space left on the device; free some space and run the command again"),
+        (errno.EACCES, "permission denied; check the permissions of the file and its folder, or pass another --stories"),
+        (errno.EROFS, "the file system is read-only; copy the bank somewhere writable, or pass another --stories"),
+    ],
+)
+def test_a_failed_write_is_one_sentence_and_changes_nothing(runner, bank, monkeypatch, code, advice):
     before = snapshot(bank.root)
     real_open = os.open
 
-    def full(path, flags, *args):
+    def failing(path, flags, *args):
         if str(path).endswith(".tmp"):
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+            raise OSError(code, os.strerror(code), str(path))
         return real_open(path, flags, *args)
 
-    monkeypatch.setattr(os, "open", full)
+    monkeypatch.setattr(os, "open", failing)
     result = run(runner, "practice", "risk", "--seconds", "50")
     assert result.exit_code == 2
-    assert result.output == "Error: stories/risk.md: no space left on the device; free some space and run the command again\n"
+    assert result.output == f"Error: stories/risk.md: {advice}\n"
     assert snapshot(bank.root) == before
 
 
