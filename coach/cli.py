@@ -35,6 +35,7 @@ class CoachGroup(TyperGroup):
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except OSError as error:
+            _skipped()
             typer.echo(f"Error: {file_system_message(error)}", err=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach.bank.folder import Bank, load_story
+from coach.bank.storyfile import parse_story
 from coach.cli import app
 from coach.practice import record_take
 from coach.refine import Refinement, apply_refinement
@@ -296,3 +297,118 @@ def test_an_export_inside_the_bank_is_not_a_story(runner, bank):
     assert result.exit_code == 0 and "Skipped" not in result.output
 
 
+
+
+# What the review found: comments in what changes, odd YAML, files that cannot be opened.
+
+TAKE = "- {at: '2026-11-24T09:30:00', seconds: 52.4, words: "
+
+
+@pytest.mark.parametrize(
+    "practice, kept",
+    [
+        ("practice:  # my takes, oldest first\n- {at: 2026-11-20 09:30:00, seconds: 50.0}  # felt rushed\n",
+         ["practice:  # my takes, oldest first\n", "- {at: 2026-11-20 09:30:00, seconds: 50.0}  # felt rushed\n"]),
+        ("practice:\n- {at: 2026-11-20 09:30:00, seconds: 50.0}\n# second take, felt rushed\n- {at: 2026-11-21 09:30:00, seconds: 49.0}\n",
+         ["# second take, felt rushed\n", "- {at: 2026-11-21 09:30:00, seconds: 49.0}\n"]),
+        ("practice: [{at: 2026-11-20 09:30:00, seconds: 50.0}]  # my takes\n", ["  # my takes\n"]),
+        ('"practice": [{at: 2026-11-20 09:30:00, seconds: 50.0}]\n', []),
+    ],
+)
+def test_a_take_keeps_the_comments_and_spelling_of_the_practice_log(tmp_path, practice, kept):
+    text = f"---\ntitle: T\ntype: risk\n{practice}---\n\n## Draft\n\nHello.\n\n## Refined\n\nWe shipped it.\n"
+    bank, path = bank_with(tmp_path, text)
+    record_take(bank, path, 52.4, AT)
+    record_take(bank, path, 52.4, AT)
+    after = path.read_text()
+    assert all(line in after or line.strip() in after for line in kept), after
+    assert after.count("practice") == 1 and len(load_story(path).practice) == len(parse_practice(practice)) + 2
+
+
+def parse_practice(text: str) -> list:
+    import yaml
+
+    return next(iter(yaml.safe_load(text).values()))
+
+
+def test_a_pin_keeps_a_comment_among_the_follow_up_marks(tmp_path, runner):
+    body = "---\n\n## Draft\n\nHello.\n\n## Follow-ups\n\n### Why?\n\nBecause.\n\n### Who else?\n\nSam.\n"
+    ids = parse_story("---\ntitle: T\ntype: risk\n" + body).follow_up_ids()
+    text = f"---\ntitle: T\ntype: risk\nfollow_up_state:\n  # coach wrote this one; I trust it\n  {ids[0]}: {{by: m, sha: abcdef123456}}\n" + body
+    bank, path = bank_with(tmp_path, text)
+    result = run(runner, "followups", path, ids[1], "--pin")
+    assert result.exit_code == 0, result.output
+    after = path.read_text()
+    assert "  # coach wrote this one; I trust it\n" in after and f"  {ids[1]}: {{pinned: true}}\n" in after
+    assert load_story(path).follow_ups[1].pinned
+
+
+def test_html_comments_stay_in_the_sections_a_refine_rewrites(tmp_path):
+    text = ("---\ntitle: T\ntype: risk\n---\n\n## Draft\n\nI owned the rollback plan.\n\n## Refined\n\n"
+            "<!-- keep this: Sam said shorter -->\nAn old version.\n\n## Coaching Notes\n\n<!-- Dana's notes after Friday -->\n\n"
+            "## Practice Notes\n\n### Pacing\n\n<!-- slower than I think -->\n")
+    bank, path = bank_with(tmp_path, text)
+
+    def merge(story):
+        new = apply_refinement(story, refinement("I owned the rollback plan."), "m", AT).story
+        for name in type(story).model_fields:
+            setattr(story, name, getattr(new, name))
+
+    bank.update(path, merge)
+    after = path.read_text()
+    for comment in ("<!-- keep this: Sam said shorter -->", "<!-- Dana's notes after Friday -->", "<!-- slower than I think -->"):
+        assert comment in after
+    story = load_story(path)
+    assert story.refined == "I owned the rollback plan." and story.practice_notes.pacing == "Steady."
+
+
+def test_a_section_coach_adds_is_parted_from_the_users_own_by_a_blank_line(tmp_path, runner):
+    text = "---\ntitle: T\ntype: risk\n---\n\n## Follow-ups\n\n### Why?\n\nBecause.\n\n## History\n## Lessons\n\nMine."
+    bank, path = bank_with(tmp_path, text)
+    assert run(runner, "followups", path, load_story(path).follow_up_ids()[0], "--remove").exit_code == 0
+    after = path.read_text()
+    assert "\n\n## Lessons\n\nMine." in after and "removed follow-up: Why?\n\nBecause.\n" in after
+
+
+def test_a_heading_inside_a_fenced_block_is_draft_text(tmp_path):
+    text = "---\ntitle: T\ntype: risk\n---\n\n## Draft\n\nThe config:\n\n```\n## Draft\n# not a heading\n```\n\nDone.\n"
+    bank, path = bank_with(tmp_path, text)
+    assert load_story(path).draft.endswith("```\n\nDone.")
+    bank.update(path, lambda story: story.coaching_notes.append("Slow down."))
+    assert path.read_text().startswith(text)
+
+
+def test_old_mac_line_endings_stay(tmp_path):
+    text = "---\rtitle: T\rtype: risk\r---\r\r## Draft\r\rHello.\r\r## Refined\r\rWe shipped.\r"
+    bank, path = bank_with(tmp_path, text)
+    record_take(bank, path, 50, AT)
+    after = path.read_bytes()
+    assert b"\n" not in after and after.count(b"\r") == text.count("\r") + 2
+
+
+@pytest.mark.parametrize("link", ["/nonexistent/risk.md", "loop.md"])
+def test_a_link_that_leads_nowhere_is_skipped(runner, bank, link):
+    (bank.root / "loop.md").symlink_to(link)
+    result = run(runner, "status")
+    assert result.exit_code == 3, result.output
+    assert "Skipped stories/loop.md: " in result.output and "The Risk Story" in result.output
+
+
+def test_calibrating_keeps_the_comments_of_coach_yaml(runner, bank):
+    settings = bank.settings_path
+    settings.write_text("# my bank settings, see notes\n" + settings.read_text() + "# end\n")
+    story = load_story(bank.root / "risk.md")
+    for n in range(12):
+        record_take(bank, bank.root / ["risk.md", "team.md", "conflict.md"][n % 3], 45 + n, AT)
+    result = run(runner, "practice", "--calibrate")
+    assert result.exit_code == 0, result.output
+    text = settings.read_text()
+    assert text.startswith("# my bank settings, see notes\n") and text.endswith("# end\n")
+    assert bank.settings().words_per_minute != 150 and story.title
+
+
+def test_new_with_force_replaces_what_is_there(runner, bank):
+    (bank.root / "risk.md").write_text("not a story\n")
+    result = run(runner, "new", "risk", "--force")
+    assert result.exit_code == 0, result.output
+    assert (bank.root / "risk.md").read_text().startswith("---\ntitle: ")

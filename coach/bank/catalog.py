@@ -154,7 +154,7 @@ def create_story(bank: Bank, type_name: str, title: str | None = None, force: bo
             raise StoryExists(f"{path} already exists; pass --title to name a second {kind.name} story, or --force to overwrite")
         raise StoryExists(f'{path} already exists and --title "{title}" names the same file; choose another title, '
                           "or pass --force to overwrite it")
-    bank.save(path, new_story(kind, bank.settings(), title, bank.root))
+    bank.save(path, new_story(kind, bank.settings(), title, bank.root), create=True, force=force)
     return path
 
 

@@ -14,10 +14,11 @@ from typing import TypeVar
 import yaml
 from pydantic import ValidationError
 
+from coach.bank import yamledit
 from coach.bank.edit import splice
 from coach.bank.models import BankSettings, Story
 from coach.bank.storyfile import dump_yaml, parse_story, render_story
-from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound
+from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound, file_system_message
 
 try:
     import fcntl
@@ -53,6 +54,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
             os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
+            _keep_owner(temp, target)
         os.replace(temp, target)
     except BaseException as error:
         with suppress(FileNotFoundError):
@@ -60,6 +62,16 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         if isinstance(error, OSError) and error.filename == str(temp):
             error.filename = str(path)  # name the file the user knows, not coach's temporary one
         raise
+
+
+def _keep_owner(temp: Path, target: Path) -> None:
+    """Give the new file the old one's owner when coach may (run as root, a story stays its user's)."""
+    if not hasattr(os, "chown"):
+        return
+    owner = target.stat()
+    if (owner.st_uid, owner.st_gid) != (os.getuid(), os.getgid()):
+        with suppress(PermissionError):
+            os.chown(temp, owner.st_uid, owner.st_gid)
 
 
 def writable_target(path: Path) -> Path:
@@ -215,8 +227,20 @@ class Bank:
             raise StoryFormatError(self.settings_path, f"{where}: {first['msg']}") from None
 
     def save_settings(self, settings: BankSettings) -> None:
-        """Write the bank settings atomically."""
-        write_atomic(self.settings_path, settings_text(settings))
+        """Write the bank settings: only the keys that changed, comments and all else kept as written."""
+        path = self.settings_path
+        with locked(path):
+            try:
+                before = self.settings() if path.exists() else None
+            except StoryFormatError:
+                before = None  # a coach.yaml that cannot be read is replaced whole (`coach init --force`)
+            if before is None:
+                write_atomic(path, settings_text(settings))
+                return
+            text = yamledit.splice_text(read_text(path, keep_bom=True), before.model_dump(mode="json"), settings.model_dump(mode="json"))
+            if BankSettings.model_validate(yaml.safe_load(text.removeprefix(BOM)) or {}) != settings:
+                text = settings_text(settings)  # a shape of YAML the splice cannot follow: coach's own layout
+            write_atomic(path, text)
 
     def story_paths(self) -> list[Path]:
         """Return the Markdown files of the bank, sorted by name."""
@@ -236,10 +260,12 @@ class Bank:
     def _readable(self, path: Path) -> Story | None:
         try:
             return load_story(path)
-        except StoryFormatError as error:
+        except CoachError as error:  # not a story, or not a file: a dangling link, a folder
             if not _exported(path):
                 self.skipped[path] = str(error)
-            return None
+        except OSError as error:  # unreadable: permissions, a symlink loop
+            self.skipped[path] = file_system_message(error)
+        return None
 
     def select(self, refs: list[str]) -> list[tuple[Path, Story]]:
         """Load the stories named by refs, or every readable story when refs is empty."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 @dataclass
@@ -22,14 +23,27 @@ class Section:
         return join_text(self.body)
 
 
+def heading_levels(lines: list[str]) -> list[int]:
+    """Return each line's heading level (0 for a line that is no heading, as inside a ``` fenced block)."""
+    levels, fence = [], ""
+    for line in lines:
+        opening = FENCE.match(line)
+        if opening and (not fence or opening.group(1).startswith(fence)):
+            fence = "" if fence else opening.group(1)[:3]
+            levels.append(0)
+            continue
+        heading = None if fence else HEADING.match(line)
+        levels.append(len(heading.group(1)) if heading else 0)
+    return levels
+
+
 def split_sections(lines: list[str], level: int, first_line: int = 1) -> tuple[list[str], list[Section]]:
     """Split lines at headings of exactly `level` hashes; return the preamble and the sections."""
     preamble: list[str] = []
     sections: list[Section] = []
-    for offset, line in enumerate(lines):
-        match = HEADING.match(line)
-        if match and len(match.group(1)) == level:
-            sections.append(Section(match.group(2), first_line + offset))
+    for offset, (line, depth) in enumerate(zip(lines, heading_levels(lines), strict=True)):
+        if depth == level:
+            sections.append(Section(HEADING.match(line).group(2), first_line + offset))
         elif sections:
             sections[-1].body.append(line)
         else:
