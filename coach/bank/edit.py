@@ -3,8 +3,9 @@
 A save compares three texts: the file as the user wrote it (T), coach's rendering of what T says (R0), and
 coach's rendering of the changed story (R). Front matter keys and sections whose rendering did not change are
 copied from T byte for byte (comments, bullet styles, blank lines, line endings, a byte-order mark); a section
-only in T is the user's and stays where it is; a changed key or section is written as R writes it, and a list
-that only grew keeps its old lines and gains the new items below them.
+only in T is the user's and stays where it is; a changed section is written as R writes it under the user's
+heading, with the user's HTML comments kept on top, and a list that only grew keeps its old lines and gains the
+new items below them. Front matter keys change as `coach.bank.yamledit` changes them.
 """
 
 from __future__ import annotations

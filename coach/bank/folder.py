@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from coach.bank import yamledit
 from coach.bank.edit import splice
 from coach.bank.models import BankSettings, Story
-from coach.bank.storyfile import dump_yaml, parse_story, render_story
+from coach.bank.storyfile import parse_story, render_story
 from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound, file_system_message
 
 try:
@@ -149,7 +149,7 @@ def read_text(path: Path, *, keep_bom: bool = False) -> str:
 def settings_text(settings: BankSettings) -> str:
     """Render bank settings as the YAML text of coach.yaml."""
     data = settings.model_dump(mode="json")
-    return dump_yaml(data)
+    return yamledit.dump(data)
 
 
 SLUG_CHARS, SLUG_BYTES = 80, 200  # file systems allow 255 bytes; CJK letters take 3 or 4 each

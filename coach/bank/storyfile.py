@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from coach.bank import yamledit
 from coach.bank.markdown import Section, drop_comments, join_text, parse_bullets, render_bullets, split_sections
 from coach.bank.models import FollowUp, FollowUpMark, HistoryEntry, PracticeNotes, Question, QuestionGroup, Story
 from coach.errors import StoryFormatError
@@ -105,14 +106,9 @@ def front_matter(story: Story) -> dict:
     return meta
 
 
-def dump_yaml(data: dict) -> str:
-    """Return YAML the way story files and coach.yaml write it: keys in order, short lists on one line."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
-
-
 def render_story(story: Story) -> str:
     """Render a Story as the text of its file."""
-    parts = ["---\n" + dump_yaml(front_matter(story)) + "---", "## Draft", story.draft, "## Extraction"]
+    parts = ["---\n" + yamledit.dump(front_matter(story)) + "---", "## Draft", story.draft, "## Extraction"]
     for group in story.extraction:
         parts.append(f"### {group.heading}")
         for question in group.questions:
