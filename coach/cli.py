@@ -80,13 +80,14 @@ def _echo_json(data) -> None:
 
 
 def _print(result, as_json: bool, view: str) -> None:
-    """Print a command's result as JSON (its `as_dict()`), or as `coach.display.VIEW` renders it for people."""
+    """Print a command's result as JSON (its `as_dict()`), or as `coach.display.MODULE.FUNCTION` renders it for people."""
     if as_json:
         _echo_json(result.as_dict() if hasattr(result, "as_dict") else result)
         return
-    from coach import display
+    import importlib
 
-    typer.echo(getattr(display, view)(result))
+    module, _, function = view.rpartition(".")
+    typer.echo(getattr(importlib.import_module(f"coach.display.{module}"), function)(result))
 
 
 @app.command("init")
@@ -125,7 +126,7 @@ def import_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Import a power-stories document into story files."""
-    from coach.display import import_summary
+    from coach.display.bank import import_summary
     from coach.document.importer import import_into_bank
 
     results = import_into_bank(_bank(stories), document, force, company)
@@ -139,7 +140,7 @@ def check_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Check stories against the method: timing, I vs we, metrics, repetition, invented numbers."""
-    from coach.display import check_report
+    from coach.display.bank import check_report
     from coach.method.check import check_bank
 
     reports = check_bank(_bank(stories), refs or [])
@@ -156,7 +157,7 @@ def status_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) 
     """Show the progress board and which company values your stories cover."""
     from coach.method.board import bank_status
 
-    _print(bank_status(_bank(stories)), as_json, "status_board")
+    _print(bank_status(_bank(stories)), as_json, "bank.status_board")
 
 
 @app.command("export")
@@ -215,7 +216,7 @@ def refine_command(
     """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
     bank, window, wpm = _bank(stories), _window(target), _rate(wpm)
     if show_prompt:
-        from coach.display import prompt_text
+        from coach.display.calls import prompt_text
         from coach.refine import refine_prompts
 
         for messages in refine_prompts(bank, refs or [], every, window, wpm):
@@ -235,7 +236,7 @@ def _engine(bank, model: str | None):
 
     settings = settings_from_env(model=model)
     require_endpoint(settings)
-    from coach.display import Progress
+    from coach.display.terminal import Progress
     from coach.llm.calllog import CallLog
     from coach.llm.engine import Engine
 
@@ -254,7 +255,7 @@ def _configured(model: str | None) -> bool:
 
 def _report_refine(outcomes, explain: bool) -> None:
     """Print what was refined on stdout and each failure once on stderr; exit 1 if any story failed."""
-    from coach.display import refine_report
+    from coach.display.features import refine_report
     from coach.llm.engine import EndpointDown
 
     done = [o for o in outcomes if o.merge is not None]
@@ -325,12 +326,12 @@ def followups_command(
         outcome = followups.show(bank, ref)
         all_ids = outcome.story.follow_up_ids()
         outcome.only = [all_ids[p] for p in followups.chosen(outcome.story, ids, outcome.slug)]
-    _print(outcome, as_json, "followups_view")
+    _print(outcome, as_json, "features.followups_view")
 
 
 def _followups_prompt(bank, ref, ids, generate, every, note) -> str:
     from coach import followups
-    from coach.display import prompt_text
+    from coach.display.calls import prompt_text
     from coach.llm.prompts import render_prompt
 
     outcome = followups.show(bank, ref)
@@ -379,7 +380,7 @@ def analyze_command(
         raise CoachError("--interactive talks to you in the terminal; leave out --json")
     outcome = analyze.plan(bank, ref)
     if show_prompt:
-        from coach.display import prompt_text
+        from coach.display.calls import prompt_text
         from coach.llm.prompts import render_prompt
 
         variables = analyze.analyze_variables(outcome.story, bank.settings(), outcome.to_ask)
@@ -399,13 +400,13 @@ def analyze_command(
     if accept_all:
         analyze.accept_all(bank, outcome)
     if interactive:
-        from coach.display import open_question
+        from coach.display.features import open_question
 
         typer.echo(f"{outcome.slug}: {len(outcome.questions)} open question(s). Every answer is saved at once.")
         done = analyze.walk(bank, outcome, analyze.Walk(typer.echo, input), open_question)
         typer.echo(f"\n{len(done)} answer{'s' * (len(done) != 1)} saved to {outcome.path}.")
         return
-    _print(outcome, as_json, "analysis_view")
+    _print(outcome, as_json, "features.analysis_view")
 
 
 @app.command("interview")
@@ -439,13 +440,13 @@ def interview_command(
     engine, progress = _engine(bank, model)
     talk = _talk(scripted, quiet=as_json, busy=progress.spinning)
     if not as_json:
-        from coach.display import interview_feedback
+        from coach.display.interview import interview_feedback
 
         talk.feedback = lambda r, session: typer.echo(interview_feedback(r, session))
     if not as_json:
         chosen = ", ".join(dict.fromkeys(p.value for p in planned))
         settings = bank.settings()
-        from coach.display import wrapped
+        from coach.display.layout import wrapped
 
         head = (f"Mock interview · {settings.company}{' · ' + settings.role if settings.role else ''} · "
                 f"{len(planned)} question{'s' * (len(planned) != 1)} on {chosen} · {persona} interviewer")
@@ -457,7 +458,7 @@ def interview_command(
     if as_json:
         _echo_json(session.as_dict())
     else:
-        from coach.display import interview_report
+        from coach.display.interview import interview_report
 
         typer.echo("\n" + interview_report(session))
 
@@ -475,7 +476,7 @@ def _scripted_answers(path: Path) -> list[tuple[str, str]]:
 
 
 def _talk(scripted: list[str] | None, quiet: bool, busy):
-    from coach.display import StreamWrap, wrapped
+    from coach.display.layout import StreamWrap, wrapped
     from coach.interview import Talk
 
     def write(text: str) -> None:
@@ -535,7 +536,7 @@ def sessions_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK
     rows, warnings = past_sessions(_bank(stories))
     for warning in warnings:
         typer.echo(f"Warning: {warning}", err=True)
-    _print(rows, as_json, "sessions_table")
+    _print(rows, as_json, "interview.sessions_table")
 
 
 @app.command("log")
@@ -545,7 +546,7 @@ def log_command(
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """List recent model calls with their tokens, latency and outcome."""
-    from coach.display import call_details, log_table
+    from coach.display.calls import call_details, log_table
     from coach.llm.calllog import CallLog
 
     log = CallLog.for_bank(stories)

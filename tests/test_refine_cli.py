@@ -145,7 +145,7 @@ def test_the_spinner_shows_elapsed_seconds_and_what_happens():
     import io
     import time
 
-    from coach.display import Progress
+    from coach.display.terminal import Progress
 
     stream = io.StringIO()
     progress = Progress(stream, tty=True)

@@ -1,0 +1,1 @@
+"""Rendering for people: layout that fits the terminal, colour only on a terminal, progress on stderr."""

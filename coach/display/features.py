@@ -1,0 +1,154 @@
+"""Views of what the model-assisted features did: refine, follow-ups and analyze."""
+
+from __future__ import annotations
+
+from coach.display.calls import how
+from coach.display.layout import wrapped
+from coach.method.text import word_count
+
+
+def refine_report(outcomes, explain: bool = False) -> str:
+    """Summarise what `coach refine` did to each story (with --explain, each sentence and its sources)."""
+    return "\n\n".join(_refined(outcome) + (_explained(outcome) if explain else "") for outcome in outcomes)
+
+
+def _explained(outcome) -> str:
+    if outcome.error is not None or outcome.material is None:
+        return ""
+    lines = ["", "  sentence by sentence, with the words of yours it rests on:"]
+    unsupported = set(outcome.unsupported)
+    for number, traced in enumerate(outcome.answer.value.traced(), 1):
+        lines.append(f"  {number:>2}. {traced.text}")
+        for quote in traced.sources:
+            mark = "✓" if outcome.material.has_quote(quote) else "✗ not in your material:"
+            lines.append(f"      {mark} \"{quote}\"")
+        if traced.text in unsupported:
+            lines.append("      ! no quote of yours supports this sentence: confirm it or cut it")
+    return "\n".join(lines)
+
+
+def _refined(outcome) -> str:
+    if outcome.error is not None:
+        return f"{outcome.slug}: not refined: {outcome.error}; the story file is unchanged."
+    story, answer, target = outcome.merge.story, outcome.answer, outcome.target
+    low, high = target.window
+    words = word_count(story.refined)
+    seconds = round(words * 60 / target.wpm, 1)
+    verdict = "within" if low <= seconds <= high else "outside"
+    how = "from the cache, no call" if answer.cached else (
+        f"{answer.attempts} request(s), {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out"
+    )
+    lines = [f"{outcome.slug}: refined, {words} words = {seconds:g}s at {target.wpm} wpm, {verdict} the {low}-{high}s target ({how})"]
+    lines += [f"  changed: {change}" for change in answer.value.changes]
+    added = ", ".join(f"{n} {what}" for what, n in outcome.merge.added.items() if n)
+    lines.append(f"  added: {added or 'nothing new'}")
+    if outcome.merge.kept_previous:
+        lines.append("  the previous version is kept under ## History")
+    lines += [f'  not found in your material: "{sentence}" (added to the coaching notes: confirm it or cut it)'
+              for sentence in outcome.unsupported]
+    lines += [f"  {f.severity:<7}  {f.code}: {f.message}" for f in outcome.findings] or ["  check: no findings"]
+    return "\n".join(lines)
+
+
+def followups_view(outcome) -> str:
+    """Render a story's follow-ups with their ids, and what the command changed."""
+    items = outcome.listed()
+    head = (f"{outcome.slug}: {outcome.story.title} · {len(items)} follow-up{'s' * (len(items) != 1)} · answers up to "
+            f"{outcome.max_seconds}s ({outcome.max_words} words at {outcome.settings.words_per_minute} wpm)")
+    lines = wrapped(head, 2, "")
+    changed = set(outcome.changed)
+    for item in items:
+        lines.append("")
+        flags = "  [pinned]" if item.pinned else ""
+        lines += wrapped(item.question + flags, 6, item.id)
+        lines += wrapped(item.answer, 6) if item.answer.strip() else ["      (no answer yet)"]
+        who = "yours" if item.yours else f"coach ({item.by})"
+        about = [who, f"{item.words} words", f"{item.seconds:g}s"]
+        if item.words > outcome.max_words * 1.15:
+            about.append(f"over {outcome.max_seconds}s")
+        if item.placeholders:
+            about.append(f"{len(item.placeholders)} [placeholder]{'s' * (len(item.placeholders) > 1)} to fill")
+        if item.id in changed:
+            about.append({"generate": "new", "regenerate": "rewritten", "pin": "pinned now", "unpin": "unpinned now"}.get(outcome.action, "changed"))
+        lines.append("      " + " · ".join(about))
+        if item.aims_at:
+            lines += wrapped(f"aims at: {item.aims_at}", 6)
+        for sentence in outcome.unsupported.get(item.id, []):
+            lines += wrapped(f'! not found in your material: "{sentence}" (a coaching note asks you to confirm or cut it)', 6)
+    if not items:
+        lines += ["", f"No follow-ups yet: `coach followups {outcome.slug} --generate 3` asks for three."]
+    lines += _followups_summary(outcome)
+    return "\n".join(lines)
+
+
+def _followups_summary(outcome) -> list[str]:
+    ids, them = ", ".join(outcome.changed), "it" if len(outcome.changed) == 1 else "them"
+    summary = {
+        "generate": f"Added {len(outcome.changed)} follow-up{'s' * (len(outcome.changed) != 1)}: {ids}{how(outcome.answer)}.",
+        "regenerate": f"Rewrote {ids}; each earlier answer is kept under ## History{how(outcome.answer)}." if ids
+        else "Nothing regenerated.",
+        "pin": f"Pinned {ids}: `--regenerate --all` leaves {them} alone.",
+        "unpin": f"Unpinned {ids}.",
+        "remove": f"Removed {ids}; each question and answer is kept under ## History.",
+    }.get(outcome.action)
+    lines = ["", *wrapped(summary, 0, "")] if summary else []
+    if outcome.skipped:
+        lines += wrapped("Left alone: " + ", ".join(f"{fid} ({why})" for fid, why in outcome.skipped.items())
+                         + ". Name an id to regenerate it anyway.", 0)
+    return lines
+
+
+def analysis_view(outcome, accepted: int = 0) -> str:
+    """Render what `coach analyze` proposes and which questions only the user can answer."""
+    story = outcome.story
+    total = len(story.questions())
+    answered = total - len(story.unanswered())
+    lines = wrapped(f"{outcome.slug}: {story.title} · {answered} of {total} extraction questions answered{how(outcome.answer)}", 0)
+    accepted_now = [q for q in outcome.questions if q.status in ("accepted", "answered")]
+    if accepted_now:
+        lines += ["", "Answered now:"]
+        for item in accepted_now:
+            lines += wrapped(item.question, 6, f"  {item.number}.")
+            lines += wrapped(story_answer(story, item.number), 8, "      →")
+    if outcome.proposals:
+        lines += ["", *wrapped("Proposed from your draft (not yet your answers: accept them with --accept-all or "
+                                "--interactive, or edit the file):", 0)]
+        for item in outcome.proposals:
+            lines += wrapped(item.question, 6, f"  {item.number}.")
+            lines += wrapped(item.proposed, 8, "      →")
+            for quote in item.quotes:
+                lines += wrapped(f'from your draft: "{quote}"', 8)
+    if outcome.gaps:
+        lines += ["", *wrapped("Gaps your draft does not answer (write these yourself):" if story.draft.strip() else
+                               "No draft yet: write it under ## Draft and run `coach analyze` again, or answer these "
+                               "yourself:", 0)]
+        for item in outcome.gaps:
+            lines += wrapped(item.question, 6, f"  {item.number}.")
+            if item.missing:
+                lines += wrapped(f"missing: {item.missing}", 8)
+    if not outcome.questions:
+        lines += ["", "Every extraction question has an answer."]
+    return "\n".join(lines)
+
+
+def story_answer(story, number: int) -> str:
+    """Return the answer of the story's extraction question number `number` (1-based)."""
+    questions = story.questions()
+    return questions[number - 1].answer if 0 < number <= len(questions) else ""
+
+
+def open_question(item, position: int, total: int) -> str:
+    """Render one open question of the interactive walk, with its proposal and the keys."""
+    lines = [""]
+    lines += wrapped(f"{item.group} › {item.question}", 2, f"[{position}/{total}]")
+    if item.proposed:
+        lines += wrapped(item.proposed, 4, "  Proposed:")
+        lines += [line for quote in item.quotes for line in wrapped(f'from your draft: "{quote}"', 4)]
+        lines.append("  Enter accepts · type your own answer to replace it · s skips · q quits")
+    else:
+        if item.missing:
+            lines += wrapped(f"Your draft does not say: {item.missing}", 4, "  ")
+        lines.append("  Type your answer · Enter or s skips · q quits")
+    return "\n".join(lines)
+
+
