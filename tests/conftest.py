@@ -27,11 +27,12 @@ AMAZON = FIXTURES / "amazon-two-stories.md"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """Run in an empty folder with no COACH_* or OPENAI_* variables set."""
+    """Run in an empty folder with no COACH_* or OPENAI_* variables set, on an 80-column terminal without colour."""
     monkeypatch.chdir(tmp_path)
     for name in list(__import__("os").environ):
-        if name.startswith(("COACH_", "OPENAI_")):
+        if name.startswith(("COACH_", "OPENAI_", "FORCE_COLOR", "NO_COLOR")):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("COLUMNS", "80")
     return tmp_path
 
 

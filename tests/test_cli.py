@@ -45,9 +45,12 @@ def test_stories_option_and_env_choose_the_bank(runner, tmp_path, monkeypatch):
 def test_check_reports_real_problems_of_the_sample(runner, bank):
     result = run(runner, "check")
     assert result.exit_code == 1
-    assert '  error    unsupported-number: "30%" appears nowhere in your draft or extraction answers' in result.output
-    assert "  error    too-long: 66.8s at 150 wpm is over the 45-60s target; cut about 17 words." in result.output
-    assert '  warning  repetition [draft]: "well oiled machine" is used 2 times' in result.output
+    output = " ".join(result.output.split())
+    assert 'error unsupported-number: "30%" appears nowhere in your draft or extraction answers' in output
+    assert "error too-long: 66.8s at 150 wpm is over the 45-60s target; cut about 17 words." in output
+    assert 'warning repetition [draft]: "well oiled machine" is used 2 times' in output
+    assert "\n           invented metric can sink the interview." in result.output  # wrapped with a hanging indent
+    assert max(len(line) for line in result.output.splitlines()) <= 80
     assert result.output.rstrip().endswith("4 stories checked: 4 errors, 15 warnings.")
 
 
@@ -68,7 +71,8 @@ def test_status_board_and_value_gaps(runner, bank):
     result = run(runner, "status")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert "risk      The Risk Story      ✓            ✓         ✓        ___s   -     0/5 ☐" in lines
+    assert "risk The Risk Story ✓ ✓ ✓ ___s - 0/5 ☐" in [" ".join(line.split()) for line in lines]
+    assert max(len(line) for line in lines) <= 80
     assert any(line.startswith("Integrity") and line.endswith("gap: no story") for line in lines)
     assert lines[-1] == "2 of 13 values have no story yet."
 

@@ -11,14 +11,16 @@ def prompt_text(messages: list[dict[str, str]]) -> str:
 
 
 def log_table(calls) -> str:
-    """Render recent model calls and their token totals."""
+    """Render recent model calls and their token totals, fitted to the terminal."""
     if not calls:
         return "No model calls recorded yet."
-    rows = [[str(c.id), c.at, c.command, c.model, c.host, str(c.tokens_in), str(c.tokens_out),
-             f"{c.latency_ms / 1000:.1f}s", str(c.attempts), c.outcome] for c in calls]
-    header = ["id", "at", "command", "model", "host", "tokens in", "tokens out", "latency", "attempts", "outcome"]
+    rows = [[str(c.id), c.at.replace("T", " ")[:16], c.command, c.model, c.host, f"{c.tokens_in:,}/{c.tokens_out:,}",
+             f"{c.latency_ms / 1000:.1f}s", c.outcome + (f" ({c.attempts} tries)" if c.attempts > 1 else "")]
+            for c in calls]
+    header = ["id", "at", "command", "model", "host", "tokens", "time", "outcome"]
     total_in, total_out = sum(c.tokens_in for c in calls), sum(c.tokens_out for c in calls)
-    return table(header, rows) + f"\n\n{len(calls)} calls, {total_in:,} tokens in, {total_out:,} tokens out."
+    totals = f"{len(calls)} call{'s' * (len(calls) != 1)}, {total_in:,} tokens in, {total_out:,} tokens out."
+    return table(header, rows, shrink=(5, 4, 3, 7, 1, 2)) + "\n\n" + totals
 
 
 def call_details(call) -> str:
