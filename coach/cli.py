@@ -28,18 +28,18 @@ class CoachGroup(TyperGroup):
             raise typer.Exit(done.exit_code or skipped) from None
         except Interrupted as interrupted:
             _skipped()
-            typer.echo(f"{str(interrupted)[:1].upper()}{str(interrupted)[1:]}.", err=True)
+            _say(f"{str(interrupted)[:1].upper()}{str(interrupted)[1:]}.", err=True, wrap=True)
             raise typer.Exit(interrupted.exit_code) from None
         except CoachError as error:
             _skipped()
-            typer.echo(f"Error: {error}", err=True)
+            _say(f"Error: {error}", err=True, wrap=True)
             raise typer.Exit(error.exit_code) from None
         except OSError as error:
             _skipped()
-            typer.echo(f"Error: {file_system_message(error)}", err=True)
+            _say(f"Error: {file_system_message(error)}", err=True, wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted; no file was left half-written.", err=True)
+            _say("Interrupted; no file was left half-written.", err=True)
             raise typer.Exit(130) from None
         raise typer.Exit(_skipped())
 
@@ -48,8 +48,28 @@ def _skipped() -> int:
     """Warn once per file a bank left out, and return the exit status that says so (0 when none was)."""
     skipped = {path: reason for bank in _banks for path, reason in bank.skipped.items()}
     for reason in skipped.values():
-        typer.echo(f"Skipped {reason}", err=True)
+        _say(f"Skipped {reason}", err=True, wrap=True)
     return SKIPPED_EXIT if skipped else 0
+
+
+def _say(text: str, err: bool = False, wrap: bool = False) -> None:
+    """Print text for people: wrapped to the terminal if asked, in colour on a terminal, plain in a pipe.
+
+    Messages on stderr are wrapped on a terminal only: piped, each stays one line for scripts and logs to read.
+    """
+    stream = sys.stderr if err else sys.stdout
+    if wrap and (not err or stream.isatty()):
+        from coach.display.layout import paragraphs
+
+        text = paragraphs(text, 2)
+    from coach.display.terminal import colour_on
+
+    if colour_on(stream):
+        from coach.display.terminal import paint
+
+        paint(text, stream)
+    else:
+        typer.echo(text, err=err)
 
 
 app = typer.Typer(
@@ -87,7 +107,7 @@ def _print(result, as_json: bool, view: str) -> None:
     import importlib
 
     module, _, function = view.rpartition(".")
-    typer.echo(getattr(importlib.import_module(f"coach.display.{module}"), function)(result))
+    _say(getattr(importlib.import_module(f"coach.display.{module}"), function)(result))
 
 
 @app.command("init")
@@ -101,7 +121,7 @@ def init_command(
     from coach.bank.catalog import init_bank
 
     path = init_bank(_bank(stories), company, role, force)
-    typer.echo(f"Wrote {path}")
+    _say(f"Wrote {path}", wrap=True)
 
 
 @app.command("new")
@@ -115,7 +135,7 @@ def new_command(
     from coach.bank.catalog import create_story
 
     path = create_story(_bank(stories), story_type, title, force)
-    typer.echo(f"Created {path}: write your draft under ## Draft, then answer each #### question.")
+    _say(f"Created {path}: write your draft under ## Draft, then answer each #### question.", wrap=True)
 
 
 @app.command("import")
@@ -130,7 +150,7 @@ def import_command(
     from coach.document.importer import import_into_bank
 
     results = import_into_bank(_bank(stories), document, force, company)
-    typer.echo(import_summary(results))
+    _say(import_summary(results))
 
 
 @app.command("check")
@@ -147,7 +167,7 @@ def check_command(
     if as_json:
         _echo_json([report.as_dict() for report in reports])
     else:
-        typer.echo(check_report(reports))
+        _say(check_report(reports))
     if any(report.has_errors for report in reports):
         raise typer.Exit(1)
 
@@ -175,7 +195,7 @@ def export_command(
     from coach.bank.folder import write_atomic
 
     write_atomic(out, text)
-    typer.echo(f"Wrote {out}")
+    _say(f"Wrote {out}", wrap=True)
 
 
 def _window(value: str | None) -> tuple[int, int] | None:
@@ -260,14 +280,14 @@ def _report_refine(outcomes, explain: bool) -> None:
 
     done = [o for o in outcomes if o.merge is not None]
     if done:
-        typer.echo(refine_report(done, explain))
+        _say(refine_report(done, explain))
     failed = [o for o in outcomes if o.error is not None]
     if len(outcomes) == 1 and failed:
         raise failed[0].error
     down = next((o.error for o in failed if isinstance(o.error, EndpointDown)), None)
     for outcome in failed:
         if not isinstance(outcome.error, EndpointDown):
-            typer.echo(f"{outcome.slug}: not refined: {outcome.error}", err=True)
+            _say(f"{outcome.slug}: not refined: {outcome.error}", err=True, wrap=True)
     if down is not None:  # the endpoint itself failed: say it once, not per story
         raise type(down)(f"{down}; {len(outcomes) - len(done)} of {len(outcomes)} stories were left as they were")
     if failed:
@@ -396,15 +416,15 @@ def analyze_command(
         with progress.spinning(f"asking {engine.settings.model} at {engine.settings.host}"):
             analyze.propose(bank, outcome, engine, fresh)
     elif offline and outcome.to_ask and not as_json:
-        typer.echo(f"({offline})", err=True)
+        _say(f"({offline})", err=True, wrap=True)
     if accept_all:
         analyze.accept_all(bank, outcome)
     if interactive:
         from coach.display.features import open_question
 
-        typer.echo(f"{outcome.slug}: {len(outcome.questions)} open question(s). Every answer is saved at once.")
+        _say(f"{outcome.slug}: {len(outcome.questions)} open question(s). Every answer is saved at once.", wrap=True)
         done = analyze.walk(bank, outcome, analyze.Walk(typer.echo, input), open_question)
-        typer.echo(f"\n{len(done)} answer{'s' * (len(done) != 1)} saved to {outcome.path}.")
+        _say(f"\n{len(done)} answer{'s' * (len(done) != 1)} saved to {outcome.path}.", wrap=True)
         return
     _print(outcome, as_json, "features.analysis_view")
 
@@ -442,7 +462,7 @@ def interview_command(
     if not as_json:
         from coach.display.interview import interview_feedback
 
-        talk.feedback = lambda r, session: typer.echo(interview_feedback(r, session))
+        talk.feedback = lambda r, session: _say(interview_feedback(r, session))
     if not as_json:
         chosen = ", ".join(dict.fromkeys(p.value for p in planned))
         settings = bank.settings()
@@ -450,9 +470,9 @@ def interview_command(
 
         head = (f"Mock interview · {settings.company}{' · ' + settings.role if settings.role else ''} · "
                 f"{len(planned)} question{'s' * (len(planned) != 1)} on {chosen} · {persona} interviewer")
-        typer.echo("\n".join(wrapped(head, 2, "")))
+        _say("\n".join(wrapped(head, 2, "")))
         if scripted is None:
-            typer.echo("\n".join(wrapped("Answer in writing (or out loud, then sum up); an empty line sends your "
+            _say("\n".join(wrapped("Answer in writing (or out loud, then sum up); an empty line sends your "
                                           "answer. /skip /hint /repeat /quit", 2, "")))
     session = interview.Interview(bank, engine, talk, persona).run(planned)
     if as_json:
@@ -460,7 +480,7 @@ def interview_command(
     else:
         from coach.display.interview import interview_report
 
-        typer.echo("\n" + interview_report(session))
+        _say("\n" + interview_report(session))
 
 
 def _scripted_answers(path: Path) -> list[tuple[str, str]]:
@@ -535,7 +555,7 @@ def sessions_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK
 
     rows, warnings = past_sessions(_bank(stories))
     for warning in warnings:
-        typer.echo(f"Warning: {warning}", err=True)
+        _say(f"Warning: {warning}", err=True, wrap=True)
     _print(rows, as_json, "interview.sessions_table")
 
 
@@ -551,12 +571,12 @@ def log_command(
 
     log = CallLog.for_bank(stories)
     if show is None:
-        typer.echo(log_table(log.recent(limit)))
+        _say(log_table(log.recent(limit)))
         return
     call = log.call(show)
     if call is None:
         raise CoachError(f"no call {show} in the log; `coach log` lists the calls with their ids")
-    typer.echo(call_details(call))
+    _say(call_details(call))
 
 
 @app.command("practice")

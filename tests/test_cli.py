@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,35 @@ def test_offline_commands_never_import_openai(bank, command):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_colour_only_when_asked_for_a_terminal_and_never_with_no_color(runner, bank, monkeypatch):
+    plain = run(runner, "check", "risk").output
+    assert "\x1b[" not in plain  # CliRunner's output is a pipe: no escape codes
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = run(runner, "check", "risk").output
+    assert "\x1b[33mwarning\x1b[0m" in coloured and "\x1b[32mwithin target\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain  # colour adds codes, never changes the text
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run(runner, "check", "risk").output == plain
+
+
+def test_a_users_words_are_not_coloured_as_coach_marks():
+    import io
+
+    from coach.display.terminal import paint
+
+    out = io.StringIO()
+    paint('  refined: We had an error in the warning system: "error budget" over target', out)
+    assert "\x1b[" not in out.getvalue()
+    out = io.StringIO()
+    paint("  error    too-long: cut 17 words", out)
+    assert "\x1b[1;31merror\x1b[0m" in out.getvalue()
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_offline_reports_fit_the_terminal(runner, bank, monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for args in (["status"], ["check"], ["followups", "team"], ["import", "--help"], ["check", "--help"]):
+        lines = run(runner, *args).output.splitlines()
+        assert max(len(line) for line in lines) <= columns, args

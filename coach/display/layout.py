@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-
 LONGEST_UNCUT = 12  # a table cell's word longer than this may be cut across lines when the table must narrow
 
 

@@ -1,7 +1,9 @@
-"""What the terminal shows while a model works: a spinner with elapsed seconds, and events worth reading once."""
+"""The terminal itself: colour on a terminal only (never in a pipe, never with NO_COLOR), and what it shows while a
+model works: a spinner with elapsed seconds, and events worth reading once."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import threading
@@ -10,6 +12,47 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+# What gets a colour: coach's own marks and the words its layouts put in known places, never the user's prose.
+HIGHLIGHTS = [
+    r"(?P<done>✓)", r"(?P<todo>☐)", r"(?P<bad>✗)", r"(?P<dot>·)",
+    r"(?m)^(?P<error>Error):", r"(?m)^  (?P<error>error)  ", r"(?m)^  (?P<warning>warning)  ",
+    r"(?m)^  (?P<info>info)  ", r"(?m)^(?P<warning>Skipped) ", r"(?m)^(?P<warning>Warning):",
+    r"(?m)(?P<warning>gap: no story)$", r"(?m)s  (?P<done>within target)$", r"(?m)s  (?P<warning>(?:over|under) target)$",
+    r"(?P<done>within the \d+-\d+s target)", r"(?P<warning>[\d.]+s (?:over|under) the \d+-\d+s target)",
+    r"(?P<bad>! (?:no quote of yours|not found in your material)[^\n]*)", r"(?P<bad>not in your material:)",
+    r"(?m)^(?P<heading>[a-z0-9][a-z0-9-]*):(?= )", r"(?m)^(?P<rule>--[- ]*)$",
+    r"(?m)^(?P<heading>[A-Z][^\n]{0,60} story bank) · ",
+]
+STYLES = {
+    "coach.done": "green", "coach.todo": "yellow", "coach.bad": "red", "coach.dot": "dim", "coach.error": "bold red",
+    "coach.warning": "yellow", "coach.info": "dim", "coach.heading": "bold", "coach.rule": "dim",
+}
+
+
+def colour_on(stream) -> bool:
+    """Say whether to colour output to `stream`: on a terminal, unless NO_COLOR is set or TERM is dumb; FORCE_COLOR
+    colours a pipe too."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def paint(text: str, stream) -> None:
+    """Write text to a terminal with coach's colours; the text is laid out already, so nothing is wrapped again."""
+    from rich.console import Console
+    from rich.highlighter import RegexHighlighter
+    from rich.theme import Theme
+
+    class Marks(RegexHighlighter):
+        base_style = "coach."
+        highlights = HIGHLIGHTS
+
+    console = Console(file=stream, force_terminal=True, highlighter=Marks(), theme=Theme(STYLES), soft_wrap=True,
+                      emoji=False, markup=False)
+    console.print(text, soft_wrap=True)
 
 
 class Progress:
