@@ -32,10 +32,13 @@ def times(start=datetime(2026, 11, 24, 9, 0)):
     return lambda: next(moments)
 
 
-def practice(runner, *args, clock=None, now=None, input_fn=None, stdin=None):
+def practice(runner, *args, clock=None, now=None, input_fn=None, stdin=None, terminal=None):
+    """Run `coach practice`; terminal=True stands for a person at a terminal answering on stdin."""
     obj = {"clock": clock or FakeClock([52.4]), "now": now or times()}
     if input_fn:
         obj["input"] = input_fn
+    if terminal is not None:
+        obj["interactive"] = terminal
     return runner.invoke(app, ["practice", *args], input=stdin, obj=obj)
 
 
@@ -65,12 +68,28 @@ def test_seconds_records_a_take_timed_elsewhere(runner, bank):
     assert result.output.splitlines()[0] == "63.0s: 3.0s over the 45-60s target."
 
 
-@pytest.mark.parametrize("seconds", ["0", "1.5", "5000"])
-def test_implausible_takes_are_refused(runner, bank, seconds):
+@pytest.mark.parametrize(("seconds", "message"), [
+    ("nan", "Error: --seconds nan is not a length of time; nothing was recorded"),
+    ("inf", "Error: --seconds inf is not a length of time; nothing was recorded"),
+    ("-inf", "Error: --seconds -inf is not a length of time; nothing was recorded"),
+    ("-5", "Error: --seconds -5 is not a length of time; nothing was recorded"),
+    ("0", "Error: --seconds 0 is not a length of time; nothing was recorded"),
+    ("1.5", "Error: a 1.5s take is not a plausible delivery; nothing was recorded"),
+    ("3500", "Error: a 3500s take is over 10 minutes (600s), longer than any spoken story; nothing was recorded"),
+    ("600.5", "Error: a 600.5s take is over 10 minutes (600s)"),
+])
+def test_impossible_seconds_are_refused_in_one_sentence(runner, bank, seconds, message):
     before = snapshot(bank.root)
-    result = practice(runner, "team", "--seconds", seconds)
-    assert result.exit_code == 2 and "not a plausible delivery; nothing was recorded" in result.output
+    result = practice(runner, "team", f"--seconds={seconds}", "--yes")  # --yes forgives a slip, never an impossibility
+    assert result.exit_code == 2
+    assert result.output.startswith(message) and result.output.count("\n") == 1
+    assert "like --seconds 54" in result.output and "nans" not in result.output
     assert snapshot(bank.root) == before
+
+
+def test_ten_minutes_is_the_longest_take(runner, bank):
+    result = practice(runner, "team", "--seconds", "600")
+    assert result.exit_code == 0 and result.output.startswith("600.0s: 540.0s over the 45-60s target.")
 
 
 def test_ctrl_c_during_a_take_records_nothing(runner, bank):
@@ -137,7 +156,7 @@ def test_calibration_arithmetic_and_save(runner, bank):
     assert (rate.wpm, rate.takes, rate.words, rate.seconds) == (156, 3, 429, 165.0)
     result = runner.invoke(app, ["practice", "--calibrate"])
     assert result.exit_code == 0
-    assert result.output.strip() == "Speaking rate 156 wpm from 3 takes (429 words in 165s); was 150 wpm. Saved to stories/coach.yaml."
+    assert " ".join(result.output.split()) == "Speaking rate 156 wpm from 3 takes (429 words in 165s); was 150 wpm. Saved to stories/coach.yaml."
     assert bank.settings().words_per_minute == 156
     assert "words_per_minute: 156" in (bank.root / "coach.yaml").read_text()
 
