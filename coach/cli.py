@@ -583,53 +583,79 @@ def log_command(
 def practice_command(
     ctx: typer.Context,
     ref: Annotated[str | None, typer.Argument(metavar="[STORY]", help="Story slug, type or path.")] = None,
-    seconds: Annotated[float | None, typer.Option("--seconds", help="Record a take timed elsewhere.")] = None,
+    seconds: Annotated[float | None, typer.Option("--seconds", help="Record a take timed elsewhere (up to 600).")] = None,
     cue: Annotated[bool, typer.Option("--cue", help="Show only the hook and key words, not the full text.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Record a take under a third of the target's low end without asking.")] = False,
+    undo: Annotated[bool, typer.Option("--undo", help="Remove the story's last take from its practice log.")] = False,
     history: Annotated[bool, typer.Option("--history", help="List the takes with a chart against the target.")] = False,
     calibrate: Annotated[bool, typer.Option("--calibrate", help="Save your measured speaking rate to the bank settings.")] = False,
+    as_json: AsJson = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Rehearse a story out loud with a stopwatch and record the take in its practice log."""
-    import time
-    from datetime import datetime
-
     from coach import practice
 
     bank = _bank(stories)
+    actions = [name for name, on in (("--seconds", seconds is not None), ("--undo", undo), ("--history", history),
+                                     ("--calibrate", calibrate)) if on]
+    if len(actions) > 1:
+        raise CoachError(f"{' and '.join(actions)} do different things; use one at a time")
     if calibrate:
-        rate, previous = practice.calibrate(bank)
-        typer.echo(f"Speaking rate {rate.wpm} wpm from {rate.takes} takes ({rate.words} words in {rate.seconds:g}s); "
-                   f"was {previous} wpm. Saved to {bank.settings_path}.")
+        _print(practice.calibrate(bank), as_json, "practice.calibration_view")
         return
     if ref is None:
         raise CoachError("name the story to practise, e.g. `coach practice risk`")
     path = bank.resolve(ref)
+    if undo:
+        _print(practice.undo_take(bank, path), as_json, "practice.undo_view")
+    elif history:
+        _print(practice.take_history(bank, path), as_json, "practice.history_view")
+    else:
+        verdict = _practice_take(ctx.obj or {}, bank, path, seconds, cue, yes, as_json)
+        if verdict is None:
+            typer.echo("Nothing was recorded.")
+        else:
+            _print(verdict, as_json, "practice.verdict_view")
+
+
+def _practice_take(injected: dict, bank, path: Path, seconds: float | None, cue: bool, yes: bool, as_json: bool):
+    """Time a take live (or take --seconds), ask about one that looks like a slip, and record it."""
+    from datetime import datetime
+
+    from coach import practice
+
+    ask = injected.get("input", input)
+    if seconds is None:
+        if as_json:
+            raise CoachError("--json needs --seconds: a live take talks to you in the terminal")
+        seconds = _time_live(injected, bank, path, cue, ask)
+    else:  # ask about a slip only a person at a terminal can answer; a script is refused unless --yes
+        interactive = injected.get("interactive", sys.stdin.isatty()) and not as_json
+        ask = ask if interactive else None
+    now = injected.get("now", datetime.now)
+    return practice.record_take(bank, path, seconds, now(), ask=ask, sure=yes)
+
+
+def _time_live(injected: dict, bank, path: Path, cue: bool, ask) -> float:
+    """Show the script and time one take between two Enter presses, with a live stopwatch on a terminal."""
+    import time
+
+    from coach import practice
     from coach.bank.folder import load_story
+    from coach.display.practice import script_view
 
     story, settings = load_story(path), bank.settings()
-    if history:
-        typer.echo(practice.history_chart(story, settings))
-        rate = practice.measured_rate([s for _, s in bank.stories()])
-        if rate and rate.wpm != settings.words_per_minute:
-            typer.echo(f"\nYour takes give {rate.wpm} wpm (the bank uses {settings.words_per_minute}); "
-                       "`coach practice --calibrate` saves it.")
-        return
-    injected = ctx.obj or {}
+    practice.require_refined(story, path)
+    typer.echo(script_view(story, settings, cue) + "\n")
     clock = injected.get("clock", time.monotonic)
-    now = injected.get("now", datetime.now)
-    if seconds is None:
-        if not story.refined.strip():
-            raise CoachError(f"{path.stem} has no refined version to practise; write one under ## Refined or run `coach refine {path.stem}`")
-        typer.echo(practice.script(story, settings, cue) + "\n")
-        window = story.target_seconds or settings.target_seconds
-        live = practice.LiveTimer(clock, window, lambda s: typer.echo(s, nl=False)) if sys.stdout.isatty() else None
-        try:
-            seconds = practice.time_take(injected.get("input", input), clock, live)
-        except EOFError:
-            raise CoachError("the take was not finished (input ended); nothing was recorded") from None
-        typer.echo("")
-    verdict = practice.record_take(bank, path, seconds, now())
-    typer.echo("\n".join(verdict.lines()))
+    window = practice.window_of(story, settings)
+    live = practice.LiveTimer(clock, window, lambda s: typer.echo(s, nl=False)) if sys.stdout.isatty() else None
+    try:
+        seconds = practice.time_take(ask, clock, live)
+    except EOFError:
+        raise CoachError("the take was not finished (input ended); nothing was recorded") from None
+    typer.echo("")
+    return seconds
 
 
 def main() -> None:

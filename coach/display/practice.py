@@ -1,0 +1,106 @@
+"""Views of practising out loud: the script before a take, the verdict after it, the history chart, undo, calibration."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from coach.display.layout import width, wrapped
+from coach.method.board import PRACTICE_GOAL
+from coach.method.text import spoken_seconds, word_count
+
+if TYPE_CHECKING:
+    from coach.bank.models import BankSettings, Story
+    from coach.practice import Calibration, TakeHistory, TakeVerdict, Undone
+
+CHART_LEFT = 28  # "2026-11-24 09:00    52.5s ✓ " before each chart row
+CHART_MAX = 40
+
+
+def practiced_count(takes: int) -> str:
+    """Return takes out of the goal, never more than the goal: "3/5", "5/5 ✓", "5/5 ✓ (+2)"."""
+    if takes < PRACTICE_GOAL:
+        return f"{takes}/{PRACTICE_GOAL}"
+    extra = takes - PRACTICE_GOAL
+    return f"{PRACTICE_GOAL}/{PRACTICE_GOAL} ✓" + (f" (+{extra})" if extra else "")
+
+
+def _prose(text: str, indent: int = 0, first: str | None = "") -> list[str]:
+    return wrapped(text, indent, first)
+
+
+def script_view(story: Story, settings: BankSettings, cue: bool) -> str:
+    """Return what to show before a take: the full refined version, or only the cues."""
+    notes = story.practice_notes
+    low, high = story.target_seconds or settings.target_seconds
+    lines = _prose(f"{story.title} · target {low}-{high}s · {word_count(story.refined)} words ≈ "
+                   f"{spoken_seconds(story.refined, settings.words_per_minute):g}s at {settings.words_per_minute} wpm", 2)
+    lines.append("")
+    if notes.hooks:
+        lines += wrapped(notes.hooks[0], 6, "Hook:")
+    if notes.key_words:
+        lines += wrapped(", ".join(notes.key_words), 11, "Key words:")
+    if not cue:
+        for paragraph in re.split(r"\n\s*\n", story.refined.strip()):
+            lines += ["", *_prose(paragraph)]
+    elif not (notes.hooks or notes.key_words):
+        lines += _prose("(no hooks or key words yet: run `coach refine` or add them under ## Practice Notes)", 1)
+    return "\n".join(lines)
+
+
+def verdict_view(verdict: TakeVerdict) -> str:
+    """Say how the take went, in a few short lines."""
+    low, high = verdict.window
+    if verdict.seconds > high:
+        where = f"{verdict.seconds - high:.1f}s over the {low}-{high}s target"
+    elif verdict.seconds < low:
+        where = f"{low - verdict.seconds:.1f}s under the {low}-{high}s target"
+    else:
+        where = f"within the {low}-{high}s target"
+    pace = ""
+    if verdict.estimate:
+        change = (verdict.estimate - verdict.seconds) / verdict.estimate * 100
+        pace = f" (you spoke {abs(change):.0f}% {'faster' if change > 0 else 'slower'})" if abs(change) >= 1 else " (right on it)"
+    sentences = [f"{verdict.seconds:.1f}s: {where}.", f"Estimate from the word count: {verdict.estimate:g}s{pace}.",
+                 f"Practiced {practiced_count(verdict.takes)}"]
+    return "\n".join(line for sentence in sentences for line in _prose(sentence, 2))
+
+
+def history_view(history: TakeHistory) -> str:
+    """List the takes with a text chart of seconds against the target window, and the measured speaking rate."""
+    low, high = history.window
+    if not history.takes:
+        return "\n".join(_prose(f"{history.title}: no takes yet; run `coach practice {history.slug}` to time one.", 2))
+    chart = max(10, min(CHART_MAX, width() - CHART_LEFT - 1))
+    top = max(high * 1.5, max(t.seconds for t in history.takes))
+    bottom = min(low * 0.5, min(t.seconds for t in history.takes))
+
+    def column(seconds: float) -> int:
+        return min(chart - 1, max(0, round((seconds - bottom) / (top - bottom) * (chart - 1))))
+
+    lines = [*_prose(f"{history.title} · target {low}-{high}s (the ═ band)", 2), ""]
+    for take in history.takes:
+        row = ["═" if column(low) <= i <= column(high) else "·" for i in range(chart)]
+        row[column(take.seconds)] = "●"
+        mark = "✓" if low <= take.seconds <= high else " "
+        lines.append(f"{take.at:%Y-%m-%d %H:%M}  {take.seconds:6.1f}s {mark} {''.join(row)}")
+    lines.append(f"{'':17}  {'':8} {bottom:<{chart // 2}.0f}{top:>{chart - chart // 2}.0f}s")
+    rate = history.measured
+    if rate and rate.wpm != history.words_per_minute:
+        lines += ["", *_prose(f"Your takes give {rate.wpm} wpm (the bank uses {history.words_per_minute}); "
+                              "`coach practice --calibrate` saves it.", 2)]
+    return "\n".join(lines)
+
+
+def undo_view(undone: Undone) -> str:
+    """Say which take was removed and how many remain."""
+    take, left = undone.take, undone.remaining
+    remain = "no takes remain" if not left else f"{left} take{'s' * (left != 1)} remain{'s' * (left == 1)}"
+    return "\n".join(_prose(f"Removed the take of {take.at:%Y-%m-%d %H:%M} ({take.seconds:.1f}s) from {undone.slug}; "
+                            f"{remain}.", 2))
+
+
+def calibration_view(rate: Calibration) -> str:
+    """Say the speaking rate measured from the takes, the one it replaced, and where it was saved."""
+    return "\n".join(_prose(f"Speaking rate {rate.wpm} wpm from {rate.takes} takes ({rate.words} words in "
+                            f"{rate.seconds:g}s); was {rate.previous} wpm. Saved to {rate.saved_to}.", 2))
