@@ -27,10 +27,6 @@ class Edited:
     changed: bool
     report: StoryReport
 
-    def as_dict(self) -> dict:
-        """Return the outcome as plain data for JSON output."""
-        return {"file": str(self.path), "changed": self.changed, "check": self.report.as_dict()}
-
 
 def editor_command(environ: Mapping[str, str] | None = None, windows: bool | None = None) -> tuple[list[str], str]:
     """Return the editor to run as a list of words, and where it came from ($VISUAL, $EDITOR, or the default)."""

@@ -33,7 +33,8 @@ def stories(tmp_path) -> Path:
 
 
 def run(runner, *args, env=None):
-    return runner.invoke(app, [str(a) for a in args], env={**WIDE, **(env or {})})
+    # a $VISUAL of the developer's own would win over the tests' $EDITOR
+    return runner.invoke(app, [str(a) for a in args], env={**WIDE, "VISUAL": None, **(env or {})})
 
 
 def fits(output: str, columns: int = 80) -> bool:
@@ -148,7 +149,7 @@ def editor(tmp_path: Path, body: str) -> str:
 
 def test_edit_opens_the_story_and_checks_what_was_saved(runner, stories, tmp_path):
     body = "path.write_text(text.replace('monitoring improved dramatically', 'monitoring improved'), encoding='utf-8')\n"
-    result = run(runner, "edit", "risk", env={"EDITOR": editor(tmp_path, body), "VISUAL": ""})
+    result = run(runner, "edit", "risk", env={"EDITOR": editor(tmp_path, body)})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "stories/risk.md: saved with changes."
@@ -175,7 +176,7 @@ def test_edit_prefers_visual_and_passes_the_editors_own_arguments(runner, storie
 
 def test_edit_with_an_editor_that_is_not_there_says_so(runner, stories):
     before = snapshot(stories)
-    result = run(runner, "edit", "risk", env={"EDITOR": "no-such-editor --wait", "VISUAL": ""})
+    result = run(runner, "edit", "risk", env={"EDITOR": "no-such-editor --wait"})
     assert result.exit_code == 2
     assert result.output.splitlines() == [
         "Error: the editor 'no-such-editor' ($EDITOR) was not found; set $VISUAL or $EDITOR to an editor on your "
