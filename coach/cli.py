@@ -429,6 +429,50 @@ def analyze_command(
     _print(outcome, as_json, "features.analysis_view")
 
 
+@app.command("show")
+def show_command(
+    ref: Annotated[str, typer.Argument(metavar="STORY", help="Story slug, type or path.")],
+    as_json: AsJson = False,
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """Show a story in one screen: refined version and timing, hooks, key words, follow-ups and check findings."""
+    from coach.reading import show
+
+    _print(show(_bank(stories), ref), as_json, "story.story_view")
+
+
+@app.command("edit")
+def edit_command(
+    ref: Annotated[str, typer.Argument(metavar="STORY", help="Story slug, type or path.")],
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """Open a story in $VISUAL or $EDITOR, then check it as saved (exit 1 on errors, like check)."""
+    from coach.editor import edit
+
+    edited = edit(_bank(stories), ref)
+    _print(edited, False, "story.edit_report")
+    if edited.report.has_errors:
+        raise typer.Exit(1)
+
+
+@app.command("diff")
+def diff_command(
+    ref: Annotated[str, typer.Argument(metavar="STORY", help="Story slug, type or path.")],
+    against: Annotated[int, typer.Option("--against", metavar="N", help="Compare with the Nth earlier version, 1 = the latest.")] = 1,
+    listing: Annotated[bool, typer.Option("--list", help="List the earlier refined versions with their dates.")] = False,
+    as_json: AsJson = False,
+    stories: StoriesDir = DEFAULT_BANK,
+) -> None:
+    """Show the words changed between the refined version and an earlier one kept under ## History."""
+    from coach import versions
+
+    bank = _bank(stories)
+    if listing:
+        _print(versions.list_versions(bank, ref), as_json, "story.versions_list")
+        return
+    _print(versions.diff(bank, ref, against), as_json, "story.diff_view")
+
+
 @app.command("interview")
 def interview_command(
     questions: Annotated[int, typer.Option("--questions", "-n", metavar="N", help="How many main questions.")] = 3,
