@@ -50,7 +50,7 @@ def test_a_timed_take_is_recorded_and_compared(runner, bank):
     assert result.output.rstrip().splitlines()[-3:] == [
         "52.4s: within the 45-60s target.",
         "Estimate from the word count: 57.2s (you spoke 8% faster).",
-        "Practiced 1/5",
+        "Practiced 1/5 ☐",
     ]
     take = load_story(bank.root / "risk.md").practice[0]
     assert (take.at, take.seconds, take.words) == (datetime(2026, 11, 24, 9, 0), 52.4, 143)
@@ -292,7 +292,7 @@ def test_one_action_at_a_time(runner, bank):
     assert result.exit_code == 2 and "--seconds and --undo do different things; use one at a time" in result.output
 
 
-@pytest.mark.parametrize(("takes", "shown"), [(4, "Practiced 4/5"), (5, "Practiced 5/5 ✓"), (6, "Practiced 5/5 ✓ (+1)"),
+@pytest.mark.parametrize(("takes", "shown"), [(4, "Practiced 4/5 ☐"), (5, "Practiced 5/5 ✓"), (6, "Practiced 5/5 ✓ (+1)"),
                                                (9, "Practiced 5/5 ✓ (+4)")])
 def test_practiced_never_shows_more_than_five_of_five(runner, bank, takes, shown):
     now = times()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from coach.display.bank import practiced
 from coach.display.layout import width, wrapped
-from coach.method.board import PRACTICE_GOAL
 from coach.method.text import spoken_seconds, word_count
 
 if TYPE_CHECKING:
@@ -15,14 +15,6 @@ if TYPE_CHECKING:
 
 CHART_LEFT = 28  # "2026-11-24 09:00    52.5s ✓ " before each chart row
 CHART_MAX = 40
-
-
-def practiced_count(takes: int) -> str:
-    """Return takes out of the goal, never more than the goal: "3/5", "5/5 ✓", "5/5 ✓ (+2)"."""
-    if takes < PRACTICE_GOAL:
-        return f"{takes}/{PRACTICE_GOAL}"
-    extra = takes - PRACTICE_GOAL
-    return f"{PRACTICE_GOAL}/{PRACTICE_GOAL} ✓" + (f" (+{extra})" if extra else "")
 
 
 def _prose(text: str, indent: int = 0, first: str | None = "") -> list[str]:
@@ -62,7 +54,7 @@ def verdict_view(verdict: TakeVerdict) -> str:
         change = (verdict.estimate - verdict.seconds) / verdict.estimate * 100
         pace = f" (you spoke {abs(change):.0f}% {'faster' if change > 0 else 'slower'})" if abs(change) >= 1 else " (right on it)"
     sentences = [f"{verdict.seconds:.1f}s: {where}.", f"Estimate from the word count: {verdict.estimate:g}s{pace}.",
-                 f"Practiced {practiced_count(verdict.takes)}"]
+                 f"Practiced {practiced(verdict.takes)}"]
     return "\n".join(line for sentence in sentences for line in _prose(sentence, 2))
 
 
