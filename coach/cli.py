@@ -245,8 +245,9 @@ def refine_command(
     engine, progress = _engine(bank, model)
     from coach.refine import refine_bank
 
-    with progress.spinning(f"asking {engine.settings.model} at {engine.settings.host}"):
-        outcomes = refine_bank(bank, refs or [], engine, every=every, window=window, wpm=wpm, fresh=fresh)
+    with progress.spinning(f"refining with {engine.settings.model} at {engine.settings.host}"):
+        outcomes = refine_bank(bank, refs or [], engine, every=every, progress=progress, window=window, wpm=wpm,
+                               fresh=fresh)
     _report_refine(outcomes, explain)
 
 
@@ -375,7 +376,7 @@ def _ask_followups(bank, ref, ids, generate, every, note, model, fresh):
             outcome.action, outcome.skipped = "regenerate", skipped
             return outcome
     engine, progress = _engine(bank, model)
-    with progress.spinning(f"asking {engine.settings.model} at {engine.settings.host}"):
+    with progress.spinning(f"{ref}: asking {engine.settings.model} at {engine.settings.host}"):
         if generate is not None:
             return followups.generate(bank, ref, engine, generate, note, fresh)
         return followups.regenerate(bank, ref, engine, ids, every, note, fresh)
@@ -413,7 +414,7 @@ def analyze_command(
         offline = "no model configured (OPENAI_API_KEY or OPENAI_BASE_URL): walking with the proposals already in the file"
     if outcome.to_ask and offline is None:
         engine, progress = _engine(bank, model)
-        with progress.spinning(f"asking {engine.settings.model} at {engine.settings.host}"):
+        with progress.spinning(f"{outcome.slug}: asking {engine.settings.model} at {engine.settings.host}"):
             analyze.propose(bank, outcome, engine, fresh)
     elif offline and outcome.to_ask and not as_json:
         _say(f"({offline})", err=True, wrap=True)

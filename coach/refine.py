@@ -255,18 +255,28 @@ def refine_prompts(bank: Bank, refs: list[str], every: bool, window=None, wpm=No
     ]
 
 
-def refine_bank(bank: Bank, refs: list[str], engine: Engine, *, every: bool = False, **options) -> list[RefineOutcome]:
+def refine_bank(bank: Bank, refs: list[str], engine: Engine, *, every: bool = False, progress=None,
+                **options) -> list[RefineOutcome]:
     """Refine the named stories (or every story) with a bounded number of requests in flight.
 
     A failure of the endpoint itself (unreachable, key, model) leaves the stories not yet started alone; Ctrl-C
-    keeps the stories already saved and leaves the rest untouched.
+    keeps the stories already saved and leaves the rest untouched. `progress`, if given, is told which stories are
+    planned, started and finished (its `planned`, `started` and `finished` methods).
     """
     paths = [path for path, _ in chosen_stories(bank, refs, every)]
     workers = max(1, min(engine.settings.workers, len(paths)))
     _ = engine.client  # build the one client before the workers share it
+    if progress is not None:
+        progress.planned([path.stem for path in paths])
 
     def run(path: Path) -> RefineOutcome:
-        return refine_story(bank, path, engine.labelled(path.stem) if len(paths) > 1 else engine, **options)
+        if progress is not None:
+            progress.started(path.stem)
+        try:
+            return refine_story(bank, path, engine.labelled(path.stem) if len(paths) > 1 else engine, **options)
+        finally:
+            if progress is not None:
+                progress.finished(path.stem)
 
     def down(outcome: RefineOutcome) -> bool:
         return isinstance(outcome.error, EndpointDown)

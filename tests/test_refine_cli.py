@@ -156,3 +156,29 @@ def test_the_spinner_shows_elapsed_seconds_and_what_happens():
     shown = stream.getvalue()
     assert "asking test-model at llm.test · 0s · re-asking (1 problem: too short)" in shown
     assert shown.endswith("llm.test does not take max_tokens; asking again with max_completion_tokens\n")
+
+
+def test_the_spinner_names_the_stories_in_flight_and_counts_those_done(bank, endpoint, monkeypatch):
+    import io
+    import time
+
+    from coach.display.terminal import Progress
+    from coach.llm.engine import Engine
+    from coach.llm.settings import settings_from_env
+    from coach.refine import refine_bank
+
+    stream = io.StringIO()
+    progress = Progress(stream, tty=True)
+
+    def answer(request):
+        time.sleep(0.25)  # the spinner redraws every 0.1s
+        return httpx.Response(200, json=completion(refinement()))
+
+    endpoint.mock(side_effect=answer)
+    monkeypatch.setenv("COACH_CONCURRENCY", "1")
+    engine = Engine(settings_from_env(), on_status=progress.status)
+    with progress.spinning("refining with test-model at llm.test"):
+        refine_bank(bank, ["risk", "team"], engine, progress=progress)
+    assert "refining with test-model at llm.test · risk · 0 of 2 done · 0s" in stream.getvalue()
+    assert "team · 1 of 2 done" in stream.getvalue()
+    assert stream.getvalue().endswith("\r\x1b[K")  # the line is cleared when the work ends

@@ -67,6 +67,26 @@ class Progress:
         self._lock = threading.Lock()
         self._label = ""
         self._note = ""
+        self._stories: list[str] = []  # the stories a --all run works on, and which of them are in flight or done
+        self._working: list[str] = []
+        self._done = 0
+
+    def planned(self, stories: list[str]) -> None:
+        """Say which stories this run will work on, so the spinner can name them and count them done."""
+        with self._lock:
+            self._stories, self._working, self._done = list(stories), [], 0
+
+    def started(self, story: str) -> None:
+        """Name a story the model is working on now."""
+        with self._lock:
+            self._working.append(story)
+
+    def finished(self, story: str) -> None:
+        """Count a story done."""
+        with self._lock:
+            if story in self._working:
+                self._working.remove(story)
+            self._done += 1
 
     def event(self, message: str) -> None:
         """Print one line the user should read (an adaptation to the endpoint), whether on a terminal or piped."""
@@ -102,11 +122,16 @@ class Progress:
         frame = 0
         while not done.wait(0.1):
             with self._lock:
-                note = f" · {self._note}" if self._note else ""
-                line = f"{SPINNER[frame % len(SPINNER)]} {self._label} · {self.clock() - started:.0f}s{note}"
+                line = f"{SPINNER[frame % len(SPINNER)]} {self._label}{self._stories_now()} · {self.clock() - started:.0f}s"
+                line += f" · {self._note}" if self._note else ""
                 self.stream.write(f"\r{line[: self.width - 1]}\x1b[K")
                 self.stream.flush()
             frame += 1
+
+    def _stories_now(self) -> str:
+        if len(self._stories) < 2:
+            return f" · {self._stories[0]}" if self._stories else ""
+        return f" · {', '.join(self._working) or 'starting'} · {self._done} of {len(self._stories)} done"
 
     def _clear(self) -> None:
         if self.tty and self._label:
