@@ -72,6 +72,22 @@ def serve(latency: float) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/v1"
 
 
+# The least a typer app does at start: typer builds a pydantic adapter for each parameter, importing pydantic.
+TYPER_FLOOR = """
+from pathlib import Path
+from typing import Annotated
+import typer
+app = typer.Typer()
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False, stories: Annotated[Path, typer.Option()] = Path(".")):
+    print("ok")
+@app.command()
+def other():
+    pass
+app()
+"""
+
+
 def timed(command: list[str], env: dict, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -144,11 +160,18 @@ def main() -> None:
     shutil.copytree(ROOT / "stories", bank, ignore=shutil.ignore_patterns(".coach"))
     # the stub is on 127.0.0.1, where coach would send one request at a time: allow four, as a hosted endpoint gets
     env = {**os.environ, "OPENAI_BASE_URL": url, "COACH_MODEL": "stub", "COACH_STORIES": str(bank), "COACH_CONCURRENCY": "4"}
+    # time what an installed coach does: from bytecode, as pip leaves it, not compiling every module at every start
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "coach")], check=True)
+    floor = Path(tempfile.mkdtemp()) / "floor.py"
+    floor.write_text(TYPER_FLOOR)
     coach = [sys.executable, "-m", "coach"]
     one = timed([*coach, "refine", "risk", "--fresh"], env, args.runs)
     every = timed([*coach, "refine", "--all", "--fresh"], env, args.runs)
     status = timed([*coach, "status"], env, args.runs)
     typer_only = timed([sys.executable, "-c", "import typer"], env, args.runs)
+    typer_app = timed([sys.executable, str(floor), "status"], env, args.runs)
+    show = timed([*coach, "show", "risk"], env, args.runs)
     openai_only = timed([sys.executable, "-c", "import openai"], env, args.runs)
     long_bank, big_bank = check_banks(bank.parent)
     check = timed([*coach, "check"], env, args.runs)
@@ -160,9 +183,11 @@ def main() -> None:
     print(f"refine risk (1 story)        {one:6.2f}s")
     print(f"refine --all (4 stories)     {every:6.2f}s   ratio to 1 story: {every / one:.2f}x")
     print(f"coach status (offline)       {status:6.2f}s   ratio to `import typer`: {status / typer_only:.2f}x")
+    print(f"coach show risk (offline)    {show:6.2f}s   ratio to `import typer`: {show / typer_only:.2f}x")
+    print(f"coach check (bundled bank)   {check:6.2f}s   ratio to `import typer`: {check / typer_only:.2f}x")
     print(f"python -c 'import typer'     {typer_only:6.2f}s")
+    print(f"a one-command typer app      {typer_app:6.2f}s   ratio to `import typer`: {typer_app / typer_only:.2f}x (typer's floor)")
     print(f"python -c 'import openai'    {openai_only:6.2f}s")
-    print(f"coach check (bundled bank)   {check:6.2f}s")
     print(f"check, a 10,000-word draft   {check_long:6.2f}s   {check_long - check:+.2f}s against the bundled bank")
     print(f"check, a 200-story bank      {check_big:6.2f}s   ratio to the bundled bank: {check_big / check:.2f}x")
     print(f"a take, 100 history entries  {take_small:6.3f}s")

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, Story
-from coach.method.grounding import placeholders
+from coach.method.text import placeholders
 
 PRACTICE_GOAL = 5
 

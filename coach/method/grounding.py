@@ -11,27 +11,12 @@ from pydantic import BaseModel, Field
 from coach.bank.models import BankSettings, Story
 from coach.method.names import NameIndex, forms
 from coach.method.quantities import QuantityIndex
-from coach.method.text import FUNCTION_WORDS
+from coach.method.text import FUNCTION_WORDS, PLACEHOLDER, is_placeholder, placeholders  # noqa: F401 (placeholders is part of the guard)
 
-PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,80})\](?!\()")  # not a Markdown link's [text](url)
-CHECKBOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+$")
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 MIN_QUOTE_WORDS = 3
 NOT_WORD = re.compile(r"[\W_]+")
 CONTENT_WORD = re.compile(r"[^\W\d_]{3,}|\d+")
-
-
-def _is_placeholder(match: re.Match) -> bool:
-    """Return False for a Markdown task box (`- [ ]`, `- [x]`), which is no blank to fill."""
-    if match.group(1).strip() not in ("", "x", "X"):
-        return True
-    line_start = match.string.rfind("\n", 0, match.start()) + 1
-    return not CHECKBOX.match(match.string[line_start : match.start()])
-
-
-def placeholders(text: str) -> list[str]:
-    """Return the `[bracketed placeholders]` of a text, which the candidate must fill before speaking it."""
-    return [match.group(0) for match in PLACEHOLDER.finditer(text) if _is_placeholder(match)]
 
 
 def without_placeholders(text: str) -> str:
@@ -40,7 +25,7 @@ def without_placeholders(text: str) -> str:
 
 
 def _emptied(match: re.Match) -> str:
-    if not _is_placeholder(match):
+    if not is_placeholder(match):
         return match.group(0)
     return "…" if match.group(1).strip() in ("...", "…") else "[]"
 

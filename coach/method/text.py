@@ -43,3 +43,19 @@ def sentences(text: str) -> list[str]:
     flat = " ".join(text.split())
     return [s.strip() for s in SENTENCE_END.split(flat) if s.strip()]
 
+
+PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,80})\](?!\()")  # not a Markdown link's [text](url)
+CHECKBOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+$")
+
+
+def is_placeholder(match: re.Match) -> bool:
+    """Return False for a Markdown task box (`- [ ]`, `- [x]`), which is no blank to fill."""
+    if match.group(1).strip() not in ("", "x", "X"):
+        return True
+    line_start = match.string.rfind("\n", 0, match.start()) + 1
+    return not CHECKBOX.match(match.string[line_start : match.start()])
+
+
+def placeholders(text: str) -> list[str]:
+    """Return the `[bracketed placeholders]` of a text, which the candidate must fill before speaking it."""
+    return [match.group(0) for match in PLACEHOLDER.finditer(text) if is_placeholder(match)]
