@@ -130,9 +130,17 @@ def test_every_command_has_help_and_a_readme_section(runner, name):
 
 
 def section(name: str) -> str:
-    """Return the README section of one command: from its `### \\`coach NAME` heading to the next heading."""
-    match = re.search(rf"^### `coach {name}\b.*?(?=^##)", README + "\n##", re.MULTILINE | re.DOTALL)
-    return match.group(0) if match else ""
+    """Return the README section of one command: its `### coach NAME` heading up to the next heading outside a fence."""
+    lines: list[str] = []
+    fenced = False
+    for line in README.splitlines():
+        fenced ^= line.startswith("```")
+        heading = not fenced and re.match(r"#{1,3} ", line)
+        if heading and lines:
+            break
+        if lines or (heading and re.match(rf"### `coach {name}\b", line)):
+            lines.append(line)
+    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
