@@ -61,6 +61,7 @@ app = PlainTyper(
 
 
 def _show_version(value: bool) -> None:
+    """Print `coach X.Y.Z` and stop, before any command runs (importing nothing to find the version)."""
     if value:
         from coach import __version__
 
@@ -72,7 +73,7 @@ def _show_version(value: bool) -> None:
 def _options(
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_show_version, help="Print coach's version and exit.")] = False,
 ) -> None:
-    pass
+    """Take the options that come before a command."""
 
 
 def _complete_story(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -600,7 +601,10 @@ def log_command(
     call = log.call(show)
     if call is None:
         raise CoachError(f"no call {show} in the log; `coach log` lists the calls with their ids")
-    _print(call.as_dict(full=True) if as_json else call, as_json, "calls.call_details")
+    if as_json:
+        _echo_json(call.as_dict(full=True))
+    else:
+        _print(call, False, "calls.call_details")
 
 
 @app.command("practice")
