@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from coach.errors import CoachError, Interrupted, file_system_message
+from coach.helptext import PlainGroup, PlainTyper
 
 SKIPPED_EXIT = 3
 _banks: list = []  # the banks a command opened, to report the files they skipped
 
 
-class CoachGroup(TyperGroup):
+class CoachGroup(PlainGroup):
     """Turns every CoachError into one stderr line and its exit status, never a traceback."""
 
     def invoke(self, ctx: typer.Context):
@@ -71,20 +71,47 @@ def _say(text: str, err: bool = False, wrap: bool = False) -> None:
         typer.echo(text, err=err)
 
 
-app = typer.Typer(
+app = PlainTyper(
     cls=CoachGroup,
     help="Coach behavioral interview answers from your own power stories.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
 
+
+def _show_version(value: bool) -> None:
+    """Print `coach X.Y.Z` and stop, before any command runs (importing nothing to find the version)."""
+    if value:
+        from coach import __version__
+
+        typer.echo(f"coach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_show_version, help="Print coach's version and exit.")] = False,
+) -> None:
+    """Take the options that come before a command."""
+
+
+def _complete_story(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete a STORY argument with the slugs of the bank's story files (those already typed left out)."""
+    from coach.bank.listing import story_slugs
+
+    typed = [word for value in ctx.params.values() if isinstance(value, list | tuple) for word in value]
+    return story_slugs(ctx.params.get("stories") or DEFAULT_BANK, incomplete, typed)
+
+
 StoriesDir = Annotated[
     Path,
-    typer.Option("--stories", envvar="COACH_STORIES", help="Story bank folder.", show_default=True),
+    typer.Option("--stories", metavar="DIR", envvar="COACH_STORIES", help="Story bank folder.", show_default=True),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 DEFAULT_BANK = Path("stories")
+Story = Annotated[str, typer.Argument(metavar="STORY", help="Story slug, type or path.", autocompletion=_complete_story)]
+Stories = Annotated[list[str] | None, typer.Argument(metavar="STORY", autocompletion=_complete_story,
+                                                      help="Story slugs, types or paths (default: all).")]
 
 
 def _bank(stories: Path):
@@ -100,10 +127,25 @@ def _echo_json(data) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def _plain(result):
+    """Return a result as plain data: its `as_dict()`, or a list of theirs."""
+    if hasattr(result, "as_dict"):
+        return result.as_dict()
+    return [_plain(item) for item in result] if isinstance(result, list) else result
+
+
+def _report(data, as_json: bool, text: str) -> None:
+    """Print a command's result as JSON, or the one line that tells a person what it did."""
+    if as_json:
+        _echo_json(_plain(data))
+    else:
+        _say(text, wrap=True)
+
+
 def _print(result, as_json: bool, view: str) -> None:
     """Print a command's result as JSON (its `as_dict()`), or as `coach.display.MODULE.FUNCTION` renders it for people."""
     if as_json:
-        _echo_json(result.as_dict() if hasattr(result, "as_dict") else result)
+        _echo_json(_plain(result))
         return
     import importlib
 
@@ -113,62 +155,61 @@ def _print(result, as_json: bool, view: str) -> None:
 
 @app.command("init")
 def init_command(
-    company: Annotated[str, typer.Option(help="Company profile: netflix, amazon, generic, or one in the bank's companies/.")] = "generic",
-    role: Annotated[str, typer.Option(help="The role you are interviewing for.")] = "",
+    company: Annotated[str, typer.Option(metavar="NAME", help="Company profile: netflix, amazon, generic, or one in the bank's companies/.")] = "generic",
+    role: Annotated[str, typer.Option(metavar="ROLE", help="The role you are interviewing for.")] = "",
     force: Annotated[bool, typer.Option("--force", help="Replace an existing coach.yaml.")] = False,
+    as_json: AsJson = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Create a story bank's coach.yaml for a target company."""
-    from coach.bank.catalog import init_bank
+    from coach.bank.catalog import init_bank, written_settings
 
-    path = init_bank(_bank(stories), company, role, force)
-    _say(f"Wrote {path}", wrap=True)
+    bank = _bank(stories)
+    path = init_bank(bank, company, role, force)
+    _report(written_settings(bank), as_json, f"Wrote {path}")
 
 
 @app.command("new")
 def new_command(
     story_type: Annotated[str, typer.Argument(metavar="TYPE", help="risk, conflict, learning, team, failure, leadership, ambiguity, customer, ...")],
-    title: Annotated[str | None, typer.Option(help="Story title (also names the file).")] = None,
+    title: Annotated[str | None, typer.Option(metavar="TITLE", help="Story title (also names the file).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    as_json: AsJson = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Create a story file with the type's extraction questions, ready to fill in."""
-    from coach.bank.catalog import create_story
+    from coach.bank.catalog import create_story, created
 
     path = create_story(_bank(stories), story_type, title, force)
-    _say(f"Created {path}: write your draft under ## Draft, then answer each #### question.", wrap=True)
+    _report(created(path), as_json, f"Created {path}: write your draft under ## Draft, then answer each #### question.")
 
 
 @app.command("import")
 def import_command(
     document: Annotated[Path, typer.Argument(metavar="DOC", help="A power-stories Markdown document.")],
-    company: Annotated[str | None, typer.Option(help="Company profile (netflix, amazon, generic, or one in the bank's companies/); overrides the document's.")] = None,
+    company: Annotated[str | None, typer.Option(metavar="NAME", help="Company profile (netflix, amazon, generic, or one in the bank's companies/); overrides the document's.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing story files.")] = False,
+    as_json: AsJson = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Import a power-stories document into story files."""
-    from coach.display.bank import import_summary
     from coach.document.importer import import_into_bank
 
     results = import_into_bank(_bank(stories), document, force, company)
-    _say(import_summary(results))
+    _print(results, as_json, "bank.import_summary")
 
 
 @app.command("check")
 def check_command(
-    refs: Annotated[list[str] | None, typer.Argument(metavar="[STORY]...", help="Story slugs, types or paths (default: all).")] = None,
+    refs: Stories = None,
     as_json: AsJson = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Check stories against the method: timing, I vs we, metrics, repetition, invented numbers."""
-    from coach.display.bank import check_report
     from coach.method.check import check_bank
 
     reports = check_bank(_bank(stories), refs or [])
-    if as_json:
-        _echo_json([report.as_dict() for report in reports])
-    else:
-        _say(check_report(reports))
+    _print(reports, as_json, "bank.check_report")
     if any(report.has_errors for report in reports):
         raise typer.Exit(1)
 
@@ -183,20 +224,19 @@ def status_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) 
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="FILE", help="Write to this file instead of standard output.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="With --out: print what was written as JSON.")] = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Export the whole bank as one power-stories document."""
-    from coach.document.exporter import export_document
+    from coach.document import exporter
 
-    text = export_document(_bank(stories))
     if out is None:
-        typer.echo(text, nl=False)
+        if as_json:
+            raise CoachError("--json reports the file --out writes; add --out FILE (the document itself is Markdown)")
+        typer.echo(exporter.export_document(_bank(stories)), nl=False)
         return
-    from coach.bank.folder import write_atomic
-
-    write_atomic(out, text)
-    _say(f"Wrote {out}", wrap=True)
+    _report(exporter.export_file(_bank(stories), out), as_json, f"Wrote {out}")
 
 
 def _window(value: str | None) -> tuple[int, int] | None:
@@ -224,18 +264,21 @@ def _rate(value: int | None) -> int | None:
 
 @app.command("refine")
 def refine_command(
-    refs: Annotated[list[str] | None, typer.Argument(metavar="[STORY]...", help="Story slugs, types or paths.")] = None,
+    refs: Annotated[list[str] | None, typer.Argument(metavar="STORY", help="Story slugs, types or paths.", autocompletion=_complete_story)] = None,
     every: Annotated[bool, typer.Option("--all", help="Refine every story, several at once.")] = False,
     show_prompt: Annotated[bool, typer.Option("--show-prompt", help="Print the rendered prompt and make no call.")] = False,
-    target: Annotated[str | None, typer.Option("--target", help="Target window in seconds, e.g. 45-60.")] = None,
-    wpm: Annotated[int | None, typer.Option("--wpm", help="Speaking rate in words per minute.")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Model name (default: $COACH_MODEL).")] = None,
+    target: Annotated[str | None, typer.Option("--target", metavar="LOW-HIGH", help="Target window in seconds, e.g. 45-60.")] = None,
+    wpm: Annotated[int | None, typer.Option("--wpm", metavar="N", help="Speaking rate in words per minute.")] = None,
+    model: Annotated[str | None, typer.Option("--model", metavar="NAME", help="Model name (default: $COACH_MODEL).")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Ignore the cache and make a new call.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print each refined sentence with the words of yours it rests on.")] = False,
+    as_json: AsJson = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
     bank, window, wpm = _bank(stories), _window(target), _rate(wpm)
+    if show_prompt and as_json:
+        raise CoachError("--show-prompt prints the prompt as text; leave out --json")
     if show_prompt:
         from coach.display.calls import prompt_text
         from coach.refine import refine_prompts
@@ -249,7 +292,7 @@ def refine_command(
     with progress.spinning(f"refining with {engine.settings.model} at {engine.settings.host}"):
         outcomes = refine_bank(bank, refs or [], engine, every=every, progress=progress, window=window, wpm=wpm,
                                fresh=fresh)
-    _report_refine(outcomes, explain)
+    _report_refine(outcomes, explain, as_json)
 
 
 def _engine(bank, model: str | None):
@@ -275,17 +318,19 @@ def _configured(model: str | None) -> bool:
     return bool(settings.api_key or settings.base_url)
 
 
-def _report_refine(outcomes, explain: bool) -> None:
+def _report_refine(outcomes, explain: bool, as_json: bool = False) -> None:
     """Print what was refined on stdout and each failure once on stderr; exit 1 if any story failed."""
     from coach.display.features import refine_report
     from coach.llm.engine import EndpointDown
 
     done = [o for o in outcomes if o.merge is not None]
-    if done:
-        _say(refine_report(done, explain))
     failed = [o for o in outcomes if o.error is not None]
     if len(outcomes) == 1 and failed:
         raise failed[0].error
+    if as_json:
+        _echo_json(_plain(outcomes))
+    elif done:
+        _say(refine_report(done, explain))
     down = next((o.error for o in failed if isinstance(o.error, EndpointDown)), None)
     for outcome in failed:
         if not isinstance(outcome.error, EndpointDown):
@@ -296,19 +341,19 @@ def _report_refine(outcomes, explain: bool) -> None:
         raise typer.Exit(1)
 
 
-Model = Annotated[str | None, typer.Option("--model", help="Model name (default: $COACH_MODEL).")]
+Model = Annotated[str | None, typer.Option("--model", metavar="NAME", help="Model name (default: $COACH_MODEL).")]
 Fresh = Annotated[bool, typer.Option("--fresh", help="Ignore the cache and make a new call.")]
 ShowPrompt = Annotated[bool, typer.Option("--show-prompt", help="Print the rendered prompt and make no call.")]
 
 
 @app.command("followups")
 def followups_command(
-    ref: Annotated[str, typer.Argument(metavar="STORY", help="Story slug, type or path.")],
-    ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...", help="Follow-up ids, as listed.")] = None,
+    ref: Story,
+    ids: Annotated[list[str] | None, typer.Argument(metavar="ID", help="Follow-up ids, as listed.")] = None,
     generate: Annotated[int | None, typer.Option("--generate", metavar="N", help="Ask for N new follow-up questions with answers.")] = None,
     regenerate: Annotated[bool, typer.Option("--regenerate", help="Rewrite the answers of the named ids.")] = False,
     every: Annotated[bool, typer.Option("--all", help="With --regenerate: every answer coach wrote, except pinned or hand-edited ones.")] = False,
-    note: Annotated[str, typer.Option("--note", help='Steer the model, e.g. "shorter, mention the on-call metrics".')] = "",
+    note: Annotated[str, typer.Option("--note", metavar="WORDS", help='Steer the model, e.g. "shorter, mention the on-call metrics".')] = "",
     pin: Annotated[bool, typer.Option("--pin", help="Pin the named ids: --all never regenerates them.")] = False,
     unpin: Annotated[bool, typer.Option("--unpin", help="Unpin the named ids.")] = False,
     remove: Annotated[bool, typer.Option("--remove", help="Remove the named ids (kept under ## History).")] = False,
@@ -385,7 +430,7 @@ def _ask_followups(bank, ref, ids, generate, every, note, model, fresh):
 
 @app.command("analyze")
 def analyze_command(
-    ref: Annotated[str, typer.Argument(metavar="STORY", help="Story slug, type or path.")],
+    ref: Story,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Walk through each open question: Enter accepts, typing replaces, s skips, q quits.")] = False,
     accept_all: Annotated[bool, typer.Option("--accept-all", help="Accept every proposal as your answer.")] = False,
     model: Model = None,
@@ -479,7 +524,7 @@ def diff_command(
 def interview_command(
     questions: Annotated[int, typer.Option("--questions", "-n", metavar="N", help="How many main questions.")] = 3,
     values: Annotated[str | None, typer.Option("--values", metavar="LIST", help='Values to practise, e.g. "Candor,Courage" (default: those your stories cover least).')] = None,
-    story: Annotated[str | None, typer.Option("--story", metavar="STORY", help="Rehearse the questions one story should answer, its follow-ups included.")] = None,
+    story: Annotated[str | None, typer.Option("--story", metavar="STORY", autocompletion=_complete_story, help="Rehearse the questions one story should answer, its follow-ups included.")] = None,
     persona: Annotated[str, typer.Option("--persona", metavar="NAME", help="friendly, neutral or tough.")] = "neutral",
     answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE", help="Take the answers from FILE, separated by lines of ---, instead of the terminal.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", hidden=True, help="Seed the choice of questions.")] = None,
@@ -607,22 +652,25 @@ def sessions_command(as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK
 
 @app.command("log")
 def log_command(
-    limit: Annotated[int, typer.Option("--limit", "-n", help="How many calls to list.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="N", help="How many calls to list.")] = 20,
     show: Annotated[int | None, typer.Option("--show", metavar="ID", help="Print one call with the answer it kept.")] = None,
+    as_json: AsJson = False,
     stories: StoriesDir = DEFAULT_BANK,
 ) -> None:
     """List recent model calls with their tokens, latency and outcome."""
-    from coach.display.calls import call_details, log_table
     from coach.llm.calllog import CallLog
 
     log = CallLog.for_bank(stories)
     if show is None:
-        _say(log_table(log.recent(limit)))
+        _print(log.recent(limit), as_json, "calls.log_table")
         return
     call = log.call(show)
     if call is None:
         raise CoachError(f"no call {show} in the log; `coach log` lists the calls with their ids")
-    _say(call_details(call))
+    if as_json:
+        _echo_json(call.as_dict(full=True))
+    else:
+        _print(call, False, "calls.call_details")
 
 
 @app.command("practice")

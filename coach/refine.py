@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -201,6 +201,31 @@ class RefineOutcome:
     unsupported: list[str] = field(default_factory=list)
     material: Material | None = None
     skipped: bool = False  # not started: the endpoint had already failed for another story
+
+    def as_dict(self) -> dict:
+        """Return what refining the story did as plain data for JSON output (`refined` false with the error on failure)."""
+        data = {"story": self.slug, "file": str(self.path), "refined": self.merge is not None, "skipped": self.skipped,
+                "error": None if self.error is None else str(self.error),
+                "window": list(self.target.window) if self.target else None, "words_per_minute": self.target.wpm if self.target else None,
+                "words": None, "seconds": None, "within_window": None, "changes": [], "added": {}, "kept_previous": False,
+                "unsupported": self.unsupported, "sentences": [], "findings": [asdict(f) for f in self.findings], "call": None}
+        if self.merge is not None:
+            words = word_count(self.merge.story.refined)
+            seconds = round(words * 60 / self.target.wpm, 1)
+            low, high = self.target.window
+            data |= {"words": words, "seconds": seconds, "within_window": low <= seconds <= high,
+                     "changes": self.answer.value.changes, "kept_previous": self.merge.kept_previous,
+                     "added": {name.replace(" ", "_").replace("-", "_"): n for name, n in self.merge.added.items()},
+                     "sentences": self._sentences()}
+        if self.answer is not None:
+            data["call"] = {"attempts": self.answer.attempts, "tokens_in": self.answer.tokens_in,
+                            "tokens_out": self.answer.tokens_out, "cached": self.answer.cached}
+        return data
+
+    def _sentences(self) -> list[dict]:
+        found = self.material.has_quote if self.material else (lambda quote: False)
+        return [{"text": t.text, "sources": [{"quote": q, "found": found(q)} for q in t.sources],
+                 "supported": t.text not in self.unsupported} for t in self.answer.value.traced()]
 
 
 def refine_story(bank: Bank, path: Path, engine: Engine, *, window=None, wpm=None, fresh=False,

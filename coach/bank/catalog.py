@@ -8,7 +8,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from coach.bank.folder import Bank, slugify
+from coach.bank.folder import Bank, load_story, slugify
 from coach.bank.models import BankSettings, CommonQuestion, CompanyProfile, Question, QuestionGroup, Story, StoryType
 from coach.bank.phrases import company_phrase, named_company, role_name
 from coach.errors import CatalogError, CoachError, StoryExists, StoryFormatError
@@ -128,6 +128,11 @@ def init_bank(bank: Bank, company: str, role: str = "", force: bool = False) -> 
     return bank.settings_path
 
 
+def written_settings(bank: Bank) -> dict:
+    """Return the bank's coach.yaml as plain data for JSON output, with its path."""
+    return {"file": str(bank.settings_path), **bank.settings().model_dump(mode="json")}
+
+
 def story_stem(kind: StoryType, title: str | None, bank_root: Path | None = None) -> str:
     """Return the file name stem of a new story: its title's slug, or its type's name when it has no title."""
     if title is None:
@@ -156,6 +161,13 @@ def create_story(bank: Bank, type_name: str, title: str | None = None, force: bo
                           "or pass --force to overwrite it")
     bank.save(path, new_story(kind, bank.settings(), title, bank.root), create=True, force=force)
     return path
+
+
+def created(path: Path) -> dict:
+    """Return the story file `coach new` wrote as plain data for JSON output."""
+    story = load_story(path)
+    return {"file": str(path), "story": path.stem, "title": story.title, "type": story.type, "values": story.values,
+            "questions": len(story.questions())}
 
 
 def common_questions() -> list[CommonQuestion]:

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 
 from coach.bank import yamledit
 from coach.bank.edit import splice
+from coach.bank.listing import BOM, SKIPPED_FILES
+from coach.bank.listing import exported as _exported
 from coach.bank.models import BankSettings, Story
 from coach.bank.storyfile import parse_story, render_story
 from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound, file_system_message
@@ -27,9 +29,6 @@ except ImportError:  # Windows: no advisory locks; concurrent commands there can
 
 T = TypeVar("T")
 SETTINGS_FILE = "coach.yaml"
-SKIPPED_FILES = {"readme.md"}
-EXPORT_MARK = "<!-- Exported by coach"  # the first line of every `coach export` document
-BOM = "\ufeff"
 
 
 def default_bank_dir() -> Path:
@@ -334,12 +333,3 @@ def load_story(path: Path) -> Story:
     """Read and parse one story file."""
     return parse_story(read_text(path), path)
 
-
-def _exported(path: Path) -> bool:
-    """Return True for a document coach exported (its first line says so): never a story, never a warning."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(EXPORT_MARK.encode()) + 3).decode("utf-8", "replace")
-        return head.removeprefix(BOM).startswith(EXPORT_MARK)
-    except OSError:
-        return False

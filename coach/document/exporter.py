@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
-from coach.bank.folder import Bank
+from coach.bank.folder import Bank, write_atomic
 from coach.bank.markdown import render_bullets
 from coach.bank.models import BankSettings, Story
 from coach.document.carry import comment, settings_carry, story_carry
@@ -38,8 +40,33 @@ TIPS = """## Story Crafting Tips
 
 def export_document(bank: Bank) -> str:
     """Return the bank's stories and settings as one document."""
+    return _exported(bank)[1]
+
+
+@dataclass
+class ExportedFile:
+    """The document `coach export --out` wrote."""
+
+    path: Path
+    stories: list[str]
+    text: str
+
+    def as_dict(self) -> dict:
+        """Return what was written as plain data for JSON output."""
+        return {"file": str(self.path), "stories": self.stories, "bytes": len(self.text.encode("utf-8"))}
+
+
+def export_file(bank: Bank, out: Path) -> ExportedFile:
+    """Write the bank's document to out, atomically."""
+    slugs, text = _exported(bank)
+    write_atomic(out, text)
+    return ExportedFile(out, slugs, text)
+
+
+def _exported(bank: Bank) -> tuple[list[str], str]:
     chosen = bank.select([])
-    return export_bank(bank.settings(), [story for _, story in chosen], [path.name for path, _ in chosen])
+    return [path.stem for path, _ in chosen], export_bank(bank.settings(), [story for _, story in chosen],
+                                                          [path.name for path, _ in chosen])
 
 
 def export_bank(settings: BankSettings, stories: list[Story], files: list[str] | None = None) -> str:

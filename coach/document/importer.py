@@ -17,6 +17,7 @@ from coach.bank.storyfile import first_error, render_story
 from coach.document.carry import carried_file, read_comment, restore_settings, restore_story
 from coach.document.reader import DEFAULT_TYPE, WINDOW, is_story, read_story
 from coach.errors import StoryExists, StoryFormatError
+from coach.method.text import word_count
 
 RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
 TYPE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -49,6 +50,16 @@ class ImportResult:
     path: Path
     action: str
     story: Story | None = None
+
+    def as_dict(self) -> dict:
+        """Return the file as plain data for JSON output; coach.yaml has null story figures."""
+        story = self.story
+        figures = dict.fromkeys(("story", "title", "type", "questions", "answered", "refined_words", "follow_ups"))
+        if story is not None:
+            figures = {"story": self.path.stem, "title": story.title, "type": story.type, "questions": len(story.questions()),
+                       "answered": len(story.questions()) - len(story.unanswered()),
+                       "refined_words": word_count(story.refined), "follow_ups": len(story.follow_ups)}
+        return {"file": str(self.path), "kind": "settings" if story is None else "story", "action": self.action, **figures}
 
 
 def import_into_bank(bank: Bank, document: Path, force: bool = False, company: str | None = None) -> list[ImportResult]:

@@ -59,6 +59,12 @@ class CallRecord:
     reasons: list[str] = field(default_factory=list)
     id: int | None = None
 
+    def as_dict(self, full: bool = False) -> dict:
+        """Return the call as plain data for JSON output; full adds its detail, rejection reasons and kept answer."""
+        keys = ["id", "at", "command", "model", "host", "prompt_hash", "tokens_in", "tokens_out", "latency_ms",
+                "attempts", "outcome", *(["detail", "reasons", "content"] if full else [])]
+        return {key: getattr(self, key) for key in keys}
+
 
 def _warn(message: str) -> None:
     print(f"Warning: {message}", file=sys.stderr)
