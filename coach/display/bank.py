@@ -41,7 +41,8 @@ def check_report(reports: list[StoryReport]) -> str:
     blocks = [_story_check(report) for report in reports]
     errors = sum(f.severity == ERROR for r in reports for f in r.findings)
     warnings = sum(f.severity == WARNING for r in reports for f in r.findings)
-    blocks.append(f"{len(reports)} stories checked: {errors} errors, {warnings} warnings.")
+    stories = "1 story" if len(reports) == 1 else f"{len(reports)} stories"
+    blocks.append(f"{stories} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
     return "\n\n".join(blocks)
 
 
