@@ -555,16 +555,9 @@ def interview_command(
 
         talk.feedback = lambda r, session: _say(interview_feedback(r, session))
     if not as_json:
-        chosen = ", ".join(dict.fromkeys(p.value for p in planned))
-        settings = bank.settings()
-        from coach.display.layout import wrapped
+        from coach.display.interview import interview_heading
 
-        head = (f"Mock interview · {settings.company}{' · ' + settings.role if settings.role else ''} · "
-                f"{len(planned)} question{'s' * (len(planned) != 1)} on {chosen} · {persona} interviewer")
-        _say("\n".join(wrapped(head, 2, "")))
-        if scripted is None:
-            _say("\n".join(wrapped("Answer in writing (or out loud, then sum up); an empty line sends your "
-                                          "answer. /skip /hint /repeat /quit", 2, "")))
+        _say(interview_heading(bank.settings(), planned, persona, live=scripted is None))
     session = interview.Interview(bank, engine, talk, persona).run(planned)
     if as_json:
         _echo_json(session.as_dict())

@@ -219,3 +219,8 @@ def test_offline_reports_fit_the_terminal(runner, bank, monkeypatch, columns):
     for args in (["status"], ["check"], ["followups", "team"], ["import", "--help"], ["check", "--help"]):
         lines = run(runner, *args).output.splitlines()
         assert max(len(line) for line in lines) <= columns, args
+
+
+def test_a_bank_for_no_company_in_particular_is_not_called_generic(runner, tmp_path):
+    assert run(runner, "init").exit_code == 0
+    assert run(runner, "status").output.startswith("Story bank · target 45-60s · 150 wpm")

@@ -71,7 +71,10 @@ def practiced(takes: int, goal: int = 5) -> str:
 def bank_heading(settings) -> str:
     """Return the board's first line: the company (none for the generic profile), the target window and the rate."""
     low, high = settings.target_seconds
-    owner = f"{settings.company} story bank" if settings.company.lower() != "generic" else "Story bank"
+    from coach.bank.phrases import named_company
+
+    company = named_company(settings.company)
+    owner = f"{company} story bank" if company else "Story bank"
     return f"{owner} · target {low}-{high}s · {settings.words_per_minute} wpm"
 
 

@@ -56,7 +56,11 @@ def interview_report(session) -> str:
     from coach.interview import DIMENSIONS
 
     averages = session.averages()
-    lines = wrapped(f"Session report · {session.company} · {len(session.scored)} of {len(session.rounds)} questions scored", 2, "")
+    from coach.bank.phrases import named_company
+
+    company = named_company(session.company)
+    lines = wrapped(f"Session report{' · ' + company if company else ''} · {len(session.scored)} of "
+                    f"{len(session.rounds)} questions scored", 2, "")
     if averages:
         lines += wrapped(" · ".join(f"{d} {averages[d]:g}" for d in DIMENSIONS if d in averages), 2)
     for value, score in session.by_value().items():
@@ -68,4 +72,19 @@ def interview_report(session) -> str:
             lines += wrapped(thing, 5, f"  {number}.")
     kept = session.path.exists()
     lines += wrapped(f"Transcript: {session.path}" if kept else "Nothing was answered, so no transcript was kept.", 2, "")
+    return "\n".join(lines)
+
+
+def interview_heading(settings, planned, persona: str, live: bool) -> str:
+    """Render the first lines of a mock interview: who it is for, what it asks about, and (live) how to answer."""
+    from coach.bank.phrases import named_company
+
+    who = " · ".join(part for part in (named_company(settings.company), settings.role) if part)
+    chosen = ", ".join(dict.fromkeys(p.value for p in planned))
+    head = (f"Mock interview{' · ' + who if who else ''} · {len(planned)} question{'s' * (len(planned) != 1)} on "
+            f"{chosen} · {persona} interviewer")
+    lines = wrapped(head, 2, "")
+    if live:
+        lines += wrapped("Answer in writing (or out loud, then sum up); an empty line sends your answer. "
+                         "/skip /hint /repeat /quit", 2, "")
     return "\n".join(lines)
