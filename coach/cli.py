@@ -655,6 +655,8 @@ def log_command(
 
     log = CallLog.for_bank(stories)
     if show is None:
+        if limit < 1:
+            raise CoachError(f"--limit takes how many calls to list, 1 or more, not {limit}")
         _print(log.recent(limit), as_json, "calls.log_table")
         return
     call = log.call(show)
@@ -741,6 +743,8 @@ def _time_live(injected: dict, bank, path: Path, cue: bool, ask) -> float:
         seconds = practice.time_take(ask, clock, live)
     except EOFError:
         raise CoachError("the take was not finished (input ended); nothing was recorded") from None
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted; nothing was recorded") from None
     typer.echo("")
     return seconds
 

@@ -35,7 +35,7 @@ def checked_seconds(seconds: float) -> float:
         raise CoachError(f"a {seconds:g}s take is over {MAX_TAKE_SECONDS // 60} minutes ({MAX_TAKE_SECONDS}s), "
                          f"longer than any spoken story; {advice}")
     if seconds < MIN_TAKE_SECONDS:
-        raise CoachError(f"a {seconds:g}s take is not a plausible delivery; {advice}")
+        raise CoachError(f"a {seconds:.1f}s take is not a plausible delivery; {advice}")
     return seconds
 
 

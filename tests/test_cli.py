@@ -224,3 +224,31 @@ def test_offline_reports_fit_the_terminal(runner, bank, monkeypatch, columns):
 def test_a_bank_for_no_company_in_particular_is_not_called_generic(runner, tmp_path):
     assert run(runner, "init").exit_code == 0
     assert run(runner, "status").output.startswith("Story bank · target 45-60s · 150 wpm")
+
+
+def test_log_refuses_a_limit_below_one(runner, bank):
+    result = run(runner, "log", "-n", "0")
+    assert result.exit_code == 2 and "--limit takes how many calls to list, 1 or more, not 0" in result.output
+
+
+def test_an_empty_bank_says_what_to_do_next(runner):
+    assert run(runner, "init").exit_code == 0
+    assert "No stories yet: `coach import DOC` imports a power-stories document" in " ".join(run(runner, "status").output.split())
+
+
+def test_the_spinner_line_is_cut_at_a_word_with_an_ellipsis():
+    from coach.display.terminal import fitted
+
+    line = "⠧ refining with smollm2 at 127.0.0.1:8089 · risk · 4s · re-asking (5 problems: refined has 0 words"
+    assert fitted(line, 79) == "⠧ refining with smollm2 at 127.0.0.1:8089 · risk · 4s · re-asking (5…"
+    assert fitted("short", 79) == "short"
+
+
+def test_a_word_diff_is_red_and_green_on_a_terminal():
+    import io
+
+    from coach.display.terminal import paint
+
+    out = io.StringIO()
+    paint("  At [-Salesforce in-] {+Amazon in+} 2023", out)
+    assert "\x1b[31m[-Salesforce in-]\x1b[0m \x1b[32m{+Amazon in+}\x1b[0m" in out.getvalue()

@@ -49,7 +49,7 @@ def test_a_timed_take_is_recorded_and_compared(runner, bank):
     assert "At Salesforce in 2023, I noticed" in result.output  # the full refined version is shown
     assert result.output.rstrip().splitlines()[-3:] == [
         "52.4s: within the 45-60s target.",
-        "Estimate from the word count: 57.2s (you spoke 8% faster).",
+        "Estimate from the word count: 57.2s (you took 8% less time).",
         "Practiced 1/5 ☐",
     ]
     take = load_story(bank.root / "risk.md").practice[0]
@@ -104,7 +104,7 @@ def test_ctrl_c_during_a_take_records_nothing(runner, bank):
 
     result = practice(runner, "risk", input_fn=input_fn)
     assert result.exit_code == 130
-    assert "Interrupted; no file was left half-written." in result.output
+    assert "Interrupted; nothing was recorded." in result.output
     assert snapshot(bank.root) == before
 
 
@@ -366,3 +366,8 @@ def test_practice_output_fits_80_columns_and_keeps_words_whole(runner, bank, mon
     assert wide == []
     assert set(refined.split()) <= set(outputs[0].split())  # "Steve" whole, never "St" / "eve"
     assert set(long_title.split()) <= set(outputs[3].split())
+
+
+def test_a_slow_take_says_how_much_more_time_it_took(runner, bank):
+    result = runner.invoke(app, ["practice", "risk", "--seconds", "114.4"])
+    assert "Estimate from the word count: 57.2s (you took 100% more time)." in result.output

@@ -83,8 +83,8 @@ def test_log_lists_calls_with_totals(runner, bank, endpoint):
     endpoint.respond(200, json=completion(refinement()))
     runner.invoke(app, ["refine", "risk"])
     output = runner.invoke(app, ["log"]).output
-    assert "refine   test-model  llm.test" in output
-    assert "900/300" in output and output.strip().endswith("1 call, 900 tokens in, 300 tokens out.")
+    assert "refine   test-model  900/300" in output and "1 call to llm.test," in output
+    assert output.strip().endswith("1 call to llm.test, 900 tokens in, 300 tokens out.")
 
 
 def test_prompt_carries_every_answer_value_and_the_method(bank):

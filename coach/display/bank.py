@@ -95,6 +95,9 @@ def status_board(status: BankStatus) -> str:
     board = table(["story", "title", "First Draft", "Analyzed", "Refined", "Timed", "Best", "Practiced"], rows,
                   shrink=(2, 1, 3, 4, 0))
     parts = ["\n".join(wrapped(bank_heading(status.settings), 2, "")), board]
+    if not status.rows:
+        parts[1] = "\n".join(wrapped("No stories yet: `coach import DOC` imports a power-stories document, and "
+                                     "`coach new TYPE` starts one (risk, conflict, learning, team, ...).", 2, ""))
     if status.coverage:
         parts += ["Value coverage", coverage(status)]
     return "\n\n".join([*parts, "\n".join(wrapped(status.coverage_verdict(), 0, ""))])

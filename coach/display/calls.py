@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.display.layout import table
+from coach.display.layout import table, wrapped
 
 
 def prompt_text(messages: list[dict[str, str]]) -> str:
@@ -11,29 +11,36 @@ def prompt_text(messages: list[dict[str, str]]) -> str:
 
 
 def log_table(calls) -> str:
-    """Render recent model calls and their token totals, fitted to the terminal."""
+    """Render recent model calls and their token totals, fitted to the terminal (the host once, if all share it)."""
     if not calls:
         return "No model calls recorded yet."
+    hosts = sorted({c.host for c in calls})
     rows = [[str(c.id), c.at.replace("T", " ")[:16], c.command, c.model, c.host, f"{c.tokens_in:,}/{c.tokens_out:,}",
              f"{c.latency_ms / 1000:.1f}s", c.outcome + (f" ({c.attempts} tries)" if c.attempts > 1 else "")]
             for c in calls]
     header = ["id", "at", "command", "model", "host", "tokens", "time", "outcome"]
+    if len(hosts) == 1:
+        header, rows = [*header[:4], *header[5:]], [[*row[:4], *row[5:]] for row in rows]
     total_in, total_out = sum(c.tokens_in for c in calls), sum(c.tokens_out for c in calls)
-    totals = f"{len(calls)} call{'s' * (len(calls) != 1)}, {total_in:,} tokens in, {total_out:,} tokens out."
-    return table(header, rows, shrink=(5, 4, 3, 7, 1, 2)) + "\n\n" + totals
+    totals = (f"{len(calls)} call{'s' * (len(calls) != 1)}{' to ' + hosts[0] if len(hosts) == 1 else ''}, "
+              f"{total_in:,} tokens in, {total_out:,} tokens out.")
+    shrink = (1, 6, 3, 2) if len(hosts) == 1 else (1, 4, 7, 3, 2)
+    return table(header, rows, shrink=shrink) + "\n\n" + "\n".join(wrapped(totals, 2, ""))
 
 
 def call_details(call) -> str:
     """Render one logged call: what it cost, how it ended, and the answer it kept with the reasons it was rejected."""
     import json
 
-    lines = [f"call {call.id}: {call.command} with {call.model} at {call.host}, {call.at}",
-             f"{call.attempts} request(s), {call.tokens_in:,} tokens in, {call.tokens_out:,} out, "
-             f"{call.latency_ms / 1000:.1f}s: {call.outcome}"]
+    lines = wrapped(f"call {call.id}: {call.command} with {call.model} at {call.host}, {call.at}", 2, "")
+    lines += wrapped(f"{call.attempts} request(s), {call.tokens_in:,} tokens in, {call.tokens_out:,} out, "
+                     f"{call.latency_ms / 1000:.1f}s: {call.outcome}", 2, "")
     if call.detail:
-        lines.append(call.detail)
+        lines += wrapped(call.detail, 2, "")
     if call.reasons:
-        lines += ["", "rejected because:", *(f"  {n}. {reason}" for n, reason in enumerate(call.reasons, 1))]
+        lines += ["", "rejected because:"]
+        for n, reason in enumerate(call.reasons, 1):
+            lines += wrapped(reason, 5, f"  {n}.")
     if call.content:
         try:
             shown = json.dumps(json.loads(call.content), indent=2, ensure_ascii=False)

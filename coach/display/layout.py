@@ -102,21 +102,28 @@ def table(header: list[str], rows: list[list[str]], shrink: tuple[int, ...] | No
     grid = [[str(cell) for cell in row] for row in [header, *rows]]
     sizes = [max(cells(cell) for cell in column) for column in zip(*grid, strict=True)]
     excess = sum(sizes) + 2 * (len(sizes) - 1) - columns()
-    floors = [min(max(cells(word) for row in grid for word in row[i].split() or [""]), LONGEST_UNCUT)
-              for i in range(len(sizes))]
+    words = [max(cells(word) for row in grid for word in row[i].split() or [""]) for i in range(len(sizes))]
+    for floors in (words, [min(size, LONGEST_UNCUT) for size in words]):  # whole words first, cut ones if need be
+        excess = _narrow(sizes, floors, excess, shrink)
+    if excess > 0:
+        return _blocks(grid)
+    lines = [_row(row, sizes) for row in grid]
+    lines.insert(1, ["  ".join(("-" if name else " ") * size for name, size in zip(header, sizes, strict=True)).rstrip()])
+    return "\n".join(line for group in lines for line in group)
+
+
+def _narrow(sizes: list[int], floors: list[int], excess: int, shrink: tuple[int, ...] | None) -> int:
+    """Narrow the columns (in place) no further than their floors, until `excess` columns are saved; return what is
+    still in excess."""
     if shrink is None:
         while excess > 0 and any(size > floor for size, floor in zip(sizes, floors, strict=True)):
             widest = max((i for i in range(len(sizes)) if sizes[i] > floors[i]), key=lambda i: sizes[i])
             sizes[widest], excess = sizes[widest] - 1, excess - 1
-    else:
-        for i in shrink:
-            cut = max(0, min(excess, sizes[i] - floors[i]))
-            sizes[i], excess = sizes[i] - cut, excess - cut
-    if excess > 0:
-        return _blocks(grid)
-    lines = [_row(row, sizes) for row in grid]
-    lines.insert(1, ["  ".join("-" * size for size in sizes)])
-    return "\n".join(line for group in lines for line in group)
+        return excess
+    for i in shrink:
+        cut = max(0, min(excess, sizes[i] - floors[i]))
+        sizes[i], excess = sizes[i] - cut, excess - cut
+    return excess
 
 
 def _row(row: list[str], sizes: list[int]) -> list[str]:

@@ -52,7 +52,7 @@ def verdict_view(verdict: TakeVerdict) -> str:
     pace = ""
     if verdict.estimate:
         change = (verdict.estimate - verdict.seconds) / verdict.estimate * 100
-        pace = f" (you spoke {abs(change):.0f}% {'faster' if change > 0 else 'slower'})" if abs(change) >= 1 else " (right on it)"
+        pace = f" (you took {abs(change):.0f}% {'less' if change > 0 else 'more'} time)" if abs(change) >= 1 else " (right on it)"
     sentences = [f"{verdict.seconds:.1f}s: {where}.", f"Estimate from the word count: {verdict.estimate:g}s{pace}.",
                  f"Practiced {practiced(verdict.takes)}"]
     return "\n".join(line for sentence in sentences for line in _prose(sentence, 2))

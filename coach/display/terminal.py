@@ -22,12 +22,21 @@ HIGHLIGHTS = [
     r"(?P<done>within the \d+-\d+s target)", r"(?P<warning>[\d.]+s (?:over|under) the \d+-\d+s target)",
     r"(?P<bad>! (?:no quote of yours|not found in your material)[^\n]*)", r"(?P<bad>not in your material:)",
     r"(?m)^(?P<heading>[a-z0-9][a-z0-9-]*):(?= )", r"(?m)^(?P<rule>--[- ]*)$",
-    r"(?m)^(?P<heading>[A-Z][^\n]{0,60} story bank) · ",
+    r"(?m)^(?P<heading>[A-Z][^\n]{0,60} story bank) · ", r"(?s)(?P<bad>\[-(?:(?!-\]).)*-\])",
+    r"(?s)(?P<done>\{\+(?:(?!\+\}).)*\+\})",
 ]
 STYLES = {
     "coach.done": "green", "coach.todo": "yellow", "coach.bad": "red", "coach.dot": "dim", "coach.error": "bold red",
     "coach.warning": "yellow", "coach.info": "dim", "coach.heading": "bold", "coach.rule": "dim",
 }
+
+
+def fitted(line: str, size: int) -> str:
+    """Return line cut to `size` columns at a word boundary, with an ellipsis when anything was cut."""
+    if len(line) <= size:
+        return line
+    cut = line[: size - 1].rsplit(" ", 1)[0].rstrip(" ·:(")
+    return cut + "…"
 
 
 def colour_on(stream) -> bool:
@@ -92,6 +101,10 @@ class Progress:
         """Print one line the user should read (an adaptation to the endpoint), whether on a terminal or piped."""
         with self._lock:
             self._clear()
+            if self.tty:
+                from coach.display.layout import paragraphs
+
+                message = paragraphs(message, 2)
             print(message, file=self.stream, flush=True)
 
     def status(self, message: str) -> None:
@@ -124,7 +137,7 @@ class Progress:
             with self._lock:
                 line = f"{SPINNER[frame % len(SPINNER)]} {self._label}{self._stories_now()} · {self.clock() - started:.0f}s"
                 line += f" · {self._note}" if self._note else ""
-                self.stream.write(f"\r{line[: self.width - 1]}\x1b[K")
+                self.stream.write(f"\r{fitted(line, self.width - 1)}\x1b[K")
                 self.stream.flush()
             frame += 1
 
