@@ -38,15 +38,21 @@ def check_report(reports: list[StoryReport]) -> str:
     """Render `coach check` findings for people, wrapped to the terminal."""
     from coach.method.check import ERROR, WARNING
 
-    blocks = [_story_check(report) for report in reports]
+    blocks = ["\n".join(story_check(report)) for report in reports]
     errors = sum(f.severity == ERROR for r in reports for f in r.findings)
     warnings = sum(f.severity == WARNING for r in reports for f in r.findings)
     stories = "1 story" if len(reports) == 1 else f"{len(reports)} stories"
-    blocks.append(f"{stories} checked: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    blocks.append(f"{stories} checked: {counted(errors, 'error')}, {counted(warnings, 'warning')}.")
     return "\n\n".join(blocks)
 
 
-def _story_check(report: StoryReport) -> str:
+def counted(number: int, noun: str) -> str:
+    """Return "1 error", "2 errors"."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def story_check(report: StoryReport) -> list[str]:
+    """Return one story's `coach check` report: its parts' words and seconds, then its findings, wrapped."""
     low, high = report.target
     lines = wrapped(f"{report.title}  (target {low}-{high}s at {report.wpm} wpm)", 2, f"{report.slug}:")
     for part in report.parts:
@@ -54,12 +60,16 @@ def _story_check(report: StoryReport) -> str:
         if part.part == "refined":
             verdict = "within target" if low <= part.seconds <= high else ("over target" if part.seconds > high else "under target")
         lines.append(f"  {part.part:<8} {part.words:>4} words  {part.seconds:>5.1f}s  {verdict}".rstrip())
-    for finding in report.findings:
+    return lines + (finding_lines(report.findings) or ["  no findings"])
+
+
+def finding_lines(findings) -> list[str]:
+    """Return check findings as `coach check` words them, each wrapped with a hanging indent."""
+    lines = []
+    for finding in findings:
         where = "" if finding.part == "refined" else f" [{finding.part}]"
         lines += wrapped(f"{finding.code}{where}: {finding.message}", 11, f"  {finding.severity:<7}")
-    if not report.findings:
-        lines.append("  no findings")
-    return "\n".join(lines)
+    return lines
 
 
 def practiced(takes: int, goal: int = 5) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from coach.display.bank import counted, finding_lines, story_check
 from coach.display.layout import width, wrapped
 
 if TYPE_CHECKING:
     from coach.editor import Edited
-    from coach.method.check import Finding, StoryReport
     from coach.reading import StoryView
     from coach.versions import StoryDiff, Versions
 
@@ -26,10 +26,10 @@ def story_view(view: StoryView) -> str:
     lines += _notes(view)
     lines += _follow_ups(view)
     if view.earlier:
-        lines += ["", *wrapped(f"History: {_counted(view.earlier, 'earlier refined version')}; "
+        lines += ["", *wrapped(f"History: {counted(view.earlier, 'earlier refined version')}; "
                                f"`coach diff {view.slug}` shows what changed.", 2, "")]
-    lines += ["", *wrapped(f"Check: {_counted(view.count('error'), 'error')}, "
-                            f"{_counted(view.count('warning'), 'warning')}", 2, "")]
+    lines += ["", *wrapped(f"Check: {counted(view.count('error'), 'error')}, "
+                            f"{counted(view.count('warning'), 'warning')}", 2, "")]
     lines += finding_lines(view.findings) or ["  no findings"]
     return "\n".join(lines)
 
@@ -70,44 +70,19 @@ def _follow_ups(view: StoryView) -> list[str]:
     return lines
 
 
-def finding_lines(findings: list[Finding]) -> list[str]:
-    """Return check findings as `coach check` words them, each wrapped to the terminal's width."""
-    lines = []
-    for finding in findings:
-        where = "" if finding.part == "refined" else f" [{finding.part}]"
-        lines += wrapped(f"{finding.code}{where}: {finding.message}", 11, f"  {finding.severity}")
-    return lines
-
-
-def _counted(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' * (number != 1)}"
-
-
-def check_lines(report: StoryReport) -> list[str]:
-    """Return one story's `coach check` report, wrapped to the terminal's width."""
-    low, high = report.target
-    lines = wrapped(f"{report.slug}: {report.title}  (target {low}-{high}s at {report.wpm} wpm)", 2, "")
-    for part in report.parts:
-        verdict = ""
-        if part.part == "refined":
-            verdict = "within target" if low <= part.seconds <= high else "over target" if part.seconds > high else "under target"
-        lines.append(f"  {part.part:<8} {part.words:>4} words  {part.seconds:>5.1f}s  {verdict}".rstrip())
-    return lines + (finding_lines(report.findings) or ["  no findings"])
-
-
 def edit_report(edited: Edited) -> str:
     """Say whether the editor changed the story, then what `coach check` says about it now."""
     said = "saved with changes" if edited.changed else "no changes"
     report = edited.report
     errors = sum(f.severity == "error" for f in report.findings)
     warnings = sum(f.severity == "warning" for f in report.findings)
-    return "\n".join([*wrapped(f"{edited.path}: {said}.", 2, ""), "", *check_lines(report), "",
-                      f"Check: {_counted(errors, 'error')}, {_counted(warnings, 'warning')}."])
+    return "\n".join([*wrapped(f"{edited.path}: {said}.", 2, ""), "", *story_check(report), "",
+                      f"Check: {counted(errors, 'error')}, {counted(warnings, 'warning')}."])
 
 
 def versions_list(versions: Versions) -> str:
     """List a story's earlier refined versions, latest first, numbered as `coach diff --against N` takes them."""
-    lines = wrapped(f"{versions.slug}: {versions.title} · {_counted(len(versions.entries), 'earlier refined version')} "
+    lines = wrapped(f"{versions.slug}: {versions.title} · {counted(len(versions.entries), 'earlier refined version')} "
                     f"(1 is the latest)", 2, "")
     for number, entry in enumerate(versions.entries, 1):
         lines += wrapped(f"{entry.saved} · {entry.source} · {entry.words} words ≈ {entry.seconds:g}s", 5,
@@ -127,5 +102,5 @@ def diff_view(diff: StoryDiff) -> str:
     low, high = diff.target
     lines += ["", *wrapped(
         f"{diff.before.words} → {diff.after.words} words · {diff.before.seconds:g}s → {diff.after.seconds:g}s at "
-        f"{diff.wpm} wpm (target {low}-{high}s) · {_counted(len(diff.changes), 'change')}", 2, "")]
+        f"{diff.wpm} wpm (target {low}-{high}s) · {counted(len(diff.changes), 'change')}", 2, "")]
     return "\n".join(lines)
