@@ -12,7 +12,8 @@ import typer.main
 
 import coach
 from coach.bank.listing import story_slugs
-from coach.cli import _complete_story, app
+from coach.cli import app
+from coach.cli.options import complete_story as _complete_story
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 GROUP = typer.main.get_command(app)

@@ -118,9 +118,9 @@ def test_the_interviewers_words_are_streamed_as_they_arrive(bank, endpoint):
     pieces: list[str] = []
     replies = iter([STRONG])
     talk = Talk(lambda line: None, pieces.append, lambda: next(replies))
-    from coach.cli import _engine
+    from coach.cli.jobs import engine_for
 
-    engine, _ = _engine(bank, None)
+    engine, _ = engine_for(bank, None)
     session = Interview(bank, engine, talk).run([Planned("Tell me about a risk.", "Courage", ["risk"])])
     said = [p for p in pieces if p not in ("Interviewer: ", "\n")]
     assert len(said) >= 3 and "".join(said) == "Tell me about a time you took a risk that scared you."

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from coach.bank.folder import load_story
-from coach.cli import app
+from coach.cli import Terminal, app, make_app
 from coach.practice import LiveTimer, elapsed_line, measured_rate
 from tests.conftest import snapshot
 
@@ -35,12 +35,12 @@ def times(start=datetime(2026, 11, 24, 9, 0)):
 
 def practice(runner, *args, clock=None, now=None, input_fn=None, stdin=None, terminal=None):
     """Run `coach practice`; terminal=True stands for a person at a terminal answering on stdin."""
-    obj = {"clock": clock or FakeClock([52.4]), "now": now or times()}
+    seams = Terminal(clock=clock or FakeClock([52.4]), now=now or times())
     if input_fn:
-        obj["input"] = input_fn
+        seams.input = input_fn
     if terminal is not None:
-        obj["interactive"] = terminal
-    return runner.invoke(app, ["practice", *args], input=stdin, obj=obj)
+        seams.interactive = lambda: terminal
+    return runner.invoke(make_app(seams), ["practice", *args], input=stdin)
 
 
 def test_a_timed_take_is_recorded_and_compared(runner, bank):
