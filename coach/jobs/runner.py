@@ -1,0 +1,56 @@
+"""The one runner of the model's jobs: it asks (on a daemon thread, so Ctrl-C stops at once), re-asks through the
+engine until the task's checks pass, merges the answer into the story as it is on disk now, and saves it under the
+stop flag's lock, so that no file is written after an interrupt and a failure leaves every file as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from coach.errors import CoachError, Interrupted
+from coach.jobs.task import Made, StoryTask, Task
+
+if TYPE_CHECKING:
+    from coach.bank.folder import Bank
+    from coach.llm.engine import Answer, Engine
+
+LEFT_AS_IT_WAS = "interrupted; the story file was left as it was"
+
+
+def ask(engine: Engine, task: Task, *, fresh: bool = False, interrupted: str = LEFT_AS_IT_WAS) -> Answer:
+    """Return the model's answer to a task, one that passes its checks (or only doubts them)."""
+    from coach.llm.jobs import JobsInterrupted, run_one
+
+    try:
+        return run_one(lambda: engine.ask(task.prompt, task.variables(), task.output, check=task.problems,
+                                          command=task.command, fresh=fresh), engine.stop)
+    except JobsInterrupted:
+        raise Interrupted(interrupted) from None
+
+
+@dataclass
+class Saved:
+    """What running a story task did: the answer, what its merge returned, and the story as saved."""
+
+    answer: Answer
+    changed: Any
+
+
+def require_material(task: StoryTask, what: str) -> None:
+    """Refuse a story with nothing of the user's to ground a job in: no draft and no extraction answers."""
+    story = task.story
+    if not story.draft.strip() and not any(q.answer.strip() for q in story.questions()):
+        raise CoachError(f"{task.slug} has no draft and no answers to {what}; write your draft under ## Draft first")
+
+
+def run(bank: Bank, engine: Engine, task: StoryTask, *, fresh: bool = False,
+        now: Callable[[], datetime] = datetime.now) -> Saved:
+    """Ask the model, merge its answer into the story as it is on disk now, and save it; nothing is written on a
+    failure or after Ctrl-C."""
+    answer = ask(engine, task, fresh=fresh)
+    made = Made(engine.settings.model, now())
+    with engine.stop.saving(task.slug):  # never after a Ctrl-C
+        changed = bank.update(task.path, lambda latest: task.merge(latest, answer.value, made))
+    return Saved(answer, changed)
