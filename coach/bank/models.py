@@ -115,10 +115,24 @@ class FollowUp(Strict):
     sha: str = ""
     pinned: bool = False
 
+    @classmethod
+    def written(cls, question: str, answer: str, model: str) -> FollowUp:
+        """Return a follow-up whose answer a model wrote, fingerprinted so that a later hand edit shows."""
+        return cls(question=" ".join(question.split()), answer=answer.strip(), by=model, sha=text_sha(answer))
+
+    def rewrite(self, answer: str, model: str) -> None:
+        """Replace the answer with one a model wrote, fingerprinting it."""
+        self.answer, self.by, self.sha = answer, model, text_sha(answer)
+
     @property
     def written_by_coach(self) -> bool:
         """Return True when the answer is exactly what a model wrote (not written or edited by the user)."""
         return bool(self.by) and self.sha == text_sha(self.answer)
+
+    @property
+    def source(self) -> str:
+        """Return who wrote the answer as a history entry says it: `llm:MODEL`, or `hand`."""
+        return f"llm:{self.by}" if self.written_by_coach else "hand"
 
     def mark(self) -> dict:
         """Return what the front matter keeps about this follow-up (empty when nothing)."""
@@ -142,6 +156,11 @@ class HistoryEntry(Strict):
     source: str = "hand"
     text: str
     subject: str = ""
+
+    @classmethod
+    def kept(cls, text: str, source: str, at: datetime, subject: str = "") -> HistoryEntry:
+        """Return the entry that keeps `text`, replaced at `at`: source is `hand` or `llm:MODEL`."""
+        return cls(saved=at.isoformat(sep=" ", timespec="minutes"), source=source, text=text, subject=subject)
 
 
 class PracticeTake(Strict):
@@ -174,6 +193,15 @@ class Story(Strict):
     @classmethod
     def _ordered_window(cls, window: object) -> object:
         return None if window is None else _as_field_error(checked_window, window)
+
+    def window(self, settings: BankSettings, override: tuple[int, int] | None = None) -> tuple[int, int]:
+        """Return the target window in seconds: an override (--target), else the story's own, else the bank's."""
+        return override or self.target_seconds or settings.target_seconds
+
+    @property
+    def refined_source(self) -> str:
+        """Return who wrote the refined version as a history entry says it: `llm:MODEL` if unedited, else `hand`."""
+        return f"llm:{self.refined_by}" if self.refined_by and self.refined_sha == text_sha(self.refined) else "hand"
 
     def follow_up_ids(self) -> list[str]:
         """Return each follow-up's id: from its question's words, lengthened where two would collide."""
