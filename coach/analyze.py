@@ -9,44 +9,21 @@ wrote is never replaced.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
 from coach.bank.catalog import require_known_type
 from coach.bank.folder import Bank, load_story
-from coach.bank.models import BankSettings, Question, Story
-from coach.errors import CoachError, Interrupted
-from coach.llm.answers import Doubt
-from coach.llm.jobs import JobsInterrupted, run_one
-from coach.method.context import story_context
-from coach.method.grounding import MIN_QUOTE_WORDS, Material, content_words
+from coach.bank.models import Question, Story
+from coach.errors import CoachError
 
 MIN_COVER = 0.5  # share of a proposal's content words its quotes must contain
 NO_QUOTE = "coach found nothing in your draft that answers it"
 UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
 
 if TYPE_CHECKING:
-    from coach.llm.engine import Answer, Engine
-
-
-class Proposal(BaseModel):
-    """The model's reading of one open question: an answer the draft supports, or what is missing."""
-
-    number: int = Field(description="The question's number, as listed.")
-    answerable: bool = Field(description="True only when the draft or the other answers say enough to answer it.")
-    answer: str = Field(description="The answer in the candidate's own voice and words, one or two short sentences; empty when not answerable.")
-    quotes: list[str] = Field(description="Verbatim quotes (three to twelve words) of the draft or answers the answer rests on.")
-    missing: str = Field(description="When not answerable: what the candidate would need to add, in a few words.")
-
-
-class Analysis(BaseModel):
-    """What prompts/analyze.jinja must return."""
-
-    questions: list[Proposal]
+    from coach.llm.engine import Answer
 
 
 @dataclass
@@ -120,66 +97,6 @@ def open_questions(story: Story) -> list[Open]:
     ]
 
 
-def analyze_variables(story: Story, settings: BankSettings, asked: list[Open]) -> dict:
-    """Return the variables of prompts/analyze.jinja."""
-    return {**story_context(story, settings), "open": asked}
-
-
-def analysis_problems(result: Analysis, asked: list[Open], material: Material) -> list[str]:
-    """Return why an analysis needs a re-ask; every problem is a doubt, since an unverified proposal is dropped."""
-    problems: list[str] = []
-    by_number = {p.number: p for p in result.questions}
-    for item in asked:
-        proposal = by_number.get(item.number)
-        if proposal is None:
-            problems.append(Doubt(f"question {item.number} has no entry; give one entry per question listed"))
-        elif proposal.answerable:
-            problems += [Doubt(f"question {proposal.number}: {why}") for why in _unsupported(proposal, material)]
-    return problems
-
-
-def _unsupported(proposal: Proposal, material: Material) -> list[str]:
-    """Return why a proposal cannot be trusted: no answer, a number or name the user never wrote, no verified quote."""
-    answer = " ".join(proposal.answer.split())
-    if not answer:
-        return ["answerable but the answer is empty; write the answer or mark it not answerable"]
-    why = []
-    invented = material.unsupported_numbers(answer) + material.unsupported_names(answer)
-    if invented:
-        why.append(f"{', '.join(invented)} not in the candidate's draft or answers; use only their facts")
-    quotes = verified(proposal, material)
-    if not quotes:
-        why.append("no quote of three or more words copied word for word from the draft supports the answer; quote "
-                   "the exact words or mark it not answerable")
-    elif covered(answer, quotes) < MIN_COVER:
-        why.append("the answer says more than its quotes do; keep to the draft's own words, quote the words it rests "
-                   "on, or mark it not answerable")
-    return why
-
-
-def verified(proposal: Proposal, material: Material) -> list[str]:
-    """Return the proposal's quotes (whitespace collapsed) that are three or more of the user's words, in order."""
-    quotes = [" ".join(q.split()) for q in proposal.quotes]
-    return [q for q in quotes if len(q.split()) >= MIN_QUOTE_WORDS and material.has_quote(q)]
-
-
-def covered(answer: str, quotes: list[str]) -> float:
-    """Return the share of the answer's content words (by stem) that its quotes contain."""
-    said = _stems(answer)
-    return len(said & _stems(" ".join(quotes))) / len(said) if said else 1.0
-
-
-def _stems(text: str) -> set[str]:
-    return {word[:5] for word in content_words(text)}
-
-
-def analysis_material(story: Story, settings: BankSettings) -> Material:
-    """Return what a proposal may rest on: quotes from the draft and answers only (not the title, the company or the
-    values); names may also come from the questions themselves."""
-    facts = "\n".join([story.draft, *(q.answer for q in story.questions())])
-    return Material(facts, "\n".join(q.text for q in story.questions()))
-
-
 def plan(bank: Bank, ref: str) -> AnalyzeOutcome:
     """Return a story's open questions with the proposals already written into it; no model is asked."""
     path = bank.resolve(ref)
@@ -191,44 +108,34 @@ def plan(bank: Bank, ref: str) -> AnalyzeOutcome:
     return AnalyzeOutcome(path.stem, path, story, open_questions(story))
 
 
-def propose(bank: Bank, outcome: AnalyzeOutcome, engine: Engine, fresh: bool = False) -> AnalyzeOutcome:
+def propose(bank: Bank, outcome: AnalyzeOutcome, engine, fresh: bool = False) -> AnalyzeOutcome:
     """Ask the model which open questions the draft answers, keep the proposals whose quotes are verified, and
     write them into the story; the rest are gaps. On any failure the story is left as it was."""
-    asked = outcome.to_ask
-    if not asked:
+    from coach.jobs import runner
+
+    task = analyze_task(bank, outcome)
+    if not task.asked:
         return outcome
-    story, settings = outcome.story, bank.settings()
-    material = analysis_material(story, settings)
-    try:
-        outcome.answer = run_one(lambda: engine.ask(
-            "analyze", analyze_variables(story, settings, asked), Analysis,
-            check=lambda result: analysis_problems(result, asked, material), command="analyze", fresh=fresh,
-        ), engine.stop)
-    except JobsInterrupted:
-        raise Interrupted("interrupted; the story file was left as it was") from None
-    by_number = {p.number: p for p in outcome.answer.value.questions}
-    for item in asked:
-        proposal = by_number.get(item.number)
-        quotes = verified(proposal, material) if proposal is not None and proposal.answerable else []
-        if quotes and not _unsupported(proposal, material):
-            item.proposed, item.quotes, item.status = " ".join(proposal.answer.split()), quotes, "proposed"
-        elif proposal is not None and proposal.answerable:
-            item.missing = UNVERIFIED
-        else:
-            item.missing = " ".join(proposal.missing.split()) if proposal is not None and proposal.missing.strip() else NO_QUOTE
-    with engine.stop.saving(outcome.slug):
-        bank.update(outcome.path, lambda latest: _write_proposals(latest, outcome.proposals))
-    outcome.story = load_story(outcome.path)
+    saved = runner.run(bank, engine, task, fresh=fresh)
+    outcome.answer, outcome.story = saved.answer, saved.story
     return outcome
 
 
-def _write_proposals(story: Story, proposals: list[Open]) -> None:
-    """Write each proposal above its empty answer; a question answered or proposed meanwhile is left alone."""
-    questions = {n: q for n, _, q in numbered(story)}
-    for item in proposals:
-        question = questions.get(item.number)
-        if question is not None and question.text == item.question and not question.answer.strip() and not question.proposed:
-            question.proposed, question.proposed_from = item.proposed, list(item.quotes)
+def analyze_task(bank: Bank, outcome: AnalyzeOutcome):
+    """Return the task that asks about the open questions the model has not read yet."""
+    from coach.jobs.analyze import AnalyzeTask
+
+    return AnalyzeTask(outcome.path, outcome.story, bank.settings(), asked=outcome.to_ask)
+
+
+def offline_reason(outcome: AnalyzeOutcome, accept_all: bool, interactive: bool, configured: bool) -> str | None:
+    """Return why the command goes on without the model (or None to ask it): --accept-all with proposals already
+    in the file, or a walk with no model configured."""
+    if accept_all and outcome.proposals:
+        return "accepting the proposals already in the file; `coach analyze` reads the draft for the rest"
+    if interactive and not configured:
+        return "no model configured (OPENAI_API_KEY or OPENAI_BASE_URL): walking with the proposals already in the file"
+    return None
 
 
 def _answer(story: Story, item: Open, text: str | None) -> bool:
@@ -271,45 +178,17 @@ def accept_all(bank: Bank, outcome: AnalyzeOutcome) -> int:
     return accepted
 
 
-@dataclass
-class Walk:
-    """How the interactive walk talks to the user: `say` prints, `ask` reads one line (raising EOFError at the end)."""
-
-    say: Callable[[str], None]
-    ask: Callable[[str], str]
-
-
-def walk(bank: Bank, outcome: AnalyzeOutcome, io: Walk, render: Callable[[Open, int, int], str]) -> list[Open]:
-    """Walk through each open question: Enter accepts the proposal, typing replaces it, `s` skips, `q` quits.
-
-    Every answer is saved at once, so quitting, Ctrl-C or the end of input keeps everything answered so far.
-    Returns the questions answered in this walk.
-    """
-    done: list[Open] = []
-    items = [q for q in outcome.questions if q.status in ("gap", "proposed")]
-    for position, item in enumerate(items, 1):
-        io.say(render(item, position, len(items)))
-        try:
-            reply = io.ask("> ").strip()
-        except EOFError:
-            break
-        except KeyboardInterrupt:
-            raise Interrupted(_walk_summary(done, outcome.path, "interrupted")) from None
-        if reply.lower() == "q":
-            break
-        if reply.lower() == "s" or (not reply and not item.proposed):
-            continue
-        text, status = (None, "accepted") if not reply else (reply, "answered")
-        if bank.update(outcome.path, lambda story, item=item, text=text: _answer(story, item, text)):
-            item.status = status
-            done.append(item)
-        else:
-            io.say("  (this question was answered or changed in the file meanwhile; left as it is)")
-    outcome.story = load_story(outcome.path)
-    return done
+def answer_open(bank: Bank, outcome: AnalyzeOutcome, item: Open, text: str | None) -> bool:
+    """Save an answer to an open question at once: `text` typed by the user, or None to accept the proposal as the
+    file has it now. Return False, changing nothing, when the question was answered or changed in the file meanwhile."""
+    if not bank.update(outcome.path, lambda story: _answer(story, item, text)):
+        return False
+    item.status = "accepted" if text is None else "answered"
+    return True
 
 
-def _walk_summary(done: list[Open], path: Path, how: str) -> str:
+def walk_summary(done: list[Open], path: Path, how: str) -> str:
+    """Say how a walk ended and how many answers it saved."""
     if not done:
         return f"{how}; no answer was saved"
     return f"{how}; {len(done)} answer{'s' * (len(done) != 1)} saved to {path}"

@@ -7,9 +7,10 @@ import json
 import httpx
 import pytest
 
-from coach.analyze import Walk, open_questions, plan, walk
+from coach.analyze import open_questions, plan
 from coach.bank.folder import load_story
 from coach.cli import app
+from coach.cli.jobs import walk
 from coach.errors import Interrupted
 from tests.llm_fixtures import completion
 from tests.test_followups import flat, sent, stories
@@ -161,7 +162,7 @@ def test_ctrl_c_in_the_walk_keeps_every_answer_given(bank, team):
 
     outcome = plan(bank, "team")
     with pytest.raises(Interrupted, match="1 answer saved"):
-        walk(bank, outcome, Walk(lambda text: None, ask), lambda item, i, n: item.question)
+        walk(bank, outcome, lambda text: None, ask, lambda item, i, n: item.question)
     assert load_story(team).questions()[0].answer == "A proposal"
 
 

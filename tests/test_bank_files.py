@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from coach.bank.folder import Bank, load_story
 from coach.bank.storyfile import parse_story
 from coach.cli import app
+from coach.jobs.refine import Refinement, apply_refinement
+from coach.jobs.task import Made
 from coach.practice import record_take
-from coach.refine import Refinement, apply_refinement
 from tests.conftest import snapshot
 
 WORDS = ["we", "shipped", "the", "migration", "in", "six", "weeks", "I", "owned", "rollback", "plan", "Sam", "latency"]
@@ -133,7 +134,7 @@ def test_a_refine_changes_only_the_sections_it_fills(tmp_path, text):
     before = load_story(path)
 
     def merge(story):
-        new = apply_refinement(story, refinement("I owned the rollback plan and we shipped in six weeks."), "m", AT).story
+        new = apply_refinement(story, refinement("I owned the rollback plan and we shipped in six weeks."), Made("m", AT)).story
         for name in type(story).model_fields:
             setattr(story, name, getattr(new, name))
 
@@ -350,7 +351,7 @@ def test_html_comments_stay_in_the_sections_a_refine_rewrites(tmp_path):
     bank, path = bank_with(tmp_path, text)
 
     def merge(story):
-        new = apply_refinement(story, refinement("I owned the rollback plan."), "m", AT).story
+        new = apply_refinement(story, refinement("I owned the rollback plan."), Made("m", AT)).story
         for name in type(story).model_fields:
             setattr(story, name, getattr(new, name))
 

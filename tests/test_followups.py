@@ -10,7 +10,7 @@ import pytest
 from coach.bank.folder import load_story
 from coach.bank.models import text_sha
 from coach.cli import app
-from coach.followups import same_question
+from coach.jobs.followups import same_question
 from tests.conftest import snapshot
 from tests.llm_fixtures import completion
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import respx
 
 from coach.cli import app
-from coach.llm.prompts import render_prompt
-from coach.refine import prompt_variables, target_for
+from coach.jobs.refine import RefineTask, Target
 from tests.conftest import snapshot
 from tests.llm_fixtures import completion, refinement
 
@@ -90,7 +90,7 @@ def test_log_lists_calls_with_totals(runner, bank, endpoint):
 def test_prompt_carries_every_answer_value_and_the_method(bank):
     settings = bank.settings()
     for _, story in bank.stories():
-        messages = render_prompt("refine", **prompt_variables(story, settings, target_for(story, settings)))
+        messages = RefineTask(Path("x.md"), story, settings, Target.of(story, settings)).messages()
         system, user = messages[0]["content"], messages[1]["content"]
         assert [m["role"] for m in messages] == ["system", "user"]
         for question in story.questions():
@@ -107,7 +107,7 @@ def test_template_syntax_in_a_draft_reaches_the_model_literally(bank):
     story = next(s for _, s in bank.stories() if s.type == "risk")
     story.draft = "I said {{ 7*7 }} and {% for x in y %} {# not a comment #}"
     settings = bank.settings()
-    user = render_prompt("refine", **prompt_variables(story, settings, target_for(story, settings)))[1]["content"]
+    user = RefineTask(Path("x.md"), story, settings, Target.of(story, settings)).messages()[1]["content"]
     assert "I said {{ 7*7 }} and {% for x in y %} {# not a comment #}" in user
 
 

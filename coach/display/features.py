@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from coach.display.calls import how
 from coach.display.layout import wrapped
-from coach.method.text import word_count
 
 
-def refine_report(outcomes, explain: bool = False) -> str:
-    """Summarise what `coach refine` did to each story (with --explain, each sentence and its sources)."""
-    return "\n\n".join(_refined(outcome) + (_explained(outcome) if explain else "") for outcome in outcomes)
+def refine_report(run, explain: bool = False) -> str:
+    """Summarise what `coach refine` did to each story refined (with --explain, each sentence and its sources)."""
+    return "\n\n".join(_refined(outcome) + (_explained(outcome) if explain else "") for outcome in run.done)
 
 
 def _explained(outcome) -> str:
-    if outcome.error is not None or outcome.material is None:
+    if outcome.error is not None:
         return ""
     lines = ["", "  sentence by sentence, with the words of yours it rests on:"]
-    unsupported = set(outcome.unsupported)
-    for number, traced in enumerate(outcome.answer.value.traced(), 1):
-        lines.append(f"  {number:>2}. {traced.text}")
-        for quote in traced.sources:
-            mark = "✓" if outcome.material.has_quote(quote) else "✗ not in your material:"
+    for number, sentence in enumerate(outcome.sentences, 1):
+        lines.append(f"  {number:>2}. {sentence.text}")
+        for quote, found in sentence.sources:
+            mark = "✓" if found else "✗ not in your material:"
             lines.append(f"      {mark} \"{quote}\"")
-        if traced.text in unsupported:
+        if not sentence.supported:
             lines.append("      ! no quote of yours supports this sentence: confirm it or cut it")
     return "\n".join(lines)
 
@@ -30,11 +28,10 @@ def _explained(outcome) -> str:
 def _refined(outcome) -> str:
     if outcome.error is not None:
         return f"{outcome.slug}: not refined: {outcome.error}; the story file is unchanged."
-    story, answer, target = outcome.merge.story, outcome.answer, outcome.target
+    answer, target = outcome.answer, outcome.target
     low, high = target.window
-    words = word_count(story.refined)
-    seconds = round(words * 60 / target.wpm, 1)
-    verdict = "within" if low <= seconds <= high else "outside"
+    words, seconds = outcome.words, outcome.seconds
+    verdict = "within" if outcome.within_window else "outside"
     how = "from the cache, no call" if answer.cached else (
         f"{answer.attempts} request(s), {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out"
     )

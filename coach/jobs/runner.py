@@ -14,6 +14,7 @@ from coach.jobs.task import Made, StoryTask, Task
 
 if TYPE_CHECKING:
     from coach.bank.folder import Bank
+    from coach.bank.models import Story
     from coach.llm.engine import Answer, Engine
 
 LEFT_AS_IT_WAS = "interrupted; the story file was left as it was"
@@ -21,11 +22,18 @@ LEFT_AS_IT_WAS = "interrupted; the story file was left as it was"
 
 def ask(engine: Engine, task: Task, *, fresh: bool = False, interrupted: str = LEFT_AS_IT_WAS) -> Answer:
     """Return the model's answer to a task, one that passes its checks (or only doubts them)."""
+    import threading
+
     from coach.llm.jobs import JobsInterrupted, run_one
 
+    def call() -> Answer:
+        return engine.ask(task.prompt, task.variables(), task.output, check=task.problems, command=task.command,
+                          fresh=fresh)
+
+    if threading.current_thread() is not threading.main_thread():
+        return call()  # one of several jobs: the main thread already watches for Ctrl-C
     try:
-        return run_one(lambda: engine.ask(task.prompt, task.variables(), task.output, check=task.problems,
-                                          command=task.command, fresh=fresh), engine.stop)
+        return run_one(call, engine.stop)
     except JobsInterrupted:
         raise Interrupted(interrupted) from None
 
@@ -36,6 +44,7 @@ class Saved:
 
     answer: Answer
     changed: Any
+    story: Story
 
 
 def require_material(task: StoryTask, what: str) -> None:
@@ -51,6 +60,12 @@ def run(bank: Bank, engine: Engine, task: StoryTask, *, fresh: bool = False,
     failure or after Ctrl-C."""
     answer = ask(engine, task, fresh=fresh)
     made = Made(engine.settings.model, now())
+    merged: list[Story] = []
+
+    def merge(latest: Story) -> Any:
+        merged.append(latest)
+        return task.merge(latest, answer.value, made)
+
     with engine.stop.saving(task.slug):  # never after a Ctrl-C
-        changed = bank.update(task.path, lambda latest: task.merge(latest, answer.value, made))
-    return Saved(answer, changed)
+        changed = bank.update(task.path, merge)
+    return Saved(answer, changed, merged[-1])  # as written: a save reads its text back before it writes

@@ -1,0 +1,183 @@
+"""`coach refine` as a task: the refine prompt's variables, its response model, the method's checks, and the merge
+of a refinement into the story (nothing the user wrote is removed or overwritten)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar
+
+from pydantic import BaseModel, Field
+
+from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story, text_sha
+from coach.jobs.grounded import confirm_note, unsourced_doubts, unsupported
+from coach.jobs.task import Made, StoryTask
+from coach.method.check import check_refined
+from coach.method.context import story_context
+from coach.method.grounding import Material, SourcedSentence, Traced, invented_facts, spoken, traced
+from coach.method.text import word_budget, word_count
+
+REJECTED_CODES = {"unsupported-number", "unsupported-name", "we-heavy"}  # timing is judged by the word budget
+
+
+class SuggestedFollowUp(BaseModel):
+    """A likely follow-up question and a suggested answer grounded in the story."""
+
+    question: str
+    answer: str
+
+
+class Refinement(BaseModel):
+    """What the refine prompt must return."""
+
+    sentences: list[SourcedSentence] = Field(description="The refined story, to be spoken aloud, sentence by sentence.")
+    estimated_seconds: float
+    changes: list[str]
+    coaching_notes: list[str]
+    hooks: list[str]
+    pacing: str
+    tone: str
+    key_words: list[str]
+    follow_ups: list[SuggestedFollowUp]
+
+    @property
+    def refined(self) -> str:
+        """Return the refined story as one text."""
+        return spoken(self.sentences)
+
+    def traced(self) -> list[Traced]:
+        """Return each sentence with the quotes it says it rests on."""
+        return traced(self.sentences)
+
+
+@dataclass
+class Target:
+    """The timing a refinement must fit."""
+
+    window: tuple[int, int]
+    wpm: int
+
+    @classmethod
+    def of(cls, story: Story, settings: BankSettings, window: tuple[int, int] | None = None,
+           wpm: int | None = None) -> Target:
+        """Return the timing target: command-line overrides, then the story's, then the bank's."""
+        return cls(story.window(settings, window), wpm or settings.words_per_minute)
+
+    @property
+    def words(self) -> tuple[int, int]:
+        """Return the word budget of the window at this speaking rate."""
+        return word_budget(self.window, self.wpm)
+
+
+@dataclass
+class Merge:
+    """What a refinement changed in a story."""
+
+    story: Story
+    kept_previous: bool
+    added: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class RefineTask(StoryTask[Refinement]):
+    """Refine one story to the target: a spoken version, notes, hooks, delivery and follow-ups."""
+
+    target: Target
+    prompt: ClassVar[str] = "refine"
+    output: ClassVar[type[BaseModel]] = Refinement
+    command: ClassVar[str] = "refine"
+
+    @cached_property
+    def material(self) -> Material:
+        """Return the user's own words about the story, indexed for the guard."""
+        return Material.of(self.story, self.settings)
+
+    def variables(self) -> dict:
+        """Return the variables of prompts/refine.jinja."""
+        low_words, high_words = self.target.words
+        return {
+            **story_context(self.story, self.settings),
+            "previous": self.story.refined,
+            "coaching_notes": self.story.coaching_notes,
+            "low": self.target.window[0],
+            "high": self.target.window[1],
+            "wpm": self.target.wpm,
+            "min_words": low_words,
+            "max_words": high_words,
+            "aim_words": (low_words + high_words) // 2,
+        }
+
+    def problems(self, value: Refinement) -> list[str]:
+        """Return why a refinement breaks the method (empty when it is acceptable); doubts are re-asked but not fatal."""
+        target, material = self.target, self.material
+        low_words, high_words = target.words
+        problems: list[str] = []
+        count = word_count(value.refined)
+        if not low_words <= count <= high_words:
+            problems.append(
+                f"refined has {count} words; it must have {low_words}-{high_words} words to take "
+                f"{target.window[0]}-{target.window[1]} seconds at {target.wpm} words per minute"
+            )
+        checked = check_refined(value.refined, self.story, self.settings, target.window, material=material)
+        problems += [f"refined: {f.code}: {f.message}" for f in checked if f.code in REJECTED_CODES]
+        items = [("hook", hook) for hook in value.hooks]
+        items += [(f"follow-up '{f.question}'", f.answer) for f in value.follow_ups]
+        for where, text in items:  # each list item is judged on its own
+            problems += invented_facts(where, text, material)
+        problems += _missing_notes(value)
+        problems += unsourced_doubts("", unsupported(value.sentences, material))
+        return problems
+
+    def merge(self, latest: Story, value: Refinement, made: Made) -> Merge:
+        """Merge a refinement into the story as it is now; sentences no quote supports become notes to confirm."""
+        return apply_refinement(latest, value, made, unsupported(value.sentences, self.material))
+
+
+def _missing_notes(result: Refinement) -> list[str]:
+    problems = []
+    for name in ("hooks", "coaching_notes", "key_words", "follow_ups"):
+        if not [item for item in getattr(result, name) if str(item).strip()]:
+            problems.append(f"{name} is empty; give at least one")
+    for name in ("pacing", "tone"):
+        if not getattr(result, name).strip():
+            problems.append(f"{name} is empty; give one sentence")
+    if len(result.follow_ups) < 3:
+        problems.append(f"follow_ups has {len(result.follow_ups)} questions; give three to five")
+    return problems
+
+
+def apply_refinement(story: Story, result: Refinement, made: Made, unsourced: list[str] = ()) -> Merge:
+    """Merge a refinement into the story (in place); nothing the user wrote is removed or overwritten.
+
+    Sentences that no quote of the user's material supports become coaching notes to confirm or cut.
+    """
+    kept = bool(story.refined.strip()) and story.refined.strip() != result.refined.strip()
+    if kept:
+        story.history.append(HistoryEntry.kept(story.refined, story.refined_source, made.at))
+    story.refined = result.refined.strip()
+    story.refined_by, story.refined_sha = made.model, text_sha(result.refined)
+    notes = story.practice_notes
+    added = {
+        "coaching notes": _add_new(story.coaching_notes, [*map(confirm_note, unsourced), *result.coaching_notes]),
+        "hooks": _add_new(notes.hooks, result.hooks),
+        "key words": _add_new(notes.key_words, result.key_words),
+    }
+    notes.pacing = notes.pacing or result.pacing.strip()
+    notes.tone = notes.tone or result.tone.strip()
+    asked = {f.question.strip().lower() for f in story.follow_ups}
+    fresh = [FollowUp.written(f.question.strip(), f.answer, made.model)
+             for f in result.follow_ups if f.question.strip().lower() not in asked]
+    story.follow_ups += fresh
+    added["follow-ups"] = len(fresh)
+    return Merge(story.model_copy(deep=True), kept, added)
+
+
+def _add_new(existing: list[str], candidates: list[str]) -> int:
+    seen = {item.strip().lower() for item in existing}
+    count = 0
+    for item in (c.strip() for c in candidates):
+        if item and item.lower() not in seen:
+            existing.append(item)
+            seen.add(item.lower())
+            count += 1
+    return count
