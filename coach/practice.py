@@ -1,19 +1,21 @@
-"""Practising out loud: timing takes, the practice log and its history, undoing a take, speaking-rate calibration."""
+"""Practising out loud: recording takes, the practice log and its history, undoing a take, speaking-rate calibration.
+
+The core of every way to practise: a front end (the terminal's stopwatch, later a recorder or a page) times the take
+and calls `record_take`, which checks it, records it or returns the `Slip` it looks like, and says how it went.
+"""
 
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 from coach.bank.folder import Bank, load_story
-from coach.bank.models import RATES, BankSettings, PracticeTake, Story
+from coach.bank.models import RATES, PracticeTake, Story
 from coach.errors import CoachError
 from coach.method.board import story_progress
-from coach.method.text import spoken_seconds, word_count
+from coach.method.text import Timing, fit, timing, word_count
 
 MIN_CALIBRATION_TAKES = 3
 MIN_TAKE_SECONDS = 3
@@ -21,9 +23,23 @@ MAX_TAKE_SECONDS = 600  # ten minutes: no spoken story runs that long, so a long
 SLIP_SHARE = 1 / 3  # a take under a third of the window's low end is likelier a double Enter than a delivery
 
 
-def window_of(story: Story, settings: BankSettings) -> tuple[int, int]:
-    """Return the story's target window in seconds: its own, or the bank's."""
-    return story.target_seconds or settings.target_seconds
+@dataclass
+class Script:
+    """What to show before a take: the story to say, its target window and its length at the bank's rate."""
+
+    slug: str
+    story: Story
+    window: tuple[int, int]
+    wpm: int
+    spoken: Timing
+
+
+def load_script(bank: Bank, path: Path) -> Script:
+    """Return the story to practise with its window and length; refuse one with no refined version."""
+    story, settings = load_story(path), bank.settings()
+    require_refined(story, path)
+    wpm = settings.words_per_minute
+    return Script(path.stem, story, story.window(settings), wpm, timing(story.refined, wpm))
 
 
 def checked_seconds(seconds: float) -> float:
@@ -44,19 +60,19 @@ def looks_like_a_slip(seconds: float, window: tuple[int, int]) -> bool:
     return seconds < window[0] * SLIP_SHARE
 
 
-def keep_short_take(seconds: float, window: tuple[int, int], ask: Callable[[str], str] | None) -> bool:
-    """Return whether to record a take that looks like a slip: ask the person, or refuse when no one can answer."""
-    if not looks_like_a_slip(seconds, window):
-        return True
-    low, high = window
-    if ask is None:
-        raise CoachError(f"a {seconds:.1f}s take is under a third of the {low}-{high}s target, so it looks like a slip; "
-                         "nothing was recorded (add --yes to record it anyway)")
-    try:
-        answer = ask(f"Record a {seconds:.1f}s take? [y/N] ")
-    except EOFError:
-        return False
-    return answer.strip().lower() in ("y", "yes")
+@dataclass
+class Slip:
+    """A take not recorded because it looks like a slip: the person must say it was meant (then pass sure=True)."""
+
+    slug: str
+    seconds: float
+    window: tuple[int, int]
+
+    @property
+    def reason(self) -> str:
+        """Say why the take looks like a slip."""
+        low, high = self.window
+        return f"a {self.seconds:.1f}s take is under a third of the {low}-{high}s target, so it looks like a slip"
 
 
 @dataclass
@@ -73,7 +89,7 @@ class TakeVerdict:
     @property
     def within(self) -> bool:
         """Return True when the take fell inside the target window."""
-        return self.window[0] <= self.seconds <= self.window[1]
+        return fit(self.seconds, self.window) == "within"
 
     def as_dict(self) -> dict:
         """Return the verdict as plain data for JSON output."""
@@ -82,23 +98,27 @@ class TakeVerdict:
                 "within": self.within}
 
 
-def record_take(bank: Bank, path: Path, seconds: float, at: datetime,
-                ask: Callable[[str], str] | None = None, sure: bool = False) -> TakeVerdict | None:
-    """Add a take to the story's practice log (atomically) and say how it compares; None if a slip was declined."""
+def record_take(bank: Bank, path: Path, seconds: float, at: datetime, sure: bool = False) -> TakeVerdict | Slip:
+    """Add a take to the story's practice log (atomically) and say how it compares.
+
+    A take that looks like a slip is not recorded unless `sure`: the `Slip` comes back for the front end to ask about.
+    """
     checked_seconds(seconds)
     settings, story = bank.settings(), load_story(path)
     require_refined(story, path)
-    if not sure and not keep_short_take(seconds, window_of(story, settings), ask):  # asked before the lock is taken
-        return None
+    window = story.window(settings)
+    if not sure and looks_like_a_slip(seconds, window):  # before the lock: none is held while the person is asked
+        return Slip(path.stem, seconds, window)
+    at = at.replace(microsecond=0)
 
     def add_take(story: Story) -> Story:
         require_refined(story, path)
-        story.practice.append(PracticeTake(at=at.replace(microsecond=0), seconds=round(seconds, 1), words=word_count(story.refined)))
+        story.practice.append(PracticeTake(at=at, seconds=round(seconds, 1), words=word_count(story.refined)))
         return story
 
     story = bank.update(path, add_take)  # under the story's lock: takes recorded at once are all kept
-    return TakeVerdict(round(seconds, 1), window_of(story, settings), spoken_seconds(story.refined, settings.words_per_minute),
-                       len(story.practice), path.stem, at.replace(microsecond=0))
+    return TakeVerdict(round(seconds, 1), story.window(settings), timing(story.refined, settings.words_per_minute).seconds,
+                       len(story.practice), path.stem, at)
 
 
 def require_refined(story: Story, path: Path) -> None:
@@ -134,7 +154,7 @@ def undo_take(bank: Bank, path: Path) -> Undone:
 def _take_dict(take: PracticeTake, window: tuple[int, int] | None = None) -> dict:
     data = {"at": take.at.isoformat(), "seconds": take.seconds, "words": take.words}
     if window:
-        data["within"] = window[0] <= take.seconds <= window[1]
+        data["within"] = fit(take.seconds, window) == "within"
     return data
 
 
@@ -165,55 +185,9 @@ def take_history(bank: Bank, path: Path) -> TakeHistory:
     """Return the story's practice log, its best and latest takes and the speaking rate measured from all takes."""
     story, settings = load_story(path), bank.settings()
     progress = story_progress(story, settings, path.stem)
-    return TakeHistory(path.stem, story.title, window_of(story, settings), settings.words_per_minute,
-                       spoken_seconds(story.refined, settings.words_per_minute), story.practice, progress.best,
+    return TakeHistory(path.stem, story.title, story.window(settings), settings.words_per_minute,
+                       timing(story.refined, settings.words_per_minute).seconds, story.practice, progress.best,
                        progress.latest, measured_rate([s for _, s in bank.stories()]))
-
-
-def elapsed_line(elapsed: float, window: tuple[int, int]) -> str:
-    """Return the live stopwatch line: elapsed seconds against the target window."""
-    low, high = window
-    state = "over the target!" if elapsed > high else ("in the window" if elapsed >= low else "")
-    return f"\r  {elapsed:5.1f}s   target {low}-{high}s   {state:<16}"
-
-
-class LiveTimer:
-    """Redraws the elapsed seconds on one terminal line until stopped."""
-
-    def __init__(self, clock: Callable[[], float], window: tuple[int, int], write: Callable[[str], None], interval: float = 0.1):
-        self.clock, self.window, self.write, self.interval = clock, window, write, interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self, started: float) -> None:
-        """Start redrawing from the moment `started`."""
-        def run() -> None:
-            while not self._stop.wait(self.interval):
-                self.write(elapsed_line(self.clock() - started, self.window))
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop redrawing and end the line."""
-        self._stop.set()
-        if self._thread:
-            self._thread.join()
-            self.write("\n")
-
-
-def time_take(wait_for_enter: Callable[[str], object], clock: Callable[[], float], live: LiveTimer | None = None) -> float:
-    """Time one take between two Enter presses; Ctrl-C or end of input abandons it."""
-    wait_for_enter("Press Enter to start, Enter again when you finish (Ctrl-C to abandon). ")
-    started = clock()
-    if live:
-        live.start(started)
-    try:
-        wait_for_enter("Go! ")
-    finally:
-        if live:
-            live.stop()
-    return clock() - started
 
 
 @dataclass

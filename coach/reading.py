@@ -10,7 +10,7 @@ from coach.bank.folder import Bank, load_story
 from coach.bank.models import BankSettings, HistoryEntry, Story
 from coach.followups import Listed, listed
 from coach.method.check import ERROR, WARNING, Finding, check_bank
-from coach.method.text import spoken_seconds, word_count, words
+from coach.method.text import fit, timing, words
 
 DRAFT_OPENING_WORDS = 60  # enough of a draft to recognise it, short enough for one screen
 
@@ -26,7 +26,8 @@ class Timed:
     @classmethod
     def of(cls, text: str, wpm: int) -> Timed:
         """Measure a text at `wpm` words per minute."""
-        return cls(text.strip(), word_count(text), spoken_seconds(text, wpm))
+        spoken = timing(text, wpm)
+        return cls(text.strip(), spoken.words, spoken.seconds)
 
 
 @dataclass
@@ -52,10 +53,7 @@ class StoryView:
     @property
     def verdict(self) -> str:
         """Return where the refined version falls against the target: within, over, under (empty when none)."""
-        if self.refined is None:
-            return ""
-        low, high = self.target
-        return "over" if self.refined.seconds > high else "under" if self.refined.seconds < low else "within"
+        return "" if self.refined is None else fit(self.refined.seconds, self.target)
 
     @property
     def draft_opening(self) -> str:
@@ -102,7 +100,7 @@ def show(bank: Bank, ref: str) -> StoryView:
     wpm = settings.words_per_minute
     return StoryView(
         slug=path.stem, path=path, story=story, settings=settings,
-        target=story.target_seconds or settings.target_seconds,
+        target=story.window(settings),
         refined=Timed.of(story.refined, wpm) if story.refined.strip() else None,
         draft=Timed.of(story.draft, wpm) if words(story.draft) else None,
         follow_ups=listed(story, settings),

@@ -13,7 +13,7 @@ from pathlib import Path
 from coach.bank.folder import Bank, load_story
 from coach.bank.models import BankSettings, Story
 from coach.errors import CoachError
-from coach.method.text import word_count
+from coach.method.text import timing, word_count
 from coach.reading import Timed, earlier_refined
 
 
@@ -118,7 +118,7 @@ def refined_versions(story: Story, settings: BankSettings) -> list[Version]:
     """Return the story's earlier refined versions, latest first, numbered from 1."""
     entries = earlier_refined(story)
     wpm = settings.words_per_minute
-    return [Version(number, e.saved, e.source, e.text.strip(), (t := Timed.of(e.text, wpm)).words, t.seconds)
+    return [Version(number, e.saved, e.source, e.text.strip(), (t := timing(e.text, wpm)).words, t.seconds)
             for number, e in enumerate(reversed(entries), 1)]
 
 
@@ -166,5 +166,5 @@ def diff(bank: Bank, ref: str, against: int = 1) -> StoryDiff:
     wpm = settings.words_per_minute
     return StoryDiff(
         versions.slug, story.title, version, total, Timed.of(version.text, wpm), Timed.of(story.refined, wpm),
-        story.target_seconds or settings.target_seconds, wpm, word_pieces(version.text, story.refined),
+        story.window(settings), wpm, word_pieces(version.text, story.refined),
     )

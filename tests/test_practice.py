@@ -9,7 +9,9 @@ import pytest
 
 from coach.bank.folder import load_story
 from coach.cli import Terminal, app, make_app
-from coach.practice import LiveTimer, elapsed_line, measured_rate
+from coach.cli.practice import LiveTimer
+from coach.display.practice import elapsed_line
+from coach.practice import measured_rate
 from tests.conftest import snapshot
 
 

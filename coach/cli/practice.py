@@ -1,6 +1,9 @@
-"""`coach practice`: the command, and the stopwatch that times a take between two Enter presses."""
+"""`coach practice`: the command, and its terminal driver: the stopwatch that times a take between two Enter presses
+and the question asked about a take that looks like a slip. What the take means is decided in `coach.practice`."""
 
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -51,35 +54,88 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
 
 
 def take(terminal: Terminal, bank, path: Path, seconds: float | None, cue: bool, yes: bool, as_json: bool):
-    """Time a take live (or take --seconds), ask about one that looks like a slip, and record it."""
+    """Time a take live (or take --seconds) and record it, asking about one that looks like a slip; None if declined."""
     from coach import practice
 
-    ask = terminal.input
+    ask: Callable[[str], str] | None = terminal.input
     if seconds is None:
         if as_json:
             raise CoachError("--json needs --seconds: a live take talks to you in the terminal")
-        seconds = time_live(terminal, bank, path, cue)
+        seconds = time_live(terminal, practice.load_script(bank, path), cue)
     elif as_json or not terminal.interactive():  # only a person at a terminal can say a slip was meant; else --yes
         ask = None
-    return practice.record_take(bank, path, seconds, terminal.now(), ask=ask, sure=yes)
+    at = terminal.now()
+    result = practice.record_take(bank, path, seconds, at, sure=yes)
+    if isinstance(result, practice.Slip):
+        if ask is None:
+            raise CoachError(f"{result.reason}; nothing was recorded (add --yes to record it anyway)")
+        if not meant(ask, result.seconds):
+            return None
+        result = practice.record_take(bank, path, seconds, at, sure=True)
+    return result
 
 
-def time_live(terminal: Terminal, bank, path: Path, cue: bool) -> float:
+def meant(ask: Callable[[str], str], seconds: float) -> bool:
+    """Ask whether a take that looks like a slip was meant: only yes records it, and end of input says no."""
+    try:
+        answer = ask(f"Record a {seconds:.1f}s take? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def time_live(terminal: Terminal, script, cue: bool) -> float:
     """Show the script and time one take between two Enter presses, with a live stopwatch on a terminal."""
-    from coach import practice
-    from coach.bank.folder import load_story
     from coach.display.practice import script_view
 
-    story, settings = load_story(path), bank.settings()
-    practice.require_refined(story, path)
-    typer.echo(script_view(story, settings, cue) + "\n")
-    window = practice.window_of(story, settings)
-    live = practice.LiveTimer(terminal.clock, window, lambda s: typer.echo(s, nl=False)) if sys.stdout.isatty() else None
+    typer.echo(script_view(script, cue) + "\n")
+    live = LiveTimer(terminal.clock, script.window, lambda s: typer.echo(s, nl=False)) if sys.stdout.isatty() else None
     try:
-        seconds = practice.time_take(terminal.input, terminal.clock, live)
+        seconds = time_take(terminal.input, terminal.clock, live)
     except EOFError:
         raise CoachError("the take was not finished (input ended); nothing was recorded") from None
     except KeyboardInterrupt:
         raise Interrupted("interrupted; nothing was recorded") from None
     typer.echo("")
     return seconds
+
+
+class LiveTimer:
+    """Redraws the elapsed seconds on one terminal line until stopped."""
+
+    def __init__(self, clock: Callable[[], float], window: tuple[int, int], write: Callable[[str], None], interval: float = 0.1):
+        self.clock, self.window, self.write, self.interval = clock, window, write, interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, started: float) -> None:
+        """Start redrawing from the moment `started`."""
+        from coach.display.practice import elapsed_line
+
+        def run() -> None:
+            while not self._stop.wait(self.interval):
+                self.write(elapsed_line(self.clock() - started, self.window))
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop redrawing and end the line."""
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+            self.write("\n")
+
+
+def time_take(wait_for_enter: Callable[[str], object], clock: Callable[[], float], live: LiveTimer | None = None) -> float:
+    """Time one take between two Enter presses; Ctrl-C or end of input abandons it."""
+    wait_for_enter("Press Enter to start, Enter again when you finish (Ctrl-C to abandon). ")
+    started = clock()
+    if live:
+        live.start(started)
+    try:
+        wait_for_enter("Go! ")
+    finally:
+        if live:
+            live.stop()
+    return clock() - started

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coach.display.layout import cells, columns, pad, table, wrap, wrapped
-from coach.method.text import word_count
+from coach.method.text import fit, word_count
 
 if TYPE_CHECKING:
     from coach.document.importer import ImportResult
@@ -56,9 +56,7 @@ def story_check(report: StoryReport) -> list[str]:
     low, high = report.target
     lines = wrapped(f"{report.title}  (target {low}-{high}s at {report.wpm} wpm)", 2, f"{report.slug}:")
     for part in report.parts:
-        verdict = ""
-        if part.part == "refined":
-            verdict = "within target" if low <= part.seconds <= high else ("over target" if part.seconds > high else "under target")
+        verdict = f"{fit(part.seconds, report.target)} target" if part.part == "refined" else ""
         lines.append(f"  {part.part:<8} {part.words:>4} words  {part.seconds:>5.1f}s  {verdict}".rstrip())
     return lines + (finding_lines(report.findings) or ["  no findings"])
 

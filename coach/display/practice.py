@@ -1,4 +1,5 @@
-"""Views of practising out loud: the script before a take, the verdict after it, the history chart, undo, calibration."""
+"""Views of practising out loud: the script before a take, the stopwatch line during it, the verdict after it, the
+history chart, undo, calibration."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ from typing import TYPE_CHECKING
 
 from coach.display.bank import practiced
 from coach.display.layout import width, wrapped
-from coach.method.text import spoken_seconds, word_count
+from coach.method.text import fit
 
 if TYPE_CHECKING:
-    from coach.bank.models import BankSettings, Story
-    from coach.practice import Calibration, TakeHistory, TakeVerdict, Undone
+    from coach.practice import Calibration, Script, TakeHistory, TakeVerdict, Undone
 
 CHART_LEFT = 28  # "2026-11-24 09:00    52.5s ✓ " before each chart row
 CHART_MAX = 40
@@ -21,12 +21,13 @@ def _prose(text: str, indent: int = 0, first: str | None = "") -> list[str]:
     return wrapped(text, indent, first)
 
 
-def script_view(story: Story, settings: BankSettings, cue: bool) -> str:
+def script_view(script: Script, cue: bool) -> str:
     """Return what to show before a take: the full refined version, or only the cues."""
+    story = script.story
     notes = story.practice_notes
-    low, high = story.target_seconds or settings.target_seconds
-    lines = _prose(f"{story.title} · target {low}-{high}s · {word_count(story.refined)} words ≈ "
-                   f"{spoken_seconds(story.refined, settings.words_per_minute):g}s at {settings.words_per_minute} wpm", 2)
+    low, high = script.window
+    lines = _prose(f"{story.title} · target {low}-{high}s · {script.spoken.words} words ≈ "
+                   f"{script.spoken.seconds:g}s at {script.wpm} wpm", 2)
     lines.append("")
     if notes.hooks:
         lines += wrapped(notes.hooks[0], 6, "Hook:")
@@ -40,15 +41,19 @@ def script_view(story: Story, settings: BankSettings, cue: bool) -> str:
     return "\n".join(lines)
 
 
+def elapsed_line(elapsed: float, window: tuple[int, int]) -> str:
+    """Return the live stopwatch line: elapsed seconds against the target window, redrawn over itself."""
+    low, high = window
+    state = {"over": "over the target!", "within": "in the window", "under": ""}[fit(elapsed, window)]
+    return f"\r  {elapsed:5.1f}s   target {low}-{high}s   {state:<16}"
+
+
 def verdict_view(verdict: TakeVerdict) -> str:
     """Say how the take went, in a few short lines."""
     low, high = verdict.window
-    if verdict.seconds > high:
-        where = f"{verdict.seconds - high:.1f}s over the {low}-{high}s target"
-    elif verdict.seconds < low:
-        where = f"{low - verdict.seconds:.1f}s under the {low}-{high}s target"
-    else:
-        where = f"within the {low}-{high}s target"
+    where = {"over": f"{verdict.seconds - high:.1f}s over the {low}-{high}s target",
+             "under": f"{low - verdict.seconds:.1f}s under the {low}-{high}s target",
+             "within": f"within the {low}-{high}s target"}[fit(verdict.seconds, verdict.window)]
     pace = ""
     if verdict.estimate:
         change = (verdict.estimate - verdict.seconds) / verdict.estimate * 100
@@ -74,7 +79,7 @@ def history_view(history: TakeHistory) -> str:
     for take in history.takes:
         row = ["═" if column(low) <= i <= column(high) else "·" for i in range(chart)]
         row[column(take.seconds)] = "●"
-        mark = "✓" if low <= take.seconds <= high else " "
+        mark = "✓" if fit(take.seconds, history.window) == "within" else " "
         lines.append(f"{take.at:%Y-%m-%d %H:%M}  {take.seconds:6.1f}s {mark} {''.join(row)}")
     lines.append(f"{'':17}  {'':8} {bottom:<{chart // 2}.0f}{top:>{chart - chart // 2}.0f}s")
     rate = history.measured

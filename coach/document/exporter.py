@@ -103,7 +103,7 @@ def _document(settings: BankSettings, stories: list[Story], bank: dict | None = 
 
 
 def _story_block(number: int, story: Story, settings: BankSettings, carried: dict | None) -> str:
-    low, high = story.target_seconds or settings.target_seconds
+    low, high = story.window(settings)
     parts = [
         f"## Story {number}: {story.title}" + (f"\n{comment(carried)}" if carried is not None else ""),
         f"**{settings.company} Values:** {', '.join(story.values)}",

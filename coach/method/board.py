@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, Story
-from coach.method.text import placeholders
+from coach.method.text import fit, placeholders
 
 PRACTICE_GOAL = 5
 
@@ -35,7 +35,7 @@ class StoryProgress:
 
 def story_progress(story: Story, settings: BankSettings, slug: str = "") -> StoryProgress:
     """Compute one story's progress from its file, never from hand-typed marks."""
-    low, high = story.target_seconds or settings.target_seconds
+    window = story.window(settings)
     seconds = [take.seconds for take in story.practice]
     blanks = placeholders(story.refined)
     latest = seconds[-1] if seconds else None
@@ -47,19 +47,19 @@ def story_progress(story: Story, settings: BankSettings, slug: str = "") -> Stor
         refined=bool(story.refined.strip()) and not blanks,  # a blank to fill is not ready to say
         placeholders=len(blanks),
         latest=latest,
-        best=_best(seconds, low, high),
+        best=_best(seconds, window),
         takes=len(seconds),
-        timed=latest is not None and low <= latest <= high,
+        timed=latest is not None and fit(latest, window) == "within",
         practiced=len(seconds) >= PRACTICE_GOAL,
         proposed=sum(1 for q in story.unanswered() if q.proposed),
     )
 
 
-def _best(seconds: list[float], low: int, high: int) -> float | None:
+def _best(seconds: list[float], window: tuple[int, int]) -> float | None:
     """Return the take closest to the middle of the target window."""
     if not seconds:
         return None
-    middle = (low + high) / 2
+    middle = sum(window) / 2
     return min(seconds, key=lambda s: abs(s - middle))
 
 

@@ -13,7 +13,7 @@ from coach.bank.phrases import company_phrase
 from coach.method import style
 from coach.method.grounding import Material, content_words, placeholders
 from coach.method.quantities import quantities
-from coach.method.text import sentences, spoken_seconds, word_count
+from coach.method.text import sentences, timing, word_budget
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -62,12 +62,13 @@ class StoryReport:
 
 def check_story(story: Story, settings: BankSettings, slug: str = "") -> StoryReport:
     """Check a story's refined version, draft, follow-ups and extraction answers."""
-    target = story.target_seconds or settings.target_seconds
+    target = story.window(settings)
     wpm = settings.words_per_minute
     report = StoryReport(slug or story.type, story.title, target, wpm)
     for part, text in (("refined", story.refined), ("draft", story.draft)):
         if text.strip():
-            report.parts.append(PartReport(part, word_count(text), spoken_seconds(text, wpm)))
+            spoken = timing(text, wpm)
+            report.parts.append(PartReport(part, spoken.words, spoken.seconds))
     material = Material.of(story, settings)
     if story.refined.strip():
         report.findings += check_refined(story.refined, story, settings, target, material=material)
@@ -169,12 +170,13 @@ def grounding_findings(text: str, material: Material, part: str = "refined", whe
 
 def _timing(text: str, wpm: int, target: tuple[int, int]) -> list[Finding]:
     low, high = target
-    count, seconds = word_count(text), spoken_seconds(text, wpm)
+    spoken, (fewest, most) = timing(text, wpm), word_budget(target, wpm)
+    seconds = spoken.seconds
     if seconds > high:
-        cut = count - round(high * wpm / 60)
+        cut = spoken.words - most
         return [Finding("too-long", ERROR, f"{seconds:g}s at {wpm} wpm is over the {low}-{high}s target; cut about {cut} words.")]
     if seconds < low:
-        add = round(low * wpm / 60) - count
+        add = fewest - spoken.words
         return [Finding("too-short", WARNING, f"{seconds:g}s at {wpm} wpm is under the {low}-{high}s target; add about {add} words of stakes or result.")]
     return []
 

@@ -1,8 +1,10 @@
-"""Plain-text measures shared by the checks and the LLM validators: words, sentences and spoken time."""
+"""Plain-text measures shared by the checks and the LLM validators: words, sentences, spoken time (`timing`, the one
+place a text's words become seconds) and where seconds fall against a target window (`fit`)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 WORD = re.compile(r"[A-Za-z0-9$%][A-Za-z0-9'’$%.,-]*[A-Za-z0-9%]|[A-Za-z0-9$%]")
 # words that carry no fact: never a name, never a quote on their own, trimmed from the ends of a repeated phrase
@@ -27,15 +29,35 @@ def word_count(text: str) -> int:
     return len(words(text))
 
 
+@dataclass(frozen=True)
+class Timing:
+    """How long a text is to say aloud: its words, and the seconds they take at a speaking rate."""
+
+    words: int
+    seconds: float
+
+
+def timing(text: str, wpm: int) -> Timing:
+    """Return a text's words and the seconds they take to say aloud at `wpm` words per minute (to a tenth)."""
+    count = word_count(text)
+    return Timing(count, round(count * 60 / wpm, 1))
+
+
 def spoken_seconds(text: str, wpm: int) -> float:
     """Return how long the text takes to say aloud at `wpm` words per minute."""
-    return round(word_count(text) * 60 / wpm, 1)
+    return timing(text, wpm).seconds
 
 
 def word_budget(window: tuple[int, int], wpm: int) -> tuple[int, int]:
     """Return the word counts that fill a (low, high) seconds window at `wpm`."""
     low, high = window
     return round(low * wpm / 60), round(high * wpm / 60)
+
+
+def fit(seconds: float, window: tuple[int, int]) -> str:
+    """Return where a length falls against a (low, high) seconds window: `over`, `under` or `within`."""
+    low, high = window
+    return "over" if seconds > high else "under" if seconds < low else "within"
 
 
 def sentences(text: str) -> list[str]:
