@@ -17,7 +17,7 @@ from coach.bank.folder import Bank, load_story
 from coach.bank.models import BankSettings, HistoryEntry, Story
 from coach.errors import CoachError
 from coach.method.grounding import placeholders
-from coach.method.text import spoken_seconds, word_count
+from coach.method.text import timing
 
 ANSWER_SECONDS = 30  # a suggested answer takes about this long to say (the jobs' limit: coach.jobs.followups)
 MAX_NEW = 10  # new questions one --generate asks for at most
@@ -87,9 +87,10 @@ def listed(story: Story, settings: BankSettings, aims: dict[str, str] | None = N
     """Return a story's follow-ups as the user sees them."""
     wpm = settings.words_per_minute
     return [
-        Listed(fid, f.question, f.answer, f.by, f.pinned, not f.written_by_coach, word_count(f.answer),
-               spoken_seconds(f.answer, wpm), placeholders(f.answer), (aims or {}).get(fid, ""))
+        Listed(fid, f.question, f.answer, f.by, f.pinned, not f.written_by_coach, said.words, said.seconds,
+               placeholders(f.answer), (aims or {}).get(fid, ""))
         for f, fid in zip(story.follow_ups, story.follow_up_ids(), strict=True)
+        for said in [timing(f.answer, wpm)]
     ]
 
 

@@ -16,7 +16,7 @@ from coach.jobs import runner
 from coach.jobs.refine import Merge, RefineTask, Target
 from coach.llm.jobs import JobsInterrupted, run_jobs
 from coach.method.check import Finding, check_refined
-from coach.method.text import spoken_seconds, word_count
+from coach.method.text import Timing, fit, timing
 
 
 @dataclass
@@ -49,20 +49,24 @@ class RefineOutcome:
     skipped: bool = False  # not started: the endpoint had already failed for another story
 
     @property
+    def timing(self) -> Timing:
+        """Return the refined version's words and how long it takes to say at the target's rate."""
+        return timing(self.merge.story.refined if self.merge else "", self.target.wpm)
+
+    @property
     def words(self) -> int:
         """Return the refined version's length in words."""
-        return word_count(self.merge.story.refined) if self.merge else 0
+        return self.timing.words
 
     @property
     def seconds(self) -> float:
         """Return how long the refined version takes to say at the target's rate."""
-        return spoken_seconds(self.merge.story.refined, self.target.wpm) if self.merge else 0.0
+        return self.timing.seconds
 
     @property
     def within_window(self) -> bool:
         """Return True when the refined version fits the target window."""
-        low, high = self.target.window
-        return low <= self.seconds <= high
+        return fit(self.seconds, self.target.window) == "within"
 
     def as_dict(self) -> dict:
         """Return what refining the story did as plain data for JSON output (`refined` false with the error on failure)."""
