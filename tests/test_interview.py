@@ -14,7 +14,7 @@ import yaml
 
 from coach.bank.folder import Bank
 from coach.cli import app
-from coach.interview import Interview, Planned, Talk, concision, plan, quoted_in
+from coach.interview import Done, Interview, Planned, Question, RoundFeedback, concision, plan, quoted_in
 from tests.llm_fixtures import completion, streamed
 from tests.test_followups import flat
 
@@ -116,12 +116,15 @@ def test_a_scripted_session_asks_probes_scores_and_saves_a_transcript(runner, ba
 def test_the_interviewers_words_are_streamed_as_they_arrive(bank, endpoint):
     endpoint.side_effect = Endpoint([feedback(STRONG)], ["Tell me about a time you took a risk that scared you."])
     pieces: list[str] = []
-    replies = iter([STRONG])
-    talk = Talk(lambda line: None, pieces.append, lambda: next(replies))
     from coach.cli.jobs import engine_for
 
     engine, _ = engine_for(bank, None)
-    session = Interview(bank, engine, talk).run([Planned("Tell me about a risk.", "Courage", ["risk"])])
+    interview = Interview(bank, engine, [Planned("Tell me about a risk.", "Courage", ["risk"])], on_words=pieces.append)
+    assert isinstance(interview.start(), Question)
+    assert isinstance(interview.answer(STRONG), RoundFeedback)
+    done = interview.next()
+    assert isinstance(done, Done)
+    session = done.session
     said = [p for p in pieces if p not in ("Interviewer: ", "\n")]
     assert len(said) >= 3 and "".join(said) == "Tell me about a time you took a risk that scared you."
     assert session.rounds[0].turns[0].asked == "Tell me about a time you took a risk that scared you."
@@ -362,3 +365,28 @@ def test_a_story_rehearsal_shares_its_follow_ups_across_rounds(bank):
     planned = plan(bank, 3, story="team", rng=random.Random(0))
     assert [p.prepared[:1] for p in planned] == [["If asked why you continued after 6 months"],
                                                 ["If asked about specific challenges"], ["If asked about recognition"]]
+
+
+def test_show_prompt_prints_the_first_question_and_makes_no_call(runner, bank):
+    result = run(runner, "interview", "--values", "Courage", "--persona", "tough", "--seed", "1", "--show-prompt")
+    assert result.exit_code == 0, result.output  # no endpoint is configured: none is needed
+    system, user = result.output.split("\n\n--- user ---\n")
+    assert system.startswith("--- system ---\nYou are a demanding, skeptical\nbehavioral interviewer at Netflix")
+    assert "- Courage: Take smart risks" in system and "draw out a story that shows Courage" in user
+    assert not (bank.root / "sessions").exists()
+
+
+def test_show_prompt_never_imports_openai(bank):
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom coach.cli import app\ntry:\n"
+              f"    app(['interview', '--show-prompt', '--stories', {str(bank.root)!r}])\nexcept SystemExit:\n    pass\n"
+              "assert 'openai' not in sys.modules, 'openai was imported'\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0 and "--- system ---" in done.stdout, done.stderr
+
+
+def test_show_prompt_is_text_not_json(runner, bank):
+    result = run(runner, "interview", "--show-prompt", "--json")
+    assert result.exit_code == 2 and "--show-prompt prints the prompt as text; leave out --json" in result.output

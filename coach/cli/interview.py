@@ -1,14 +1,18 @@
-"""`coach interview` and `coach sessions`: the mock interview's terminal driver, and the list of past sessions."""
+"""`coach interview` and `coach sessions`: two drivers of the interview machine (the terminal, an answers file), and
+the list of past sessions."""
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from coach.cli.app import Output, Terminal
-from coach.cli.options import DEFAULT_BANK, AsJson, Model, StoriesDir, complete_story
-from coach.errors import CoachError
+from coach.cli.options import DEFAULT_BANK, AsJson, Model, ShowPrompt, StoriesDir, complete_story
+from coach.errors import CoachError, Interrupted, LLMError
+
+Reply = Callable[[], tuple[str, bool]]  # the candidate's next answer, and whether a probe could be put to them
 
 
 def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
@@ -23,6 +27,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE", help="Take the answers from FILE, separated by lines of ---, instead of the terminal.")] = None,
         seed: Annotated[int | None, typer.Option("--seed", hidden=True, help="Seed the choice of questions.")] = None,
         model: Model = None,
+        show_prompt: ShowPrompt = False,
         as_json: AsJson = False,
         stories: StoriesDir = DEFAULT_BANK,
     ) -> None:
@@ -30,30 +35,33 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         import random
 
         from coach import interview
-        from coach.cli.jobs import engine_for
 
         bank = out.bank(stories)
         if not 1 <= questions <= 10:
             raise CoachError(f"--questions takes 1 to 10, not {questions}")
-        if persona not in interview.PERSONAS:
-            raise CoachError(f"--persona must be one of {', '.join(interview.PERSONAS)}, not '{persona}'")
+        interview.check_persona(persona)
+        if show_prompt and as_json:
+            raise CoachError("--show-prompt prints the prompt as text; leave out --json")
         if as_json and answers is None:
             raise CoachError("--json needs --answers FILE: an interview without one talks to you in the terminal")
         if story and values:
             raise CoachError("--story rehearses that story's own questions and values; leave out --values")
-        scripted = _scripted_answers(answers) if answers is not None else None
+        scripted = interview.read_answers(answers) if answers is not None else None
         planned = interview.plan(bank, questions, values.split(",") if values else None, story, random.Random(seed))
+        if show_prompt:
+            _show_first_prompt(bank, planned, persona, model, terminal)
+            return
+        from coach.cli.jobs import engine_for
+        from coach.display.interview import interview_heading
+
         engine, progress = engine_for(bank, model)
-        talk = _talk(scripted, quiet=as_json, busy=progress.spinning)
+        screen = _Screen(out, quiet=as_json)
         if not as_json:
-            from coach.display.interview import interview_feedback
-
-            talk.feedback = lambda r, session: out.say(interview_feedback(r, session))
-        if not as_json:
-            from coach.display.interview import interview_heading
-
             out.say(interview_heading(bank.settings(), planned, persona, live=scripted is None))
-        session = interview.Interview(bank, engine, talk, persona).run(planned)
+        machine = interview.Interview(bank, engine, planned, persona=persona, now=terminal.now, on_words=screen.words,
+                                      on_speaking=screen.speaking, busy=progress.spinning)
+        reply = _written(interview.Replies(scripted), screen) if scripted is not None else _typed(terminal.input)
+        session = _converse(machine, screen, reply)
         if as_json:
             out.json(session.as_dict())
         else:
@@ -73,66 +81,125 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         out.show(rows, as_json, sessions_table)
 
 
-def _scripted_answers(path: Path) -> list[tuple[str, str]]:
-    """Read an answers file: blocks separated by `---` lines; a `--- probe` line marks a reply to a probe."""
-    import re
+def _show_first_prompt(bank, planned, persona: str, model: str | None, terminal: Terminal) -> None:
+    """Print the messages the interviewer's first question would be asked with; no call, no endpoint needed."""
+    from coach.display.calls import prompt_text
+    from coach.interview import Interview
+    from coach.llm.engine import Engine
+    from coach.llm.settings import settings_from_env
 
-    from coach.bank.folder import read_text
-
-    parts = re.split(r"(?m)^---[ \t]*(probe)?[ \t]*$", read_text(path))
-    blocks = [("answer", parts[0].strip())]
-    blocks += [("probe" if marker else "answer", text.strip()) for marker, text in zip(parts[1::2], parts[2::2], strict=True)]
-    return [(kind, text) for kind, text in blocks if text]
+    machine = Interview(bank, Engine(settings_from_env(model=model)), planned, persona=persona, now=terminal.now)
+    typer.echo(prompt_text(machine.next_prompt()))
 
 
-def _talk(scripted: list[str] | None, quiet: bool, busy):
-    from coach.display.layout import StreamWrap, wrapped
-    from coach.interview import Talk
+def _converse(machine, screen: "_Screen", reply: Reply):
+    """Drive the interview: show what the machine returns, and give it the next answer when it waits for one."""
+    from coach.interview import Done, RoundFeedback, Skipped
 
-    def write(text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    try:
+        event = machine.start()
+        while not isinstance(event, Done):
+            screen.show(event)
+            if isinstance(event, RoundFeedback | Skipped):
+                event = machine.next()
+                continue
+            try:
+                text, can_probe = reply()
+            except EOFError:  # the answers ran out, or Ctrl-D
+                text, can_probe = "/quit", False
+            event = machine.answer(text, can_probe=can_probe)
+        return event.session
+    except KeyboardInterrupt:  # while waiting for an answer: the machine ends the session
+        screen.line("")
+        raise machine.interrupted() from None
+    except Interrupted:
+        screen.line("")
+        raise
+    except LLMError:
+        if screen.mid_sentence:  # the interviewer's words stopped short: end their line
+            screen.line("")
+        screen.line("")
+        raise
 
-    stream = StreamWrap(write)
 
-    def line(text: str) -> None:
-        if not quiet:
-            stream.flush()
-            stream.column = 0
-            typer.echo(text)
+def _typed(ask: Callable[[str], str]) -> Reply:
+    """Return a reader of answers typed over several lines, an empty line sending one; a command sends at once."""
 
-    def hint(text: str) -> None:
-        line("\n".join(wrapped(text, 2, "")))
-
-    def words(text: str) -> None:
-        if not quiet:
-            stream.feed(text)
-
-    if scripted is not None:
-        queue = list(scripted)
-
-        def read() -> str:
-            if not queue:
-                raise EOFError
-            _, answer = queue.pop(0)
-            line("\n".join(wrapped(answer, 5, "You:")))
-            return answer
-
-        def probe_ready() -> bool:
-            return bool(queue) and queue[0][0] == "probe"
-
-        return Talk(line, words, read, busy, probe_ready=probe_ready, hint=hint)
-
-    def read_lines() -> str:
+    def reply() -> tuple[str, bool]:
         lines: list[str] = []
         while True:
-            text = input("You: " if not lines else "     ")
+            text = ask("You: " if not lines else "     ")
             if not text.strip():
                 if lines:
-                    return "\n".join(lines)
+                    return "\n".join(lines), True
                 continue
             if text.strip().startswith("/") and not lines:
-                return text.strip()
+                return text.strip(), True
             lines.append(text)
 
-    return Talk(line, words, read_lines, busy, hint=hint)
+    return reply
+
+
+def _written(replies, screen: "_Screen") -> Reply:
+    """Return a reader of the answers file's answers, each shown as if typed."""
+    from coach.display.layout import wrapped
+
+    def reply() -> tuple[str, bool]:
+        answer = replies.next()
+        screen.line("\n".join(wrapped(answer.text, 5, "You:")))
+        return answer.text, replies.probe_next
+
+    return reply
+
+
+class _Screen:
+    """The interview in the terminal: the interviewer's words wrapped as they stream, the lines between them and the
+    feedback; nothing at all with --json."""
+
+    def __init__(self, out: Output, quiet: bool):
+        from coach.display.layout import StreamWrap
+
+        self.out, self.quiet = out, quiet
+        self.stream = StreamWrap(_write)
+        self.mid_sentence = False  # the interviewer is speaking: their line is not ended yet
+
+    def line(self, text: str) -> None:
+        """Print a whole line; after streamed words, end their line first."""
+        if not self.quiet:
+            self.stream.flush()
+            self.stream.column = 0
+            typer.echo(text)
+
+    def words(self, text: str) -> None:
+        """Stream the interviewer's words onto the current line."""
+        if not self.quiet:
+            self.stream.feed(text)
+
+    def speaking(self, speaking) -> None:
+        """Open the interviewer's line: a question's heading first."""
+        from coach.display.interview import interview_speaking
+
+        self.mid_sentence = True
+        line, start = interview_speaking(speaking)
+        if line is not None:
+            self.line(line)
+        self.words(start)
+
+    def show(self, event) -> None:
+        """Show what the machine returned."""
+        from coach.display.interview import interview_feedback, interview_said
+        from coach.interview import Probe, Question, RoundFeedback
+
+        if isinstance(event, Question | Probe):
+            self.mid_sentence = False
+            self.line("")
+        elif isinstance(event, RoundFeedback):
+            if not self.quiet:
+                self.out.say(interview_feedback(event.round, event.session))
+        elif (said := interview_said(event)) is not None:
+            self.line(said)
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

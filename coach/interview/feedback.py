@@ -1,0 +1,141 @@
+"""Feedback on one round: the model's four scores, each resting on a quote that must be the candidate's own words,
+the checks that hold it to that (a task for the job runner), and concision, measured rather than judged."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from coach.bank.models import BankSettings, Story
+from coach.bank.phrases import naming_variables
+from coach.interview.session import JUDGED, Round, Session
+from coach.jobs.task import Task
+from coach.llm.answers import Doubt
+from coach.method.grounding import Material, content_words, normalise
+
+
+class Scored(BaseModel):
+    """One dimension of feedback: a score and the words of the answer that justify it."""
+
+    score: int = Field(description="1 (missing) to 5 (excellent).")
+    evidence: str = Field(description="Words copied exactly from the candidate's answer that justify the score; empty only for a score of 1 or 2 when nothing in the answer applies.")
+
+
+class Feedback(BaseModel):
+    """What prompts/feedback.jinja must return."""
+
+    structure: Scored = Field(description="Hook, stakes, action, result, in that order.")
+    ownership: Scored = Field(description="\"I\" for what the candidate did, not \"we\".")
+    impact: Scored = Field(description="Specific, measurable results.")
+    values: Scored = Field(description="How clearly the answer shows the value the question is about.")
+    strength: str = Field(description="The one thing the answer did best, in one sentence.")
+    improvement: str = Field(description="The single most useful change for next time, in one sentence.")
+    best_story: str = Field(description="The id of the candidate's story that fits this question best, or an empty string.")
+    say_instead: str = Field(description="One sentence the candidate could have said, using only facts from their answer or that story; empty if none.")
+
+
+@dataclass
+class FeedbackTask(Task[Feedback]):
+    """Score one round of a mock interview: the whole answer, its probes' replies included."""
+
+    prompt = "feedback"
+    output = Feedback
+    command = "interview"
+
+    session: Session
+    round: Round
+    stories: list[tuple[str, Story]]
+    settings: BankSettings
+
+    def variables(self) -> dict:
+        """Return the variables of prompts/feedback.jinja."""
+        r, session, settings = self.round, self.session, self.settings
+        meaning = next((v.meaning for v in settings.values if v.name.lower() == r.planned.value.lower()), "")
+        return {
+            **naming_variables(session.company, session.role), "value": r.planned.value, "meaning": meaning,
+            "turns": r.turns, "stories": [{"id": slug, "title": s.title, "type": s.type, "shows": s.values}
+                                          for slug, s in self.stories],
+            "seconds": r.seconds, "window": session.window, "wpm": session.wpm,
+        }
+
+    def problems(self, value: Feedback) -> list[str]:
+        """Return why the feedback breaks the rules (see `feedback_problems`)."""
+        return feedback_problems(value, self.round.answer, dict(self.stories), self.settings)
+
+
+def quoted_in(evidence: str, answer: str) -> bool:
+    """Return True when evidence is the candidate's own words, found in the answer as said: pieces cut with "..."
+    each found, three or more words in all, two of them words that carry meaning ("and I learned that" is not)."""
+    said = f" {normalise(answer)} "
+    pieces = [normalise(piece) for piece in re.split(r"\s*(?:…|\.\.\.)\s*", evidence) if normalise(piece)]
+    if not pieces or not all(f" {piece} " in said for piece in pieces):
+        return False
+    whole = " ".join(pieces)
+    return whole == normalise(answer) or (len(whole.split()) >= 3 and len(content_words(whole)) >= 2)
+
+
+def feedback_problems(result: Feedback, answer: str, stories: dict[str, Story], settings: BankSettings) -> list[str]:
+    """Return why feedback breaks the rules: a score out of 1-5 (re-asked), or, as doubts, evidence not quoted from the
+    answer, an unknown story, and a suggested sentence with a number or name the candidate never gave."""
+    problems: list[str] = []
+    for dimension in JUDGED:
+        scored: Scored = getattr(result, dimension)
+        if not 1 <= scored.score <= 5:
+            problems.append(f"{dimension}.score is {scored.score}; give a whole number from 1 to 5")
+        if scored.evidence.strip() and not quoted_in(scored.evidence, answer):
+            problems.append(Doubt(f'{dimension}.evidence "{scored.evidence}" is not in the candidate\'s answer; copy '
+                                  "three or more of their exact words, or leave it empty with a score of 1 or 2"))
+        elif not scored.evidence.strip() and scored.score > 2:
+            problems.append(Doubt(f"{dimension}.evidence is empty; quote the words of the answer behind a score of {scored.score}"))
+    if result.best_story.strip() and result.best_story.strip() not in stories:
+        problems.append(Doubt(f"best_story '{result.best_story}' is not one of the story ids listed; give one of them or an empty string"))
+    invented = _invented(result.say_instead, answer, stories.get(result.best_story.strip()), settings)
+    if invented:
+        problems.append(Doubt(f"say_instead uses {', '.join(invented)}, which the candidate never said; use only their facts"))
+    return problems
+
+
+def _invented(sentence: str, answer: str, story: Story | None, settings: BankSettings) -> list[str]:
+    if not sentence.strip():
+        return []
+    facts = "\n".join([answer, story.material() if story else ""])
+    material = Material(facts, "\n".join([settings.company, settings.role, *(v.name for v in settings.values)]))
+    return material.unsupported_numbers(sentence) + material.unsupported_names(sentence)
+
+
+def concision(seconds: float, window: tuple[int, int]) -> int:
+    """Return the concision score: 5 inside the window, one less for each 15% outside it."""
+    low, high = window
+    if low <= seconds <= high:
+        return 5
+    off = (low - seconds) / low if seconds < low else (seconds - high) / high
+    return max(1, 5 - 1 - int(off / 0.15))
+
+
+def apply_feedback(r: Round, result: Feedback, stories: dict[str, Story], settings: BankSettings) -> None:
+    """Keep the feedback's scores, and only what survived the checks: quoted evidence, a known story, no invention."""
+    answer = r.answer
+    for dimension in JUDGED:
+        scored: Scored = getattr(result, dimension)
+        if quoted_in(scored.evidence, answer):
+            r.scores[dimension], r.evidence[dimension] = min(5, max(1, scored.score)), scored.evidence.strip()
+        elif scored.score <= 2 and not scored.evidence.strip():
+            r.scores[dimension], r.evidence[dimension] = max(1, scored.score), ""  # nothing in the answer to quote
+        else:  # a score the model could not back with the candidate's words counts for nothing
+            r.unverified.append(dimension)
+    r.best_story = result.best_story.strip() if result.best_story.strip() in stories else ""
+    story = stories.get(r.best_story)
+    r.strength, r.improvement, r.say_instead = (
+        "" if _invented(text, answer, story, settings) else text.strip()
+        for text in (result.strength, result.improvement, result.say_instead)
+    )
+
+
+def first_reason(error: Exception) -> str:
+    """Return why feedback failed in one line: the failure and its first problem."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    head = lines[0].removesuffix("The last answer's problems:").strip().rstrip(".;")
+    first = next((line.split(". ", 1)[-1] for line in lines[1:] if line[:1].isdigit()), "")
+    return f"{head}; first problem: {first}" if first else head

@@ -1,0 +1,107 @@
+"""Choosing a mock interview's questions: the values the bank covers least (or those named, or one story's), each
+met by a common question from the built-in bank (`bank/data/questions.yaml`); and `/hint`, the story that fits."""
+
+from __future__ import annotations
+
+import random
+
+from coach.bank.catalog import common_questions, find_company
+from coach.bank.folder import Bank, load_story
+from coach.bank.models import BankSettings, CommonQuestion, Story
+from coach.bank.phrases import company_phrase
+from coach.errors import CoachError
+from coach.interview.session import Planned
+from coach.method.board import value_coverage
+from coach.method.text import sentences
+
+
+def values_by_need(stories: list[Story], slugs: list[str], settings: BankSettings) -> list[str]:
+    """Return the bank's values, those its stories cover least first."""
+    coverage = value_coverage(stories, settings, slugs)
+    order = {name: i for i, name in enumerate(coverage)}
+    return sorted(coverage, key=lambda value: (len(coverage[value]), order[value]))
+
+
+def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | None = None,
+         rng: random.Random | None = None) -> list[Planned]:
+    """Choose `count` main questions: for the named values, or the values the bank covers least; or, with a story,
+    the questions that story should answer, its prepared follow-ups as probes."""
+    rng = rng or random.Random()
+    settings = bank.settings()
+    pairs = list(bank.stories())
+    stories, slugs = [s for _, s in pairs], [p.stem for p, _ in pairs]
+    shown_by = _shown_by(bank, settings)
+    seeds = common_questions()
+    rng.shuffle(seeds)
+    if story is not None:
+        return _rehearsal(bank, story, count, seeds)
+    wanted = _named_values(values, settings) if values else values_by_need(stories, slugs, settings)
+    if not wanted:
+        wanted = sorted({t for q in seeds for t in q.themes})  # a bank without values: practise every theme
+    planned: list[Planned] = []
+    used: set[str] = set()
+    for i in range(count):
+        value = wanted[i % len(wanted)]
+        candidates = [q for q in seeds if q.text not in used and _probes(q, value, shown_by)]
+        candidates = candidates or [q for q in seeds if q.text not in used] or seeds
+        question = candidates[0]
+        used.add(question.text)
+        planned.append(Planned(question.text, value, question.themes))
+    return planned
+
+
+def _rehearsal(bank: Bank, story: str, count: int, seeds: list[CommonQuestion]) -> list[Planned]:
+    """Return the questions one story should answer, its follow-ups shared out, one round after another."""
+    chosen = load_story(bank.resolve(story))
+    fitting = [q for q in seeds if chosen.type in q.themes] or seeds
+    targets = chosen.values or [chosen.type]
+    prepared = [f.question for f in chosen.follow_ups]
+    rounds = min(count, len(fitting))
+    return [Planned(q.text, targets[i % len(targets)], q.themes, prepared[i::rounds]) for i, q in enumerate(fitting[:rounds])]
+
+
+def _shown_by(bank: Bank, settings: BankSettings) -> dict[str, set[str]]:
+    """Return each value (lower case) with the story types that show it best, from the company profile."""
+    profile = find_company(settings.company, bank.root)
+    shown_by: dict[str, set[str]] = {}
+    for kind, names in (profile.story_values if profile else {}).items():
+        for name in names:
+            shown_by.setdefault(name.lower(), set()).add(kind)
+    return shown_by
+
+
+def _named_values(values: list[str], settings: BankSettings) -> list[str]:
+    known = {v.name.lower(): v.name for v in settings.values}
+    named = [known.get(v.strip().lower(), v.strip()) for v in values if v.strip()]
+    if not named:
+        raise CoachError('--values names no value; give them like --values "Candor,Courage"')
+    unknown = [v for v in named if known and v.lower() not in known]
+    if unknown:
+        listing = ", ".join(v.name for v in settings.values)
+        raise CoachError(f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among "
+                         f"{company_phrase(settings.company)}'s values ({listing}); check the spelling in --values")
+    return named
+
+
+def _probes(question: CommonQuestion, value: str, shown_by: dict[str, set[str]]) -> bool:
+    value = value.lower()
+    return value in question.values or value in question.themes or bool(shown_by.get(value, set()) & set(question.themes))
+
+
+def hint(bank: Bank, planned: Planned) -> str:
+    """Return which of the user's stories fits a question, and its hook, for `/hint`."""
+    best = None
+    for path, story in bank.stories():
+        fit = (planned.value.lower() in (v.lower() for v in story.values)) * 2 + (story.type in planned.themes)
+        if fit and (best is None or fit > best[0]):
+            best = (fit, path.stem, story)
+    if best is None:
+        return "None of your stories is tagged for this; pick the one whose result you can say with a number."
+    _, slug, story = best
+    hook = (story.practice_notes.hooks or [_first_sentence(story.refined or story.draft)])[0]
+    return f"Try your {slug} story ({story.title}). Open with: {hook}"
+
+
+def _first_sentence(text: str) -> str:
+    found = sentences(text)
+    return found[0] if found else "(no hook yet: write one under ### Opening Hooks)"
