@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from coach.bank.catalog import require_known_type
 from coach.bank.folder import Bank, load_story
-from coach.bank.models import Question, Story
+from coach.bank.models import Story
 from coach.errors import CoachError
+from coach.jobs.analyze import AnalyzeTask, Open, numbered
 
 MIN_COVER = 0.5  # share of a proposal's content words its quotes must contain
 NO_QUOTE = "coach found nothing in your draft that answers it"
@@ -24,23 +25,6 @@ UNVERIFIED = "the model proposed an answer coach could not trace to your draft's
 
 if TYPE_CHECKING:
     from coach.llm.engine import Answer
-
-
-@dataclass
-class Open:
-    """An open extraction question: its number in the story, its group, and what coach proposes or finds missing."""
-
-    number: int
-    group: str
-    question: str
-    proposed: str = ""
-    quotes: list[str] = field(default_factory=list)
-    missing: str = ""
-    status: str = "gap"  # gap, proposed, accepted, or answered (typed in the walk)
-
-    def as_dict(self) -> dict:
-        """Return the question as plain data for JSON output."""
-        return dict(self.__dict__)
 
 
 @dataclass
@@ -79,16 +63,6 @@ class AnalyzeOutcome:
         }
 
 
-def numbered(story: Story) -> list[tuple[int, str, Question]]:
-    """Return every extraction question with its 1-based number and group heading."""
-    out, number = [], 0
-    for group in story.extraction:
-        for question in group.questions:
-            number += 1
-            out.append((number, group.heading, question))
-    return out
-
-
 def open_questions(story: Story) -> list[Open]:
     """Return the unanswered questions, with the proposals already written into the story."""
     return [
@@ -121,10 +95,8 @@ def propose(bank: Bank, outcome: AnalyzeOutcome, engine, fresh: bool = False) ->
     return outcome
 
 
-def analyze_task(bank: Bank, outcome: AnalyzeOutcome):
+def analyze_task(bank: Bank, outcome: AnalyzeOutcome) -> AnalyzeTask:
     """Return the task that asks about the open questions the model has not read yet."""
-    from coach.jobs.analyze import AnalyzeTask
-
     return AnalyzeTask(outcome.path, outcome.story, bank.settings(), asked=outcome.to_ask)
 
 

@@ -116,7 +116,7 @@ def test_a_scripted_session_asks_probes_scores_and_saves_a_transcript(runner, ba
 def test_the_interviewers_words_are_streamed_as_they_arrive(bank, endpoint):
     endpoint.side_effect = Endpoint([feedback(STRONG)], ["Tell me about a time you took a risk that scared you."])
     pieces: list[str] = []
-    from coach.cli.jobs import engine_for
+    from coach.cli.model import engine_for
 
     engine, _ = engine_for(bank, None)
     interview = Interview(bank, engine, [Planned("Tell me about a risk.", "Courage", ["risk"])], on_words=pieces.append)

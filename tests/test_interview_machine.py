@@ -41,7 +41,7 @@ DOWN = httpx.Response(401, json={"error": {"message": "Incorrect API key provide
 
 @pytest.fixture
 def engine(bank, endpoint):
-    from coach.cli.jobs import engine_for
+    from coach.cli.model import engine_for
 
     return engine_for(bank, None)[0]
 

@@ -1,11 +1,13 @@
 """The `coach` command line: declarations and terminal drivers over the core, where every decision lives.
 
-app.py     the app, its error handling and output      options.py  the options commands share
-bank.py    commands over the files (no model)          jobs.py     commands that ask the model
-interview.py  the mock interview's terminal driver     practice.py the practice stopwatch
+app.py        the app and its one error handler     io.py        the terminal's seams, and the output
+options.py    the options commands share            model.py     the engine, and --show-prompt
+bank.py       commands over the files (no model)    jobs.py      the commands that ask the model
+interview.py  the mock interview's drivers          practice.py  the practice stopwatch
 """
 
-from coach.cli.app import Terminal, make_app
+from coach.cli.app import make_app
+from coach.cli.io import Terminal
 
 app = make_app()
 

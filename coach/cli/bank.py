@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from coach.cli.app import Output, Terminal
+from coach.cli.io import Output, Terminal
 from coach.cli.options import DEFAULT_BANK, AsJson, Stories, StoriesDir
 from coach.errors import CoachError
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from coach.cli.app import Output, Terminal
+from coach.cli.io import Output, Terminal
 from coach.cli.options import DEFAULT_BANK, AsJson, Model, ShowPrompt, StoriesDir, complete_story
 from coach.errors import CoachError, Interrupted, LLMError
 
@@ -51,7 +51,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         if show_prompt:
             _show_first_prompt(bank, planned, persona, model, terminal)
             return
-        from coach.cli.jobs import engine_for
+        from coach.cli.model import engine_for
         from coach.display.interview import interview_heading
 
         engine, progress = engine_for(bank, model)

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from coach.cli import options
-from coach.cli.app import Output, Terminal
+from coach.cli.io import Output, Terminal
+from coach.cli.model import configured, engine_for, prompts
 from coach.cli.options import DEFAULT_BANK, AsJson, Fresh, Model, ShowPrompt, StoriesDir, Story, complete_story
 from coach.errors import CoachError, Interrupted
 
@@ -124,39 +125,6 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             out.say(f"\n{len(done)} answer{'s' * (len(done) != 1)} saved to {outcome.path}.", wrap=True)
             return
         out.show(outcome, as_json, analysis_view)
-
-
-def prompts(as_json: bool, messages: Callable[[], list]) -> None:
-    """Print the prompts a command would send (`--show-prompt`), or why it would send none; no call is made."""
-    from coach.display.calls import prompt_text
-
-    if as_json:
-        raise CoachError("--show-prompt prints the prompt as text; leave out --json")
-    for item in messages():
-        typer.echo(item if isinstance(item, str) else prompt_text(item))
-
-
-def engine_for(bank, model: str | None):
-    """Return the engine for a command that asks the model, and the progress display it reports to."""
-    from coach.llm.settings import require_endpoint, settings_from_env
-
-    settings = settings_from_env(model=model)
-    require_endpoint(settings)
-    from coach.display.terminal import Progress
-    from coach.llm.calllog import CallLog
-    from coach.llm.engine import Engine
-
-    progress = Progress()
-    engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=progress.event, on_status=progress.status)
-    return engine, progress
-
-
-def configured(model: str | None) -> bool:
-    """Return True when a model endpoint is configured (a key or a base URL)."""
-    from coach.llm.settings import settings_from_env
-
-    settings = settings_from_env(model=model)
-    return bool(settings.api_key or settings.base_url)
 
 
 def walk(bank, outcome, say: Callable[[str], None], ask: Callable[[str], str], render) -> list:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from coach.cli.app import Output, Terminal
+from coach.cli.io import Output, Terminal
 from coach.cli.options import DEFAULT_BANK, AsJson, StoriesDir, one_action
 from coach.errors import CoachError, Interrupted
 

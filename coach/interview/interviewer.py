@@ -4,16 +4,33 @@ question or a probe, and what is kept of the model's words."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import ClassVar
 
 from coach.bank.models import BankSettings
 from coach.bank.phrases import naming_variables
 from coach.errors import CoachError
 from coach.interview.session import Planned, Round, Session
+from coach.jobs.task import Line
 
 PERSONAS = ("friendly", "neutral", "tough")
 PROMPT = "interviewer"
 SAY_TOKENS = 160  # the interviewer says one or two sentences: a rambling model is cut short
 FALLBACK = "Can you tell me more about what you did yourself?"
+
+
+@dataclass
+class InterviewerTurn(Line):
+    """The interviewer's next words: a main question or a probe, streamed."""
+
+    rendered: dict
+    prompt: ClassVar[str] = PROMPT
+    command: ClassVar[str] = "interview"
+    budget: ClassVar[int | None] = SAY_TOKENS
+
+    def variables(self) -> dict:
+        """Return the variables of prompts/interviewer.jinja."""
+        return self.rendered
 
 
 def check_persona(persona: str) -> None:

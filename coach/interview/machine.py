@@ -41,8 +41,7 @@ from coach.interview.events import (
 )
 from coach.interview.feedback import FeedbackTask, apply_feedback, concision, first_reason
 from coach.interview.interviewer import (
-    PROMPT,
-    SAY_TOKENS,
+    InterviewerTurn,
     check_persona,
     clean,
     fallback,
@@ -136,10 +135,8 @@ class Interview:
         (`--show-prompt`): before start() and between rounds; None when no question is next."""
         if self.stage not in (Stage.NEW, Stage.BETWEEN) or self._quitting or self._next >= len(self.planned):
             return None
-        from coach.llm.prompts import render_prompt
-
         planned = self.planned[self._next]
-        return render_prompt(PROMPT, **self._variables("ask", planned, self.session.rounds, seed=planned.seed))
+        return InterviewerTurn(self._variables("ask", planned, self.session.rounds, seed=planned.seed)).messages()
 
     # The steps
 
@@ -242,13 +239,12 @@ class Interview:
 
     def _say(self, kind: str, r: Round, variables: dict) -> str:
         """Stream the interviewer's words; fall back on the question itself when the model says nothing usable."""
+        from coach.jobs.runner import stream
         from coach.llm.engine import BrokenStream
-        from coach.llm.jobs import run_one
 
         self.on_speaking(Speaking(kind, r.number, r.planned.value))
         try:
-            said = run_one(lambda: self.engine.say(PROMPT, variables, self.on_words, command="interview",
-                                                   budget=SAY_TOKENS), self.engine.stop)
+            said = stream(self.engine, InterviewerTurn(variables), self.on_words)
         except BrokenStream as error:
             if error.text.strip():
                 self.on_speaking(Speaking(kind, r.number, r.planned.value, broke_off=True))

@@ -5,22 +5,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import BankSettings, Question, Story
 from coach.jobs.task import Made, StoryTask
 from coach.llm.answers import Doubt
 from coach.method.context import story_context
 from coach.method.grounding import MIN_QUOTE_WORDS, Material, content_words
 
-if TYPE_CHECKING:
-    from coach.analyze import Open
-
 MIN_COVER = 0.5  # share of a proposal's content words its quotes must contain
 NO_QUOTE = "coach found nothing in your draft that answers it"
 UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
+
+
+@dataclass
+class Open:
+    """An open extraction question: its number in the story, its group, and what coach proposes or finds missing."""
+
+    number: int
+    group: str
+    question: str
+    proposed: str = ""
+    quotes: list[str] = field(default_factory=list)
+    missing: str = ""
+    status: str = "gap"  # gap, proposed, accepted, or answered (typed in the walk)
+
+    def as_dict(self) -> dict:
+        """Return the question as plain data for JSON output."""
+        return dict(self.__dict__)
+
+
+def numbered(story: Story) -> list[tuple[int, str, Question]]:
+    """Return every extraction question with its 1-based number and group heading."""
+    out, number = [], 0
+    for group in story.extraction:
+        for question in group.questions:
+            number += 1
+            out.append((number, group.heading, question))
+    return out
 
 
 class Proposal(BaseModel):
@@ -125,8 +149,6 @@ class AnalyzeTask(StoryTask[Analysis]):
     def merge(self, latest: Story, value: Analysis, made: Made) -> list[Open]:
         """Settle each question asked (proposed, or a gap and why), and write the proposals into the story as it is
         now; a question answered or proposed meanwhile is left alone. Return the proposals."""
-        from coach.analyze import numbered
-
         by_number = {p.number: p for p in value.questions}
         for item in self.asked:
             settle(item, by_number.get(item.number), self.material)

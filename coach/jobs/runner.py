@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from coach.errors import CoachError, Interrupted
-from coach.jobs.task import Made, StoryTask, Task
+from coach.jobs.task import Line, Made, StoryTask, Task
 
 if TYPE_CHECKING:
     from coach.bank.folder import Bank
@@ -36,6 +36,14 @@ def ask(engine: Engine, task: Task, *, fresh: bool = False, interrupted: str = L
         return run_one(call, engine.stop)
     except JobsInterrupted:
         raise Interrupted(interrupted) from None
+
+
+def stream(engine: Engine, line: Line, on_words: Callable[[str], None]) -> str:
+    """Return the model's free-text answer to a line job, handing its words to on_words as they arrive."""
+    from coach.llm.jobs import run_one
+
+    return run_one(lambda: engine.say(line.prompt, line.variables(), on_words, command=line.command,
+                                      budget=line.budget), engine.stop)
 
 
 @dataclass

@@ -65,3 +65,22 @@ class StoryTask(Task[T]):
         """Change `latest` (the story as it is now: the user may have edited it meanwhile) with the answer; return
         what changed, for the outcome."""
         raise NotImplementedError
+
+
+class Line:
+    """A job whose answer is free text, streamed as it arrives (the interviewer's words): no output model, no
+    checks; what a driver shows is cleaned by the job that asked."""
+
+    prompt: ClassVar[str]
+    command: ClassVar[str]
+    budget: ClassVar[int | None] = None  # output tokens at most: a rambling model is cut short
+
+    def variables(self) -> dict:
+        """Return the prompt's variables."""
+        raise NotImplementedError
+
+    def messages(self) -> list[dict[str, str]]:
+        """Return the messages the model would be sent, making no call (`--show-prompt`)."""
+        from coach.llm.prompts import render_prompt
+
+        return render_prompt(self.prompt, **self.variables())

@@ -1,0 +1,41 @@
+"""What the commands that ask the model share: the engine with the terminal's progress display, whether an
+endpoint is configured, and `--show-prompt`."""
+
+from collections.abc import Callable
+
+import typer
+
+from coach.errors import CoachError
+
+
+def prompts(as_json: bool, messages: Callable[[], list]) -> None:
+    """Print the prompts a command would send (`--show-prompt`), or why it would send none; no call is made."""
+    from coach.display.calls import prompt_text
+
+    if as_json:
+        raise CoachError("--show-prompt prints the prompt as text; leave out --json")
+    for item in messages():
+        typer.echo(item if isinstance(item, str) else prompt_text(item))
+
+
+def engine_for(bank, model: str | None):
+    """Return the engine for a command that asks the model, and the progress display it reports to."""
+    from coach.llm.settings import require_endpoint, settings_from_env
+
+    settings = settings_from_env(model=model)
+    require_endpoint(settings)
+    from coach.display.terminal import Progress
+    from coach.llm.calllog import CallLog
+    from coach.llm.engine import Engine
+
+    progress = Progress()
+    engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=progress.event, on_status=progress.status)
+    return engine, progress
+
+
+def configured(model: str | None) -> bool:
+    """Return True when a model endpoint is configured (a key or a base URL)."""
+    from coach.llm.settings import settings_from_env
+
+    settings = settings_from_env(model=model)
+    return bool(settings.api_key or settings.base_url)
