@@ -49,7 +49,9 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         scripted = interview.read_answers(answers) if answers is not None else None
         planned = interview.plan(bank, questions, values.split(",") if values else None, story, random.Random(seed))
         if show_prompt:
-            _show_first_prompt(bank, planned, persona, model, terminal)
+            from coach.cli.model import prompts
+
+            prompts(as_json, lambda: [first_prompt(bank, planned, persona, model, terminal)])
             return
         from coach.cli.model import engine_for
         from coach.display.interview import interview_heading
@@ -81,15 +83,14 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         out.show(rows, as_json, sessions_table)
 
 
-def _show_first_prompt(bank, planned, persona: str, model: str | None, terminal: Terminal) -> None:
-    """Print the messages the interviewer's first question would be asked with; no call, no endpoint needed."""
-    from coach.display.calls import prompt_text
+def first_prompt(bank, planned, persona: str, model: str | None, terminal: Terminal) -> list[dict[str, str]]:
+    """Return the messages the interviewer's first question would be asked with; no call, no endpoint needed."""
     from coach.interview import Interview
     from coach.llm.engine import Engine
     from coach.llm.settings import settings_from_env
 
     machine = Interview(bank, Engine(settings_from_env(model=model)), planned, persona=persona, now=terminal.now)
-    typer.echo(prompt_text(machine.next_prompt()))
+    return machine.next_prompt()
 
 
 def _converse(machine, screen: "_Screen", reply: Reply):
