@@ -251,3 +251,21 @@ def test_the_same_rejected_answer_twice_ends_the_reasks(bank, make_engine, mock_
     outcome = refine(bank, make_engine())
     assert mock_openai.call_count == 2
     assert str(outcome.error).startswith("the model's answer gave the same rejected answer twice; the model keeps missing the word budget")
+
+
+def test_the_cli_asks_through_an_engine_handed_to_make_app(runner, bank, make_engine, mock_openai):
+    """The engine is a seam like the clock and the input: no endpoint in the environment, the test's own engine."""
+    from coach.cli import Terminal, make_app
+    from coach.display.terminal import Progress
+
+    mock_openai.respond(200, json=completion(refinement()))
+    handed: list[str | None] = []
+
+    def engine(bank_, model):
+        handed.append(model)
+        return make_engine(), Progress()
+
+    result = runner.invoke(make_app(Terminal(engine=engine)), ["refine", "risk", "--model", "mine", "--stories", "stories"])
+    assert result.exit_code == 0, result.output
+    assert handed == ["mine"] and mock_openai.call_count == 1
+    assert RISK_REFINED in (bank.root / "risk.md").read_text()

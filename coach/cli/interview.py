@@ -53,10 +53,9 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
 
             prompts(as_json, lambda: [first_prompt(bank, planned, persona, model, terminal)])
             return
-        from coach.cli.model import engine_for
         from coach.display.interview import interview_heading
 
-        engine, progress = engine_for(bank, model)
+        engine, progress = terminal.engine(bank, model)
         screen = _Screen(out, quiet=as_json)
         if not as_json:
             out.say(interview_heading(bank.settings(), planned, persona, live=scripted is None))

@@ -14,14 +14,24 @@ import typer
 SKIPPED_EXIT = 3
 
 
+def _engine(bank, model: str | None):
+    from coach.cli.model import engine_for
+
+    return engine_for(bank, model)
+
+
 @dataclass
 class Terminal:
-    """What the terminal drivers read and measure: the seams tests replace with their own."""
+    """What the drivers read, measure and ask through: the seams tests replace with their own.
+
+    `engine(bank, model)` returns the engine a model command asks with and the progress display it reports to.
+    """
 
     input: Callable[[str], str] = input
     clock: Callable[[], float] = time.monotonic
     now: Callable[[], datetime] = datetime.now
     interactive: Callable[[], bool] = lambda: sys.stdin.isatty()
+    engine: Callable = _engine
 
 
 @dataclass

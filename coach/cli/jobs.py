@@ -8,7 +8,7 @@ import typer
 
 from coach.cli import options
 from coach.cli.io import Output, Terminal
-from coach.cli.model import configured, engine_for, prompts
+from coach.cli.model import configured, prompts
 from coach.cli.options import DEFAULT_BANK, AsJson, Fresh, Model, ShowPrompt, StoriesDir, Story, complete_story
 from coach.errors import CoachError, Interrupted
 
@@ -36,7 +36,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         if show_prompt:
             prompts(as_json, lambda: [task.messages() for task in refine.refine_tasks(bank, refs or [], every, window, wpm)])
             return
-        engine, progress = engine_for(bank, model)
+        engine, progress = terminal.engine(bank, model)
         with progress.spinning(f"refining with {engine.settings.model} at {engine.settings.host}"):
             run = refine.refine_bank(bank, refs or [], engine, every=every, progress=progress, window=window, wpm=wpm,
                                      fresh=fresh)
@@ -83,7 +83,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             return
         outcome = followups.offline(bank, ref, asked)
         if outcome is None:
-            engine, progress = engine_for(bank, model)
+            engine, progress = terminal.engine(bank, model)
             with progress.spinning(f"{ref}: asking {engine.settings.model} at {engine.settings.host}"):
                 outcome = followups.ask(bank, ref, asked, engine, fresh)
         out.show(outcome, as_json, followups_view)
@@ -112,7 +112,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             return
         offline = analyze.offline_reason(outcome, accept_all, interactive, configured(model))
         if outcome.to_ask and offline is None:
-            engine, progress = engine_for(bank, model)
+            engine, progress = terminal.engine(bank, model)
             with progress.spinning(f"{outcome.slug}: asking {engine.settings.model} at {engine.settings.host}"):
                 analyze.propose(bank, outcome, engine, fresh)
         elif offline and outcome.to_ask and not as_json:
