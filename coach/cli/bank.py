@@ -1,12 +1,13 @@
 """Commands over the bank's files that need no model: init, new, import, check, status, export, show, edit, diff
 and log."""
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from coach.cli.io import Output, Terminal
+from coach.cli.io import Output, Terminal, echo
 from coach.cli.options import DEFAULT_BANK, AsJson, Stories, StoriesDir
 from coach.errors import CoachError
 
@@ -90,7 +91,8 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         if to is None:
             if as_json:
                 raise CoachError("--json reports the file --out writes; add --out FILE (the document itself is Markdown)")
-            typer.echo(exporter.export_document(out.bank(stories)), nl=False)
+            document = exporter.export_document(out.bank(stories))
+            (echo if sys.stdout.isatty() else typer.echo)(document, nl=False)  # byte for byte into a file or pipe
             return
         out.report(exporter.export_file(out.bank(stories), to), as_json, f"Wrote {to}")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from coach.cli.io import Output, Terminal
+from coach.cli.io import Output, Terminal, echo
 from coach.cli.options import DEFAULT_BANK, AsJson, Model, ShowPrompt, StoriesDir, complete_story
 from coach.errors import CoachError, Interrupted, LLMError
 
@@ -168,7 +168,7 @@ class _Screen:
         if not self.quiet:
             self.stream.flush()
             self.stream.column = 0
-            typer.echo(text)
+            echo(text)
 
     def words(self, text: str) -> None:
         """Stream the interviewer's words onto the current line."""

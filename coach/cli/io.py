@@ -14,6 +14,13 @@ import typer
 SKIPPED_EXIT = 3
 
 
+def echo(text: str, nl: bool = True) -> None:
+    """Print text as it is, less any control character but newlines and tabs: no escape sequence reaches the terminal."""
+    from coach.llm.gate import printable
+
+    typer.echo(printable(text), nl=nl)
+
+
 def _engine(bank, model: str | None):
     from coach.cli.model import engine_for
 
@@ -52,6 +59,9 @@ class Output:
 
         Messages on stderr are wrapped on a terminal only: piped, each stays one line for scripts and logs to read.
         """
+        from coach.llm.gate import printable
+
+        text = printable(text)  # no escape sequence of a model's, a server's or a file's reaches the terminal
         stream = sys.stderr if err else sys.stdout
         if wrap and (not err or stream.isatty()):
             from coach.display.layout import paragraphs

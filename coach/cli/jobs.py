@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from coach.cli import options
-from coach.cli.io import Output, Terminal
+from coach.cli.io import Output, Terminal, echo
 from coach.cli.model import configured, prompts
 from coach.cli.options import DEFAULT_BANK, AsJson, Fresh, Model, ShowPrompt, StoriesDir, Story, complete_story
 from coach.errors import CoachError, Interrupted
@@ -121,7 +121,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             analyze.accept_all(bank, outcome)
         if interactive:
             out.say(f"{outcome.slug}: {len(outcome.questions)} open question(s). Every answer is saved at once.", wrap=True)
-            done = walk(bank, outcome, typer.echo, terminal.input, open_question)
+            done = walk(bank, outcome, echo, terminal.input, open_question)
             out.say(f"\n{len(done)} answer{'s' * (len(done) != 1)} saved to {outcome.path}.", wrap=True)
             return
         out.show(outcome, as_json, analysis_view)

@@ -3,8 +3,7 @@ endpoint is configured, and `--show-prompt`."""
 
 from collections.abc import Callable
 
-import typer
-
+from coach.cli.io import echo
 from coach.errors import CoachError
 
 
@@ -15,7 +14,7 @@ def prompts(as_json: bool, messages: Callable[[], list]) -> None:
     if as_json:
         raise CoachError("--show-prompt prints the prompt as text; leave out --json")
     for item in messages():
-        typer.echo(item if isinstance(item, str) else prompt_text(item))
+        echo(item if isinstance(item, str) else prompt_text(item))
 
 
 def engine_for(bank, model: str | None):

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from coach.cli.io import Output, Terminal
+from coach.cli.io import Output, Terminal, echo
 from coach.cli.options import DEFAULT_BANK, AsJson, StoriesDir, one_action
 from coach.errors import CoachError, Interrupted
 
@@ -88,7 +88,7 @@ def time_live(terminal: Terminal, script, cue: bool) -> float:
     """Show the script and time one take between two Enter presses, with a live stopwatch on a terminal."""
     from coach.display.practice import script_view
 
-    typer.echo(script_view(script, cue) + "\n")
+    echo(script_view(script, cue) + "\n")
     live = LiveTimer(terminal.clock, script.window, lambda s: typer.echo(s, nl=False)) if sys.stdout.isatty() else None
     try:
         seconds = time_take(terminal.input, terminal.clock, live)

@@ -24,11 +24,20 @@ def ask(engine: Engine, task: Task, *, fresh: bool = False, interrupted: str = L
     """Return the model's answer to a task, one that passes its checks (or only doubts them)."""
     import threading
 
+    from coach.llm.gate import clean_answer
     from coach.llm.jobs import JobsInterrupted, run_one
 
+    gated: dict[int, list[str]] = {}
+
+    def check(value) -> list[str]:  # every answer passes the gate before the method judges it
+        gated[id(value)] = clean_answer(value).notes()
+        return task.problems(value)
+
     def call() -> Answer:
-        return engine.ask(task.prompt, task.variables(), task.output, check=task.problems, command=task.command,
-                          fresh=fresh)
+        answer = engine.ask(task.prompt, task.variables(), task.output, check=check, command=task.command, fresh=fresh)
+        for note in gated.get(id(answer.value), []):
+            engine.on_event(note)
+        return answer
 
     if threading.current_thread() is not threading.main_thread():
         return call()  # one of several jobs: the main thread already watches for Ctrl-C
@@ -40,10 +49,16 @@ def ask(engine: Engine, task: Task, *, fresh: bool = False, interrupted: str = L
 
 def stream(engine: Engine, line: Line, on_words: Callable[[str], None]) -> str:
     """Return the model's free-text answer to a line job, handing its words to on_words as they arrive."""
+    from coach.llm.gate import field_text, printable
     from coach.llm.jobs import run_one
 
-    return run_one(lambda: engine.say(line.prompt, line.variables(), on_words, command=line.command,
-                                      budget=line.budget), engine.stop)
+    def shown(words: str) -> None:  # an escape sequence's ESC never reaches the screen, even split across chunks
+        if clean := printable(words):
+            on_words(clean)
+
+    said = run_one(lambda: engine.say(line.prompt, line.variables(), shown, command=line.command, budget=line.budget),
+                   engine.stop)
+    return field_text(said)
 
 
 @dataclass
