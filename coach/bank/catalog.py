@@ -8,7 +8,8 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from coach.bank.folder import Bank, load_story, slugify
+from coach.bank.bounded import SETTINGS_LIMIT, RefusedYAML, load_yaml
+from coach.bank.folder import Bank, load_story, read_text, slugify
 from coach.bank.models import BankSettings, CommonQuestion, CompanyProfile, Question, QuestionGroup, Story, StoryType
 from coach.bank.phrases import company_phrase, named_company, role_name
 from coach.errors import CatalogError, CoachError, StoryExists, StoryFormatError
@@ -35,7 +36,10 @@ def _load(kind: str, name: str, model: type[Model], bank_root: Path | None) -> M
         path = folder / f"{key}.yaml"
         if path.is_file():
             try:
-                return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+                data = load_yaml(read_text(path, limit=SETTINGS_LIMIT, what=f"a {kind[:-1]} file"))
+                return model.model_validate(data)
+            except RefusedYAML as error:
+                raise StoryFormatError(path, str(error.problem), error.line) from None
             except (yaml.YAMLError, ValidationError) as error:
                 raise StoryFormatError(path, f"is not a valid {kind[:-1]} file: {error}".splitlines()[0]) from None
     known = ", ".join(_names(kind, bank_root))

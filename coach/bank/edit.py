@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from coach.bank import yamledit
 from coach.bank.markdown import HEADING, drop_comments, heading_levels, parse_bullets
 from coach.bank.models import Story
-from coach.bank.storyfile import LIST_PARTS, NOTE_PARTS, front_matter, render_story, section_key
+from coach.bank.storyfile import LIST_PARTS, NOTE_PARTS, front_matter, render_body, section_key
 from coach.bank.yamledit import BOM, bare, ended, lines_of, newline_of
 
 CHILD_LEVELS = {"extraction": (3, 4), "practice notes": (3,), "follow-ups": (3,), "history": (3,)}
@@ -27,16 +27,11 @@ def splice(original: str, before: Story, after: Story) -> str:
     bom = original.startswith(BOM)
     lines = lines_of(original.removeprefix(BOM))
     newline = newline_of(lines)
-    end = next(i for i in range(1, len(lines)) if bare(lines[i]).strip() == "---")
+    end = list(map(str.strip, lines)).index("---", 1)  # the closing line, found without a Python loop
     front = yamledit.splice(lines[1:end], front_matter(before), front_matter(after), newline)
-    old, new = (lines_of(render_story(story).replace("\n", newline)) for story in (before, after))
-    body = _merge(_tree(lines[end + 1 :]), _tree(_after_front(old)), _tree(_after_front(new)), newline)
+    old, new = (lines_of(render_body(story).replace("\n", newline)) for story in (before, after))
+    body = _merge(_tree(lines[end + 1 :]), _tree(old), _tree(new), newline)
     return (BOM if bom else "") + "".join(ended([lines[0], *front, lines[end], *body], newline))
-
-
-def _after_front(lines: list[str]) -> list[str]:
-    end = next(i for i in range(1, len(lines)) if bare(lines[i]) == "---")
-    return lines[end + 1 :]
 
 
 # The body: a tree of sections, split at the levels the story format reads (## everywhere, deeper in some).

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -15,8 +17,9 @@ import yaml
 from pydantic import ValidationError
 
 from coach.bank import yamledit
+from coach.bank.bounded import SETTINGS_LIMIT, STORY_LIMIT, RefusedYAML, load_yaml, read_bytes
 from coach.bank.edit import splice
-from coach.bank.listing import BOM, SKIPPED_FILES
+from coach.bank.listing import BOM, OPEN_FLAGS, SKIPPED_FILES
 from coach.bank.listing import exported as _exported
 from coach.bank.models import BankSettings, Story
 from coach.bank.storyfile import parse_story, render_story
@@ -29,6 +32,9 @@ except ImportError:  # Windows: no advisory locks; concurrent commands there can
 
 T = TypeVar("T")
 SETTINGS_FILE = "coach.yaml"
+TEMP_SUFFIX = ".tmp"
+TEMP_NAME = re.compile(r"[0-9a-f]{8}\.tmp")  # what follows `.NAME.` in the name of a temporary file of NAME
+STALE_TEMP = 300  # seconds: a temporary file this old belongs to a write that will never finish
 
 
 def default_bank_dir() -> Path:
@@ -36,17 +42,23 @@ def default_bank_dir() -> Path:
     return Path(os.environ.get("COACH_STORIES") or "stories")
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
+def write_atomic(path: Path, text: str | bytes, *, private: bool = False) -> None:
     """Write path via a temporary file and a rename, so a reader never sees half a file.
 
-    A symlink is followed and its target written; the file keeps its permissions, and a new file gets the umask's.
+    A symlink is followed and its target written, when that target exists; a link to nothing is refused, so that
+    no write lands where the link points. The file keeps its permissions; a new file gets the umask's, or, when
+    `private` (a file coach keeps for itself, like a transcript), is readable by its owner only. Temporary files
+    that a killed run left beside the file are removed. An error names the file, never the temporary one.
     """
     target = writable_target(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not os.path.islink(path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    _remove_stale_temps(target)
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+        # the umask applies, as for any new file; a private file starts (and stays) its owner's only
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private and mode is None else 0o666)
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
@@ -56,11 +68,37 @@ def write_atomic(path: Path, text: str | bytes) -> None:
             _keep_owner(temp, target)
         os.replace(temp, target)
     except BaseException as error:
-        with suppress(FileNotFoundError):
+        with suppress(OSError):
             os.unlink(temp)
-        if isinstance(error, OSError) and error.filename == str(temp):
-            error.filename = str(path)  # name the file the user knows, not coach's temporary one
+        if isinstance(error, OSError):
+            _name_the_file(error, path, temp, target)
         raise
+
+
+def _name_the_file(error: OSError, path: Path, temp: Path, target: Path) -> None:
+    """Make an error name the file the user knows: not coach's temporary file, and not nothing (a full disk)."""
+    ours = {os.fspath(temp), os.fspath(target)}
+    if error.filename is None or os.fspath(error.filename) in ours:
+        error.filename = str(path)
+    if error.filename2 is not None and os.fspath(error.filename2) in ours:
+        error.filename2 = None
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove the temporary files of earlier writes of target that never finished (a kill, a crash, a power cut).
+
+    Only coach's own names for this file (`.NAME.XXXXXXXX.tmp`) are touched, and only when older than STALE_TEMP
+    seconds: a younger one may be another command's write in progress.
+    """
+    prefix, now = f".{target.name}.", time.time()
+    with suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(prefix) and TEMP_NAME.fullmatch(entry.name[len(prefix):])):
+                continue
+            with suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_TEMP:
+                    os.unlink(entry.path)
 
 
 def _keep_owner(temp: Path, target: Path) -> None:
@@ -74,10 +112,16 @@ def _keep_owner(temp: Path, target: Path) -> None:
 
 
 def writable_target(path: Path) -> Path:
-    """Return the file a write to path replaces (a symlink's target), refusing anything but a regular file."""
+    """Return the file a write to path replaces (a symlink's target), refusing anything but a regular file.
+
+    A link is followed only to a file that exists: a dangling link could point anywhere, outside the bank too.
+    """
     target = Path(os.path.realpath(path))
     if target.is_dir():
         raise CoachError(f"{path}: is a folder, not a file; name a file (for example {Path(path) / 'stories.md'})")
+    if os.path.islink(path) and not target.exists():
+        raise CoachError(f"{path}: is a link to {os.readlink(path)}, which does not exist; coach writes through a link "
+                         "only to a file that exists, so remove the link or create the file it points to")
     if target.exists() and not target.is_file():
         raise CoachError(f"{path}: is not a regular file; coach writes only regular files, so name another path")
     return target
@@ -91,7 +135,7 @@ def locked(path: Path) -> Iterator[None]:
     """
     while True:
         try:
-            fd = os.open(path, os.O_RDONLY)
+            fd = os.open(path, OPEN_FLAGS)  # non-blocking: a FIFO in the bank cannot hang the lock
         except FileNotFoundError:
             yield  # a new file: nothing to lock yet
             return
@@ -114,6 +158,8 @@ def locked(path: Path) -> Iterator[None]:
 
 def write_all(files: dict[Path, str]) -> None:
     """Write several files atomically; if any write fails, put back every file as it was."""
+    for path in files:
+        writable_target(path)  # a folder, a FIFO or a dangling link among them: refused before anything is written
     originals = {path: path.read_bytes() if path.exists() else None for path in files}
     try:
         for path, text in files.items():
@@ -127,10 +173,10 @@ def write_all(files: dict[Path, str]) -> None:
         raise
 
 
-def read_text(path: Path, *, keep_bom: bool = False) -> str:
-    """Read a UTF-8 text file, with a clear error for missing, empty or binary files."""
+def read_text(path: Path, *, keep_bom: bool = False, limit: int = STORY_LIMIT, what: str = "a story file") -> str:
+    """Read a UTF-8 text file, with a clear error for missing, empty, binary, oversized or irregular files."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, limit, what)
     except FileNotFoundError:
         raise StoryNotFound(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
@@ -216,8 +262,10 @@ class Bank:
         if not self.settings_path.exists():
             return BankSettings()
         try:
-            data = yaml.safe_load(read_text(self.settings_path)) or {}
+            data = load_yaml(read_text(self.settings_path, limit=SETTINGS_LIMIT, what="coach.yaml")) or {}
             return BankSettings.model_validate(data)
+        except RefusedYAML as error:
+            raise StoryFormatError(self.settings_path, str(error.problem), error.line) from None
         except yaml.YAMLError as error:
             raise StoryFormatError(self.settings_path, f"malformed YAML: {getattr(error, 'problem', error)}") from None
         except ValidationError as error:
@@ -236,8 +284,9 @@ class Bank:
             if before is None:
                 write_atomic(path, settings_text(settings))
                 return
-            text = yamledit.splice_text(read_text(path, keep_bom=True), before.model_dump(mode="json"), settings.model_dump(mode="json"))
-            if BankSettings.model_validate(yaml.safe_load(text.removeprefix(BOM)) or {}) != settings:
+            text = yamledit.splice_text(read_text(path, keep_bom=True, limit=SETTINGS_LIMIT, what="coach.yaml"),
+                                        before.model_dump(mode="json"), settings.model_dump(mode="json"))
+            if BankSettings.model_validate(load_yaml(text.removeprefix(BOM)) or {}) != settings:
                 text = settings_text(settings)  # a shape of YAML the splice cannot follow: coach's own layout
             write_atomic(path, text)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from datetime import datetime
+from itertools import compress
+from operator import ne
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator
+from pydantic_core import PydanticCustomError, core_schema
 
 DEFAULT_TARGET = (45, 60)
 DEFAULT_WPM = 150
@@ -164,11 +166,130 @@ class HistoryEntry(Strict):
 
 
 class PracticeTake(Strict):
-    """One timed delivery of the story out loud."""
+    """One timed delivery of the story out loud; a take, once recorded, never changes (so copies share it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     at: datetime
-    seconds: float
+    seconds: float = Field(ge=0, allow_inf_nan=False)  # `.nan` or `.inf` in a file is no length of time
     words: int | None = None
+
+    def __deepcopy__(self, memo: dict | None = None) -> PracticeTake:
+        return self
+
+    @classmethod
+    def from_line(cls, line: str) -> PracticeTake:
+        """Return the take a front matter line in coach's own form (a TAKE_LINE) records."""
+        at, seconds, words = TAKE_LINE.fullmatch(line).groups()
+        return cls(at=datetime.fromisoformat(at), seconds=float(seconds), words=int(words) if words else None)
+
+
+# A take as coach writes it in front matter, `- {at: '2026-11-24T09:05:00', seconds: 52.5, words: 143}`, spelled so
+# that only a valid take matches (a real date and time, seconds from 1 up, as YAML would read them): a line that
+# matches is read without YAML and stays a line until looked at; any other line is read by YAML as always.
+_DATE = (r"(?:[1-9]\d{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+         r"|02-(?:0[1-9]|1\d|2[0-8]))|(?:[1-9]\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29)")
+_TAKE = (rf"- \{{at: '({_DATE}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)', seconds: ([1-9]\d{{0,5}}(?:\.\d{{1,6}})?)"
+         r"(?:, words: (0|[1-9]\d{0,8}))?\}")
+TAKE_LINE = re.compile(_TAKE)
+TAKE_LINES = re.compile(f"(?:{_TAKE.replace('(', '(?:').replace('(?:?:', '(?:')}\n)*")  # a block of them, each ended
+
+
+class Takes(MutableSequence):
+    """A story's practice log, oldest take first: a list of PracticeTake.
+
+    Takes read from a file in coach's own one-line form are kept as their lines, and a line becomes a PracticeTake
+    only when looked at: a story with 100,000 takes records one more without building 100,000 objects. Only valid
+    takes match TAKE_LINE, so looking cannot fail.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, takes: Iterable[PracticeTake] = ()):
+        self._entries: list[PracticeTake | str] = [self._checked(take) for take in takes]
+
+    @classmethod
+    def from_lines(cls, lines: list[str]) -> Takes:
+        """Return the takes of front matter lines that each match TAKE_LINE (the caller has checked that they do)."""
+        takes = cls()
+        takes._entries = list(lines)
+        return takes
+
+    @staticmethod
+    def _checked(take: object) -> PracticeTake:
+        return take if isinstance(take, PracticeTake) else PracticeTake.model_validate(take)
+
+    @staticmethod
+    def _take(entry: PracticeTake | str) -> PracticeTake:
+        return PracticeTake.from_line(entry) if isinstance(entry, str) else entry
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            part = type(self)()
+            part._entries = self._entries[index]
+            return part
+        return self._take(self._entries[index])
+
+    def __setitem__(self, index, value) -> None:
+        if isinstance(index, slice):
+            self._entries[index] = [self._checked(take) for take in value]
+        else:
+            self._entries[index] = self._checked(value)
+
+    def __delitem__(self, index) -> None:
+        del self._entries[index]
+
+    def insert(self, index: int, value: PracticeTake) -> None:
+        self._entries.insert(index, self._checked(value))
+
+    def __iter__(self) -> Iterator[PracticeTake]:
+        return map(self._take, self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Takes):
+            if len(self) != len(other):
+                return False
+            if self._entries == other._entries:  # the same lines or takes: no take built
+                return True
+            mine, theirs, take = self._entries, other._entries, self._take
+            differ = compress(range(len(mine)), map(ne, mine, theirs))  # only these are looked at, in Python
+            return all(take(mine[i]) == take(theirs[i]) for i in differ)
+        if isinstance(other, list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def entries(self) -> list[PracticeTake | str]:
+        """Return the takes as held: a PracticeTake, or the line in coach's own form a take was read from."""
+        return list(self._entries)
+
+    def copy(self) -> Takes:
+        """Return a copy: a new log holding the same (unchanging) takes."""
+        return self[:]
+
+    def __copy__(self) -> Takes:
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict | None = None) -> Takes:
+        return self.copy()  # takes never change: sharing them is a deep copy
+
+    def __repr__(self) -> str:
+        return f"Takes({list(self)!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        items = handler.generate_schema(list[PracticeTake])
+
+        def validate(value: object, inner: core_schema.ValidatorFunctionWrapHandler) -> Takes:
+            return value.copy() if isinstance(value, Takes) else cls(inner(value))
+
+        return core_schema.no_info_wrap_validator_function(
+            validate, items, serialization=core_schema.wrap_serializer_function_ser_schema(
+                lambda value, inner: inner(list(value)), schema=items))
 
 
 class Story(Strict):
@@ -180,7 +301,7 @@ class Story(Strict):
     target_seconds: tuple[int, int] | None = None
     refined_by: str = ""
     refined_sha: str = ""
-    practice: list[PracticeTake] = Field(default_factory=list)
+    practice: Takes = Field(default_factory=Takes)
     draft: str = ""
     extraction: list[QuestionGroup] = Field(default_factory=list)
     refined: str = ""

@@ -7,14 +7,28 @@ a command saves.
 
 from __future__ import annotations
 
+import math
+import re
+import secrets
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from coach.bank import yamledit
+from coach.bank.bounded import RefusedYAML, load_yaml
 from coach.bank.markdown import Section, drop_comments, join_text, parse_bullets, render_bullets, split_sections
-from coach.bank.models import FollowUp, FollowUpMark, HistoryEntry, PracticeNotes, Question, QuestionGroup, Story
+from coach.bank.models import (
+    TAKE_LINES,
+    FollowUp,
+    FollowUpMark,
+    HistoryEntry,
+    PracticeNotes,
+    Question,
+    QuestionGroup,
+    Story,
+    Takes,
+)
 from coach.errors import StoryFormatError
 
 SECTIONS = {
@@ -38,7 +52,8 @@ META_FIELDS = ("title", "type", "values", "target_seconds", "refined_by", "refin
 MARKS = "follow_up_state"  # per follow-up id: the model that wrote its answer, a fingerprint, the pin
 PROPOSED, PROPOSED_FROM = "> Proposed: ", "> From your draft: "
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: 10x faster
+TAKES_KEY = re.compile(r"^practice:\n", re.MULTILINE)
+VALID_TAKES: list[tuple[str, list[str]]] = []  # the last few practice logs found valid, with their lines
 
 
 def _pure_python_error(front: str) -> yaml.YAMLError:
@@ -46,6 +61,8 @@ def _pure_python_error(front: str) -> yaml.YAMLError:
         yaml.safe_load(front)
     except yaml.YAMLError as error:
         return error
+    except Exception:  # only a better line number was sought
+        pass
     return yaml.YAMLError("unreadable YAML")
 
 
@@ -53,11 +70,11 @@ def parse_story(text: str, path: Path | str = "<story>") -> Story:
     """Parse the text of a story file into a Story, or raise StoryFormatError naming the line."""
     if "\x00" in text:
         raise StoryFormatError(path, "is a binary file, not a story; remove it from the bank")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    meta, body_start = _front_matter(lines, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, body_start, body = _front_matter(text, path)
     fields: dict = dict(meta)
     marks = fields.pop(MARKS, None) or {}
-    _, sections = split_sections(drop_comments(lines[body_start:]), 2, body_start + 1)
+    _, sections = split_sections(drop_comments(body), 2, body_start + 1)
     seen: dict[str, int] = {}
     for section in sections:
         key = section_key(section.heading)
@@ -71,7 +88,7 @@ def parse_story(text: str, path: Path | str = "<story>") -> Story:
     try:
         story = Story.model_validate(fields)
     except ValidationError as error:
-        raise StoryFormatError(path, f"front matter: {first_error(error)}", 1) from None
+        raise StoryFormatError(path, f"front matter: {_bad_take(error) or first_error(error)}", 1) from None
     _apply_marks(story, marks, path)
     return story
 
@@ -96,8 +113,13 @@ def section_key(heading: str) -> str:
 
 
 def front_matter(story: Story) -> dict:
-    """Return the front matter fields of a story, in file order, as render_story writes them."""
-    meta = story.model_dump(mode="json", include=set(META_FIELDS), exclude_defaults=True)
+    """Return the front matter fields of a story, in file order, as render_story writes them.
+
+    The practice log stays a Takes, not dumped take by take: a save compares and writes only the takes that changed.
+    """
+    meta = story.model_dump(mode="json", include=set(META_FIELDS) - {"practice"}, exclude_defaults=True)
+    if story.practice:
+        meta["practice"] = story.practice if isinstance(story.practice, Takes) else Takes(story.practice)
     meta = {key: meta[key] for key in META_FIELDS if key in meta}
     meta.setdefault("values", [])
     marks = {fid: f.mark() for f, fid in zip(story.follow_ups, story.follow_up_ids(), strict=True) if f.mark()}
@@ -108,7 +130,12 @@ def front_matter(story: Story) -> dict:
 
 def render_story(story: Story) -> str:
     """Render a Story as the text of its file."""
-    parts = ["---\n" + yamledit.dump(front_matter(story)) + "---", "## Draft", story.draft, "## Extraction"]
+    return "---\n" + yamledit.dump(front_matter(story)) + "---\n" + render_body(story)
+
+
+def render_body(story: Story) -> str:
+    """Render what follows a story's front matter (from the line after its closing `---`)."""
+    parts = ["## Draft", story.draft, "## Extraction"]
     for group in story.extraction:
         parts.append(f"### {group.heading}")
         for question in group.questions:
@@ -126,30 +153,85 @@ def render_story(story: Story) -> str:
     for entry in story.history:
         subject = f" · {entry.subject}" if entry.subject else ""
         parts += [f"### {entry.saved} · {entry.source}{subject}", entry.text]
-    return "\n\n".join(part for part in parts if part) + "\n"
+    return "\n" + "\n\n".join(part for part in parts if part) + "\n"
 
 
-def _front_matter(lines: list[str], path: Path | str) -> tuple[dict, int]:
-    if not lines or lines[0].strip() != "---":
+def _front_matter(text: str, path: Path | str) -> tuple[dict, int, list[str]]:
+    """Return the front matter's fields, the index of the body's first line, and the body's lines.
+
+    The text is searched, not split into lines, up to the closing `---`: a practice log of 100,000 takes is one
+    string until its takes are looked at.
+    """
+    first = text.partition("\n")[0]
+    if first.strip() != "---":
         raise StoryFormatError(path, "missing front matter: the file must start with a `---` line", 1)
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        raise StoryFormatError(path, "front matter is never closed with a `---` line", 1) from None
-    front = "\n".join(lines[1:end])
-    try:
-        meta = yaml.load(front, Loader=SAFE_LOADER) or {}
-    except yaml.YAMLError:
-        error = _pure_python_error(front)  # its marks point at the line people need to fix
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        raise StoryFormatError(path, f"malformed front matter: {getattr(error, 'problem', error)}", line) from None
+    start = at = len(first) + 1
+    while True:  # the first line after the first that is `---` (spaces around it allowed)
+        at = text.find("---", at)
+        if at < 0 or start > len(text):
+            raise StoryFormatError(path, "front matter is never closed with a `---` line", 1)
+        line_start, line_end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_start >= start and text[line_start:line_end].strip() == "---":
+            break
+        at += 3
+    meta = _meta(text[start:line_start], path)
     if not isinstance(meta, dict):
         raise StoryFormatError(path, "front matter must be `key: value` lines", 2)
     unknown = sorted(set(meta) - set(META_FIELDS))
     if unknown:
         raise StoryFormatError(path, f"unknown front matter key '{unknown[0]}' (known: {', '.join(META_FIELDS)})", 2)
-    return meta, end + 1
+    end = text.count("\n", 0, line_start)
+    return meta, end + 1, text[line_end + 1 :].split("\n") if line_end < len(text) else []
+
+
+def _meta(front: str, path: Path | str):
+    """Read the front matter (each line ended); a practice log in coach's own one-line form is not read by YAML.
+
+    The log's lines are replaced by one stand-in item: when YAML then reads `practice:` as exactly that item, the
+    lines were the log and nothing else, and the rest reads as it would have with them.
+    """
+    takes = _take_lines(front)
+    if takes is not None:
+        start, stop, lines = takes
+        stand_in = f"coach-takes-{secrets.token_hex(8)}"  # no file can hold it already
+        try:
+            meta = load_yaml(f"{front[:start]}- {stand_in}\n{front[stop:]}")
+        except yaml.YAMLError:
+            meta = None  # read it all as YAML, for the error's line
+        if isinstance(meta, dict) and meta.get("practice") == [stand_in]:
+            meta["practice"] = Takes.from_lines(lines)
+            return meta
+    front = front.removesuffix("\n")  # as the lines between the `---` lines read, for the error's line
+    try:
+        return load_yaml(front) or {}
+    except RefusedYAML as error:
+        raise StoryFormatError(path, f"front matter {error.problem}", error.line and error.line + 1) from None
+    except yaml.YAMLError:
+        error = _pure_python_error(front)  # its marks point at the line people need to fix
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise StoryFormatError(path, f"malformed front matter: {getattr(error, 'problem', error)}", line) from None
+
+
+def _take_lines(front: str) -> tuple[int, int, list[str]] | None:
+    """Return where the takes in coach's own form that follow the first `practice:` line start and stop, and them.
+
+    Checking 100,000 takes takes a while, so the last few logs found valid are kept: a save reads again what it
+    just read, and then what it wrote, the same log with one more take.
+    """
+    key = TAKES_KEY.search(front)
+    if key is None:
+        return None
+    start = key.end()
+    block, lines = next(((block, lines) for block, lines in VALID_TAKES if front.startswith(block, start)), ("", []))
+    stop = TAKE_LINES.match(front, start + len(block)).end()
+    if stop == start:
+        return None
+    if len(block) != stop - start:
+        lines = [*lines, *front[start + len(block) : stop].split("\n")[:-1]]
+        VALID_TAKES[:] = [(front[start:stop], lines), *VALID_TAKES[:3]]
+    return start, stop, lines
 
 
 def _read_section(key: str, section: Section, path: Path | str) -> dict:
@@ -227,6 +309,17 @@ def _read_version(section: Section, path: Path | str) -> HistoryEntry:
     """Read `### SAVED · SOURCE` (a refined version) or `### SAVED · SOURCE · SUBJECT` (say, a follow-up answer)."""
     saved, source, subject = [*section.heading.split(" · ", 2), "", ""][:3]
     return HistoryEntry(saved=saved.strip(), source=source.strip() or "hand", text=section.text(), subject=subject.strip())
+
+
+def _bad_take(error: ValidationError) -> str:
+    """Say which take of the practice log has seconds that are no length of time (`.nan`, `.inf`, below 0)."""
+    first = error.errors()[0]
+    loc, value = first["loc"], first.get("input")
+    if len(loc) != 3 or loc[0] != "practice" or loc[2] != "seconds" or not isinstance(value, int | float):
+        return ""
+    shown = f"{value:g}" if math.isfinite(value) else str(value)
+    return (f"practice take {loc[1] + 1} has `seconds: {shown}`, which is no length of time; write the take's "
+            "seconds as a number, like 52.5, or remove the take")
 
 
 def first_error(error: ValidationError) -> str:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from coach.bank.bounded import TRANSCRIPT_LIMIT, RefusedYAML, load_yaml, read_bytes
 from coach.bank.folder import Bank, write_atomic
-from coach.errors import CoachError
+from coach.errors import CoachError, StoryFormatError
 from coach.interview.report import transcript
 from coach.interview.session import Session
 
@@ -27,9 +28,10 @@ def new_session_path(bank: Bank, now: datetime) -> Path:
 
 
 def save(session: Session) -> None:
-    """Write the transcript as it stands."""
+    """Write the transcript as it stands, readable by its owner only (it holds the answers given), as is its folder."""
     try:
-        write_atomic(session.path, transcript(session))
+        session.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(session.path, transcript(session), private=True)
     except OSError as error:
         raise CoachError(f"could not save the transcript to {session.path} ({error.strerror or error}); "
                          f"check that {session.path.parent} is a folder you can write to") from None
@@ -61,11 +63,17 @@ def past_sessions(bank: Bank) -> tuple[list[dict], list[str]]:
     rows, warnings = [], []
     for path in sorted(folder.glob("*.md"), key=_session_order) if folder.is_dir() else []:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_bytes(path, TRANSCRIPT_LIMIT, "a transcript").decode("utf-8")
             _, front, _ = text.split("---\n", 2)
-            data = yaml.safe_load(front)
+            data = load_yaml(front)
             if not isinstance(data, dict) or not _numbers(data.get("scores")) or not _numbers(data.get("values")):
                 raise ValueError
+        except StoryFormatError as error:  # a FIFO, a device, a file too big to be a transcript
+            warnings.append(f"{error}; skipped")
+            continue
+        except RefusedYAML as error:  # aliases that expand (a "billion laughs"), nesting past any transcript's
+            warnings.append(f"{path}: {error.problem}; skipped")
+            continue
         except (ValueError, OSError, UnicodeDecodeError, yaml.YAMLError):
             warnings.append(f"{path}: not a coach session transcript; skipped")
             continue
