@@ -210,10 +210,10 @@ class Calibration:
 def measured_rate(stories: list[Story]) -> Calibration | None:
     """Return the speaking rate over every take that recorded its word count, or None without enough takes."""
     takes = [t for story in stories for t in story.practice if t.words]
-    if len(takes) < MIN_CALIBRATION_TAKES:
-        return None
     words = sum(t.words or 0 for t in takes)
     seconds = sum(t.seconds for t in takes)
+    if len(takes) < MIN_CALIBRATION_TAKES or seconds <= 0:  # takes of `seconds: 0` written by hand measure nothing
+        return None
     return Calibration(round(words / seconds * 60), len(takes), words, round(seconds, 1))
 
 

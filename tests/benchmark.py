@@ -150,6 +150,33 @@ def take_seconds(root: Path, entries: int, runs: int) -> float:
     return statistics.median(times)
 
 
+def log_take_seconds(root: Path, takes: int, runs: int) -> float:
+    """Time one practice take, in process, on the risk story with `takes` takes already in its practice log.
+
+    Each run starts as a new command would, with no practice log read before (coach keeps the logs it read).
+    """
+    from datetime import datetime, timedelta
+
+    from coach.bank import storyfile
+    from coach.bank.folder import Bank
+    from coach.practice import record_take
+
+    bank = Bank(root / f"takes-{takes}")
+    shutil.copytree(ROOT / "stories", bank.root, ignore=shutil.ignore_patterns(".coach"))
+    path = bank.root / "risk.md"
+    start = datetime(2020, 1, 1)
+    log = "".join(f"- {{at: '{(start + timedelta(minutes=n)).isoformat()}', seconds: {50 + n % 10}.0, words: 143}}\n"
+                  for n in range(takes))
+    path.write_text(path.read_text().replace("\n---\n", f"\npractice:\n{log}---\n", 1))
+    times = []
+    for _ in range(runs):
+        storyfile.VALID_TAKES.clear()
+        started = time.perf_counter()
+        record_take(bank, path, 52.0, datetime.now())
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=1.0)
@@ -192,6 +219,9 @@ def main() -> None:
     print(f"check, a 200-story bank      {check_big:6.2f}s   ratio to the bundled bank: {check_big / check:.2f}x")
     print(f"a take, 100 history entries  {take_small:6.3f}s")
     print(f"a take, 1,000 entries        {take_big:6.3f}s   ratio to 100 entries: {take_big / take_small:.2f}x")
+    log_small, log_big = log_take_seconds(bank.parent, 100, args.runs), log_take_seconds(bank.parent, 100_000, args.runs)
+    print(f"a take, 100 takes in the log {log_small:6.3f}s")
+    print(f"a take, 100,000 takes        {log_big:6.3f}s   ratio to 100 takes: {log_big / log_small:.2f}x")
 
 
 if __name__ == "__main__":

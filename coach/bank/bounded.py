@@ -62,6 +62,17 @@ def _too_big(path: Path, size: int, limit: int, what: str) -> StoryFormatError:
                             "move it out of the bank or make it smaller")
 
 
+def require_regular(path: Path) -> Path:
+    """Return path when it is a regular file (through a link) or missing; refuse a FIFO, a device or a socket."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return path  # missing or unreadable: whoever reads it says so
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise _not_regular(path, mode)
+    return path
+
+
 def read_bytes(path: Path, limit: int, what: str) -> bytes:
     """Return the bytes of a regular file of at most `limit` bytes, or raise StoryFormatError saying why not.
 

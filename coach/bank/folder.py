@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from coach.bank import yamledit
-from coach.bank.bounded import SETTINGS_LIMIT, STORY_LIMIT, RefusedYAML, load_yaml, read_bytes
+from coach.bank.bounded import SETTINGS_LIMIT, STORY_LIMIT, RefusedYAML, load_yaml, read_bytes, require_regular
 from coach.bank.edit import splice
 from coach.bank.listing import BOM, OPEN_FLAGS, SKIPPED_FILES
 from coach.bank.listing import exported as _exported
@@ -329,13 +329,13 @@ class Bank:
         """Find a story by path, file stem (slug) or story type."""
         candidate = Path(ref)
         if candidate.suffix == ".md" or os.sep in ref or "/" in ref:
-            if candidate.is_file():
-                return candidate
+            if candidate.exists() and not candidate.is_dir():
+                return require_regular(candidate)  # a FIFO or a device is named as one, and never opened
             raise StoryNotFound(f"{ref}: no such story file; check the path")
         paths = self.story_paths()
         by_stem = [p for p in paths if p.stem == ref]
         if by_stem:
-            return by_stem[0]
+            return require_regular(by_stem[0])
         by_type = [p for p in paths if (story := self._readable(p)) is not None and story.type == ref]
         if len(by_type) == 1:
             return by_type[0]

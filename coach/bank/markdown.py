@@ -5,8 +5,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")  # a closing run of # follows a space: "C#" is text
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+OPENING = re.compile(r"(#{1,6})\s")  # a heading: one to six #, then a space
+
+
+class HeadingMatch:
+    """A heading line as `^(#{1,6})\\s+(.*?)(?:\\s+#+)?\\s*$` reads it: group 1 the #s, group 2 the text."""
+
+    def __init__(self, hashes: str, text: str):
+        self._groups = (hashes, text)
+
+    def group(self, index: int) -> str:
+        """Return group 1 (the #s) or 2 (the text)."""
+        return self._groups[index - 1]
+
+
+class Heading:
+    """Read a Markdown heading line as the pattern in HeadingMatch does, in time linear in the line: the pattern
+    backtracks quadratically on a long line of spaces, and a line of a file in the bank can be a megabyte long.
+
+    A closing run of # follows a space: "C#" is text.
+    """
+
+    @staticmethod
+    def match(line: str) -> HeadingMatch | None:
+        """Return the heading's #s and text, or None for a line that is no heading."""
+        opening = OPENING.match(line)
+        if opening is None:
+            return None
+        text = line[opening.end(1) :].strip()
+        bare = text.rstrip("#")
+        if bare != text and bare[-1:].isspace():
+            text = bare.rstrip()
+        return HeadingMatch(opening.group(1), text)
+
+
+HEADING = Heading()
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -56,7 +89,11 @@ def drop_comments(lines: list[str]) -> list[str]:
     text = "\n".join(lines)
     if "<!--" not in text:
         return lines
-    return COMMENT.sub(lambda comment: "\n" * comment.group().count("\n"), text).split("\n")
+    parts, at = [], 0
+    while (opening := text.find("<!--", at)) >= 0 and (closing := text.find("-->", opening + 4)) >= 0:
+        parts += [text[at:opening], "\n" * text.count("\n", opening, closing)]  # found in one pass, never again
+        at = closing + 3
+    return "".join([*parts, text[at:]]).split("\n")
 
 
 def join_text(lines: list[str]) -> str:

@@ -70,6 +70,8 @@ def _take_data(take: PracticeTake) -> dict:
 
 def dump(data: dict) -> str:
     """Return YAML the way coach writes it: keys in order, short lists and mappings on one line."""
+    if isinstance(data, dict) and any(isinstance(value, Takes) and value for value in data.values()):  # a log: lines
+        return "".join(line for key, value in data.items() for line in _dumped(key, value, "\n"))
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from coach.bank.markdown import Section, join_text, parse_bullets, strip_emphasis, strip_quotes
 from coach.bank.models import FollowUp, HistoryEntry, PracticeTake, Question, QuestionGroup
 from coach.errors import StoryFormatError
@@ -172,7 +174,11 @@ def read_log(sub: Section, path: Path | str) -> list[PracticeTake]:
         if at is None or seconds is None:
             raise StoryFormatError(path, f"practice log line '{item}' is not `DATE TIME: SECONDS s`", sub.line + offset + 1)
         words = int(match.group(3)) if match.group(3) else None
-        takes.append(PracticeTake(at=at, seconds=seconds, words=words))
+        try:
+            takes.append(PracticeTake(at=at, seconds=seconds, words=words))
+        except ValidationError:  # `-5 s`, `1e999 s`: no length of time
+            raise StoryFormatError(path, f"practice log line '{item}' has {seconds:g} seconds, which is no length "
+                                   "of time; write the take's seconds as a number, like 52.5", sub.line + offset + 1) from None
     return takes
 
 

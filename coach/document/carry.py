@@ -37,7 +37,7 @@ def read_comment(line: str, path: Path | str, number: int) -> dict | None:
         return None
     try:
         data = json.loads(match.group(1).strip())
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested thousands deep, as no export writes
         data = None
     if not isinstance(data, dict):
         raise StoryFormatError(path, "this `<!-- coach: ... -->` comment is damaged; remove the line (the story "

@@ -68,7 +68,7 @@ def import_into_bank(bank: Bank, document: Path, force: bool = False, company: s
     def known() -> BankSettings | None:
         return bank.settings() if bank.settings_path.exists() else None
 
-    imported = import_document(read_text(document), document, bank.root, company, known)
+    imported = import_document(read_text(document, what="a document"), document, bank.root, company, known)
     paths = [bank.root / name for name in imported.files]
     existing = [path.name for path in paths if path.exists()]
     if existing and not force:
