@@ -53,6 +53,7 @@ MARKS = "follow_up_state"  # per follow-up id: the model that wrote its answer, 
 PROPOSED, PROPOSED_FROM = "> Proposed: ", "> From your draft: "
 
 TAKES_KEY = re.compile(r"^practice:\n", re.MULTILINE)
+PURE_PYTHON_LIMIT = 256 * 1024
 VALID_TAKES: list[tuple[str, list[str]]] = []  # the last few practice logs found valid, with their lines
 
 
@@ -207,8 +208,10 @@ def _meta(front: str, path: Path | str):
         return load_yaml(front) or {}
     except RefusedYAML as error:
         raise StoryFormatError(path, f"front matter {error.problem}", error.line and error.line + 1) from None
-    except yaml.YAMLError:
-        error = _pure_python_error(front)  # its marks point at the line people need to fix
+    except yaml.YAMLError as fast_error:
+        # the pure-Python reader's marks point at the line people need to fix; it reads 1 MB a second, so not a
+        # front matter of megabytes
+        error = _pure_python_error(front) if len(front) <= PURE_PYTHON_LIMIT else fast_error
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         raise StoryFormatError(path, f"malformed front matter: {getattr(error, 'problem', error)}", line) from None
