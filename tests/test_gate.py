@@ -152,3 +152,14 @@ def test_a_question_ending_in_a_hash_reads_back_as_written(runner, bank, endpoin
     result = run(runner, "followups", "risk", "--generate", "1")
     assert result.exit_code == 0, result.output
     assert load_story(bank.root / "risk.md").follow_ups[-1].question == "Why did you pick C#"
+
+
+def test_a_closed_standard_output_is_one_sentence_not_a_traceback(bank):
+    import subprocess
+    import sys
+
+    done = subprocess.run(f"{sys.executable} -m coach check --stories {bank.root} >&-", shell=True, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == ("Error: standard output is closed, so coach has nowhere to print; run it with an "
+                                   "output (add > /dev/null to discard it)")
