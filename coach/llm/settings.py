@@ -134,9 +134,14 @@ def require_endpoint(settings: LLMSettings) -> None:
 
 
 def build_client(settings: LLMSettings):
-    """Build the OpenAI client over an httpx.Client with explicit timeouts and the SDK's retries off."""
+    """Build the OpenAI client over an httpx.Client with explicit timeouts and the SDK's retries off.
+
+    The client trusts what httpx trusts by default, read on the first TLS handshake (`tls.DeferredTrust`).
+    """
     import httpx
     import openai
+
+    from coach.llm.tls import DeferredTrust
 
     timeout = httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout))
     return openai.OpenAI(
@@ -144,5 +149,5 @@ def build_client(settings: LLMSettings):
         base_url=settings.url,
         max_retries=0,  # tenacity owns retries: one layer per failure class
         timeout=settings.timeout,
-        http_client=httpx.Client(timeout=timeout),
+        http_client=httpx.Client(timeout=timeout, verify=DeferredTrust()),
     )
