@@ -1,21 +1,25 @@
 """What a model command skips at start without changing what it does: the CA bundle over plain http, a disk flush per
-log write. Served by a stub on 127.0.0.1, never the network."""
+log write, garbage collections over the SDK's classes. Served by a stub on 127.0.0.1, never the network."""
 
 from __future__ import annotations
 
+import gc
 import json
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import certifi
 import openai
 import pytest
 
 from coach.llm.calllog import CallLog, CallRecord
-from coach.llm.settings import build_client, settings_from_env
+from coach.llm.settings import _collector_paused, build_client, settings_from_env
 from coach.llm.tls import DeferredTrust
 from tests.llm_fixtures import completion
 
@@ -38,6 +42,7 @@ zj0EAwIDSQAwRgIhAK67J/Suw/nVnlkUUOD1q03II7avnSI6vGuB5thrq5akAiEA
 pirpqqiHBzI+1WOtTVtTrfIIviP/VfAPLdA4PbUZ5Rg=
 -----END CERTIFICATE-----
 """
+ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ("protocol", "verify_mode", "check_hostname", "options", "verify_flags", "minimum_version",
             "maximum_version", "post_handshake_auth", "keylog_filename", "hostname_checks_common_name")
 
@@ -166,3 +171,37 @@ def test_the_call_log_does_not_wait_for_the_disk(tmp_path):
     log.record(CallRecord("refine", "m", "h", "abc"))
     assert log._connect().execute("PRAGMA synchronous").fetchone() == (0,)
     assert [call.command for call in log.recent()] == ["refine"]
+
+
+def test_the_first_client_imports_the_sdk_with_the_collector_paused_then_frozen():
+    """Run in a fresh process: the suite has imported the SDK long before."""
+    script = """
+import gc
+starts = []
+gc.callbacks.append(lambda phase, info: starts.append(info["generation"]) if phase == "start" else None)
+from coach.llm.settings import _collector_paused, build_client, settings_from_env
+settings = settings_from_env({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+before = len(starts)
+build_client(settings)
+collections, frozen = len(starts) - before, gc.get_freeze_count()
+build_client(settings)
+print(collections, frozen > 50_000, gc.get_freeze_count() == frozen, gc.isenabled())
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "True", "True", "True"]
+
+
+def test_a_failed_import_leaves_the_collector_as_it_was(monkeypatch):
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    with pytest.raises(ImportError), _collector_paused(first=True):
+        assert not gc.isenabled()
+        raise ImportError("no openai")
+    assert gc.isenabled() and frozen == []
+    gc.disable()
+    try:
+        with _collector_paused(first=True):
+            pass
+        assert not gc.isenabled() and frozen == [True]  # a collector paused by someone else stays paused
+    finally:
+        gc.enable()
