@@ -107,3 +107,23 @@ print("openai.resources.chat.completions.completions" in sys.modules)
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_schema_is_built_once_and_handed_out_as_a_fresh_copy(monkeypatch):
+    from pydantic import BaseModel
+
+    from coach.llm.answers import strict_schema
+
+    class Answer(BaseModel):
+        text: str
+        words: list[str] = []
+
+    built = []
+    schema_of = Answer.model_json_schema
+    monkeypatch.setattr(Answer, "model_json_schema", lambda *a, **k: built.append(1) or schema_of(*a, **k))
+    first = strict_schema(Answer)
+    first["properties"]["text"]["type"] = "changed"
+    assert strict_schema(Answer) == {"type": "object", "additionalProperties": False, "required": ["text", "words"],
+                                     "properties": {"text": {"type": "string"},
+                                                    "words": {"type": "array", "items": {"type": "string"}}}}
+    assert built == [1]
