@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal
 from urllib.parse import urlparse
 
@@ -134,15 +138,45 @@ def require_endpoint(settings: LLMSettings) -> None:
 
 
 def build_client(settings: LLMSettings):
-    """Build the OpenAI client over an httpx.Client with explicit timeouts and the SDK's retries off."""
-    import httpx
-    import openai
+    """Build the OpenAI client over an httpx.Client with explicit timeouts and the SDK's retries off.
 
-    timeout = httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout))
-    return openai.OpenAI(
-        api_key=settings.api_key or "not-needed",  # local servers accept any key
-        base_url=settings.url,
-        max_retries=0,  # tenacity owns retries: one layer per failure class
-        timeout=settings.timeout,
-        http_client=httpx.Client(timeout=timeout),
-    )
+    The client trusts what httpx trusts by default, read on the first TLS handshake (`tls.DeferredTrust`). The first
+    client of a process imports the SDK with the garbage collector paused (`_collector_paused`).
+    """
+    with _collector_paused(first="openai" not in sys.modules):
+        import httpx
+        import openai
+
+        from coach.llm.tls import DeferredTrust
+
+        timeout = httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout))
+        return openai.OpenAI(
+            api_key=settings.api_key or "not-needed",  # local servers accept any key
+            base_url=settings.url,
+            max_retries=0,  # tenacity owns retries: one layer per failure class
+            timeout=settings.timeout,
+            http_client=httpx.Client(timeout=timeout, verify=DeferredTrust()),
+        )
+
+
+@contextmanager
+def _collector_paused(first: bool) -> Iterator[None]:
+    """Import the SDK with the cyclic garbage collector paused, then keep what it built out of later collections.
+
+    The SDK's import builds some 700 pydantic classes and their schemas, which live as long as the process. With the
+    collector on, each full collection the import sets off scans every object made so far, and the one at exit scans
+    them all again: a third of the import's time, 0.3 s or more at every model command. The import creates next to no
+    garbage, so nothing is lost by pausing; `gc.freeze` then moves every object alive (the SDK's classes, coach's
+    modules) to the permanent generation, which later collections skip, the last one at exit too.
+    """
+    if not first:
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if was_enabled:
+            gc.enable()
