@@ -21,6 +21,10 @@ def main() -> None:
             sys.stderr.write("Error: standard output is closed, so coach has nowhere to print; run it with an output "
                              "(add > /dev/null to discard it)\n")
         raise SystemExit(2)
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)  # at exit, skip collecting every module and class one by one: the process is ending
     app()
 
 
