@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coach.cli import app
 from coach.llm import calllog
@@ -490,3 +492,38 @@ def test_brackets_inside_strings_do_not_count_and_nesting_is_linear():
         parse_content("```json\n" + DEEP + "\n```", Note)
     assert invalid.value.errors == [f"the answer is not valid JSON for coach (its brackets nest more than {MAX_DEPTH} "
                                     "levels deep)"] and not invalid.value.parsed
+
+
+def depth(value) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(depth, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(depth, value.values()), default=0)
+    return 0
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab,:'),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                           max_leaves=60)
+
+
+@given(JSON_VALUES)
+def test_nesting_counts_what_json_nests(value):
+    text = json.dumps(value)
+    if text.count("[") + text.count("{") <= MAX_DEPTH:  # too few brackets to nest too deep: not counted
+        assert nesting(text) == 0
+    else:  # counted up to the first level too deep, brackets and escapes inside strings left out
+        assert nesting(text) == min(depth(value), MAX_DEPTH + 1)
+
+
+@given(st.one_of(st.text(), st.builds(lambda n, tail: "[" * n + tail, st.integers(0, 3000), st.text(max_size=20))))
+def test_any_answer_is_parsed_or_invalid_never_a_traceback(content):
+    from pydantic import BaseModel
+
+    class Note(BaseModel):
+        text: str
+
+    try:
+        parse_content(content, Note)
+    except InvalidOutput as invalid:
+        assert invalid.errors and all(isinstance(error, str) for error in invalid.errors)
