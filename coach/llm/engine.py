@@ -36,6 +36,7 @@ from coach.llm.failures import (
 )
 from coach.llm.jobs import Cancelled, Stop
 from coach.llm.prompts import render_prompt
+from coach.llm.redact import literal, mask
 from coach.llm.request import Shape, Shapes, build_request
 from coach.llm.retries import retry_transient, wait_retry_after
 from coach.llm.settings import LLMSettings
@@ -143,8 +144,8 @@ class Engine:
             answer = None if fresh else self._from_cache(key, model, check)
             if answer is None:
                 answer = self._ask_until_valid(messages, model, schema, check, record)
-                if self.log:
-                    self.log.store(key, answer.content)
+                if self.log:  # never a reason to stop: a log that cannot take it says so and goes on
+                    self.log.store(key, literal(answer.content, self.settings.secrets))
             record.outcome = "cache" if answer.cached else "ok"
             return answer
         except Rejected as rejected:
@@ -219,14 +220,19 @@ class Engine:
         except (LLMError, Cancelled):
             raise
         except Exception as error:
-            raise BrokenStream(f"{self.settings.host} broke off its answer ({first_words(error)})", "".join(parts)) from None
+            raise BrokenStream(f"{self.settings.host} broke off its answer ({first_words(error, self.settings.secrets)})",
+                              "".join(parts)) from None
         if not finished:
             raise BrokenStream(f"{self.settings.host} ended its answer without finishing it", "".join(parts))
         return "".join(parts)
 
     def _record(self, record: CallRecord, started: float) -> None:
         record.latency_ms = round((time.monotonic() - started) * 1000)
-        if self.log:
+        if self.log:  # what a server said is stored masked; a log that cannot take the record goes on without it
+            secrets = self.settings.secrets
+            record.detail = mask(record.detail, secrets)
+            record.reasons = [mask(reason, secrets) for reason in record.reasons]
+            record.content = literal(record.content, secrets)
             record.id = self.log.record(record)
 
     def _kept(self, record: CallRecord, started: float, inline: bool = False) -> str:
@@ -285,7 +291,8 @@ class Engine:
         choice = response.choices[0]
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
-            raise LLMError(f"the model refused to answer: {refusal.strip()}; rephrase the story or try another model")
+            said = mask(refusal.strip(), self.settings.secrets)
+            raise LLMError(f"the model refused to answer: {said}; rephrase the story or try another model")
         content = choice.message.content or ""
         if choice.finish_reason == "length":
             raise CutOff(self._cut_off(content, usage, self.shapes.current), content)
@@ -332,7 +339,8 @@ class Engine:
             retry=retry_transient(),
             wait=self.wait,
             sleep=self._sleep,
-            before_sleep=lambda state: self.on_status(f"retrying after: {first_words(state.outcome.exception())}"),
+            before_sleep=lambda state: self.on_status(
+                f"retrying after: {first_words(state.outcome.exception(), self.settings.secrets)}"),
             reraise=True,
         )
         for attempt in transport:

@@ -2,7 +2,8 @@
 failure; and the one sentence that says what to do about it.
 
 Refusals are read by their structure first (OpenAI's `code` and `param`, a validation error's `loc`, `input`
-and `expected`), their wording second, so a server that rewords its message is still understood.
+and `expected`), their wording second, so a server that rewords its message is still understood. What a server
+says is quoted with anything key-like masked (`redact.mask`), and the endpoint is named by its host alone.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+from coach.llm.redact import mask
 
 REFUSAL_STATUSES = (400, 415, 422, 500, 501)
 REFUSAL_CODES = {"unsupported_parameter", "unknown_parameter", "unsupported_value", "invalid_value"}
@@ -56,20 +59,21 @@ def message(error: BaseException | None) -> str:
     return str(getattr(error, "message", "") or error or "")
 
 
-def first_line(error: BaseException | None, limit: int = 160) -> str:
-    """Return the first meaningful line of an error message: no stack lines, no validation preamble."""
+def first_line(error: BaseException | None, limit: int = 160, secrets: tuple[str, ...] = ()) -> str:
+    """Return the first meaningful line of an error message, key-like words masked: no stack lines, no preamble."""
     lines = [line.strip() for line in message(error).splitlines() if line.strip() and not re.match(NOISE, line)]
     line = (lines[0] if lines else message(error).strip().splitlines()[0] if message(error).strip() else "").rstrip(".")
+    line = mask(line, secrets)  # before the cut, which could leave part of a key no pattern knows
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def first_words(error: BaseException | None) -> str:
+def first_words(error: BaseException | None, secrets: tuple[str, ...] = ()) -> str:
     """Return a short name for a transient failure, for a progress line."""
     if is_timeout(error):
         return "a timeout"
     if is_unreachable(error):
         return "a refused connection"
-    return f"{_status(error)} {first_line(error, 60)}".strip()
+    return f"{_status(error)} {first_line(error, 60, secrets)}".strip()
 
 
 def refused(error: BaseException | None) -> str | None:
@@ -182,7 +186,11 @@ def retry_after(error: BaseException | None) -> float | None:
 
 
 def describe_failure(error: BaseException | None, settings, attempts: int = 1, in_flight: int = 1) -> str:
-    """Say in one sentence what went wrong with the endpoint and what to do about it."""
+    """Say in one sentence what went wrong with the endpoint and what to do about it, with no secret in it."""
+    return mask(_describe(error, settings, attempts, in_flight), settings.secrets)
+
+
+def _describe(error: BaseException | None, settings, attempts: int, in_flight: int) -> str:
     host = settings.host
     after = f" after {attempts} attempts" if attempts > 1 else ""
     crowded = in_flight > 1 and settings.local
@@ -191,8 +199,8 @@ def describe_failure(error: BaseException | None, settings, attempts: int = 1, i
                   "or raise COACH_TIMEOUT") if crowded else "raise COACH_TIMEOUT or check the server"
         return f"{host} did not answer within {settings.timeout:g}s{after}; {advice}"
     if is_unreachable(error):
-        return f"could not connect to {settings.url}{after}; check OPENAI_BASE_URL and that the server is running"
-    status, said, what = _status(error), first_line(error), refused(error)
+        return f"could not connect to {settings.shown_url}{after}; check OPENAI_BASE_URL and that the server is running"
+    status, said, what = _status(error), first_line(error, secrets=settings.secrets), refused(error)
     if overflows_context(error):
         shared = f", or set COACH_CONCURRENCY=1: the {in_flight} requests in flight share the server's context" if crowded else ""
         return (f"the prompt and the answer do not fit in the model's context at {host} ({said}); give the server a larger "
