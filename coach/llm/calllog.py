@@ -103,9 +103,9 @@ class CallLog:
         self._said = False
 
     @classmethod
-    def for_bank(cls, root: Path) -> CallLog:
-        """Return the call log kept inside a bank folder."""
-        return cls(root / ".coach" / "coach.db")
+    def for_bank(cls, root: Path, warn: Callable[[str], None] = _warn) -> CallLog:
+        """Return the call log kept inside a bank folder; `warn` says what went wrong with it (once)."""
+        return cls(root / ".coach" / "coach.db", warn)
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
