@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from coach.bank.folder import Bank, load_story
 from coach.cli import app
-from coach.jobs.refine import Refinement, apply_refinement
+from coach.jobs.refine import Refinement, RefineTask, apply_refinement
 from coach.jobs.task import Made
 from coach.llm.gate import MAX_CHARS, MAX_ITEMS, clean_answer, field_text, printable
 from tests.llm_fixtures import completion, refinement, sentences, streamed
@@ -41,7 +41,8 @@ def test_a_hostile_refine_answer_is_saved_inert_and_said(runner, bank, endpoint)
     result = run(runner, "refine", "risk")
     assert result.exit_code == 0, result.output
     assert ESC not in result.output and "\x07" not in result.output and "\u202e" not in result.output
-    assert "of terminal control codes removed" in result.output and "cut to 4,000 characters: changes" in result.output
+    assert "of terminal control codes removed" in result.output
+    assert "cut to the length the method uses: changes (300 characters)" in result.output
     text = (bank.root / "risk.md").read_text()
     assert ESC not in text and "\u202e" not in text and "<!--" not in text.split("## Draft")[-1].split("## History")[0].replace("<\\!--", "")
     assert "- <\\!--" in text and "Fine <\\!-- hidden" in text and "\\## Draft" in text
@@ -95,7 +96,12 @@ def test_the_gate_cuts_long_lists_and_fields_and_says_so():
     value = Refinement.model_validate(body)
     passed = clean_answer(value)
     assert len(value.changes) == MAX_ITEMS and len(value.key_words[0]) <= MAX_CHARS + 2
-    assert passed.notes() == [f"cut to {MAX_CHARS:,} characters: key_words", f"cut to {MAX_ITEMS} items: changes"]
+    assert passed.notes() == [f"cut to the length the method uses: key_words ({MAX_CHARS:,} characters)",
+                              f"kept only as many as asked for: changes ({MAX_ITEMS})"]
+    value = Refinement.model_validate(refinement(hooks=["a", "b", "c", "d"], key_words=["k" * 100]))
+    assert clean_answer(value, RefineTask.limits).notes() == [
+        "cut to the length the method uses: key_words (80 characters)", "kept only as many as asked for: hooks (3)"]
+    assert value.hooks == ["a", "b", "c"]
 
 
 def test_printable_keeps_text_and_newlines():
@@ -152,3 +158,14 @@ def test_a_question_ending_in_a_hash_reads_back_as_written(runner, bank, endpoin
     result = run(runner, "followups", "risk", "--generate", "1")
     assert result.exit_code == 0, result.output
     assert load_story(bank.root / "risk.md").follow_ups[-1].question == "Why did you pick C#"
+
+
+def test_a_closed_standard_output_is_one_sentence_not_a_traceback(bank):
+    import subprocess
+    import sys
+
+    done = subprocess.run(f"{sys.executable} -m coach check --stories {bank.root} >&-", shell=True, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == ("Error: standard output is closed, so coach has nowhere to print; run it with an "
+                                   "output (add > /dev/null to discard it)")

@@ -14,6 +14,17 @@ app = make_app()
 
 def main() -> None:
     """Run the coach command line."""
+    import sys
+
+    if sys.stdout is None:  # started with standard output closed (`coach check >&-`)
+        if sys.stderr is not None:
+            sys.stderr.write("Error: standard output is closed, so coach has nowhere to print; run it with an output "
+                             "(add > /dev/null to discard it)\n")
+        raise SystemExit(2)
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)  # at exit, skip collecting every module and class one by one: the process is ending
     app()
 
 

@@ -28,7 +28,8 @@ def engine_for(bank, model: str | None):
     from coach.llm.engine import Engine
 
     progress = Progress()
-    engine = Engine(settings, log=CallLog.for_bank(bank.root), on_event=progress.event, on_status=progress.status)
+    log = CallLog.for_bank(bank.root, warn=lambda message: progress.event(f"Warning: {message}"))  # not mid-spinner
+    engine = Engine(settings, log=log, on_event=progress.event, on_status=progress.status)
     return engine, progress
 
 

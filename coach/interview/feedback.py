@@ -43,6 +43,8 @@ class FeedbackTask(Task[Feedback]):
     prompt = "feedback"
     output = Feedback
     command = "interview"
+    limits = {f"{d}.evidence": 600 for d in ("structure", "ownership", "impact", "values")} | {
+        "strength": 500, "improvement": 500, "best_story": 100, "say_instead": 600}
 
     session: Session
     round: Round

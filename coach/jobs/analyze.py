@@ -132,6 +132,8 @@ class AnalyzeTask(StoryTask[Analysis]):
     prompt: ClassVar[str] = "analyze"
     output: ClassVar[type[BaseModel]] = Analysis
     command: ClassVar[str] = "analyze"
+    limits: ClassVar[dict[str, int]] = {"questions": 100, "questions.answer": 800, "questions.quotes": 10,
+                                        "questions.quotes[]": 400, "questions.missing": 300}
 
     @cached_property
     def material(self) -> Material:

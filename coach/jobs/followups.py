@@ -132,6 +132,11 @@ class FollowUpTask(StoryTask):
 
     note: str = ""
     command: ClassVar[str] = "followups"
+    limits: ClassVar[dict[str, int]] = {
+        "follow_ups": 10, "follow_ups.question": 300, "follow_ups.aims_at": 200, "answers": 20, "answers.id": 20,
+        "follow_ups.answer": 10, "answers.answer": 10, "follow_ups.answer.text": 600, "answers.answer.text": 600,
+        "follow_ups.answer.sources[]": 400, "answers.answer.sources[]": 400,
+    }
 
     @cached_property
     def material(self) -> Material:

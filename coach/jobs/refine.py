@@ -86,6 +86,12 @@ class RefineTask(StoryTask[Refinement]):
     prompt: ClassVar[str] = "refine"
     output: ClassVar[type[BaseModel]] = Refinement
     command: ClassVar[str] = "refine"
+    limits: ClassVar[dict[str, int]] = {  # as many as the prompt asks for, and what a spoken line can hold
+        "sentences": 40, "sentences.text": 600, "sentences.sources": 10, "sentences.sources[]": 400,
+        "hooks": 3, "hooks[]": 300, "key_words": 6, "key_words[]": 80, "follow_ups": 5, "follow_ups.question": 300,
+        "follow_ups.answer": 800, "coaching_notes": 10, "coaching_notes[]": 400, "changes": 10, "changes[]": 300,
+        "pacing": 400, "tone": 400,
+    }
 
     @cached_property
     def material(self) -> Material:

@@ -30,7 +30,7 @@ def ask(engine: Engine, task: Task, *, fresh: bool = False, interrupted: str = L
     gated: dict[int, list[str]] = {}
 
     def check(value) -> list[str]:  # every answer passes the gate before the method judges it
-        gated[id(value)] = clean_answer(value).notes()
+        gated[id(value)] = clean_answer(value, task.limits).notes()
         return task.problems(value)
 
     def call() -> Answer:

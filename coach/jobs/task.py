@@ -24,6 +24,7 @@ class Task(Generic[T]):
     prompt: ClassVar[str]
     output: ClassVar[type[BaseModel]]
     command: ClassVar[str]  # what the call log files the call under
+    limits: ClassVar[dict[str, int]] = {}  # what the method can use of each field: items of a list, characters of a text
 
     def variables(self) -> dict:
         """Return the prompt's variables."""

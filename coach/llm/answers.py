@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import cache
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 T = TypeVar("T", bound=BaseModel)
 LOOP_SHINGLE, LOOP_REPEATS, LOOP_TAIL = 40, 3, 3_000
 JSON_KEYS = {"text", "sources", "question", "answer", "hooks", "key", "words", "follow", "ups"}
+MAX_DEPTH = 32  # every answer coach asks for is three or four levels deep; Python's parser gives up near 1,000
 
 
 class Doubt(str):
@@ -36,7 +38,13 @@ class InvalidOutput(Exception):
 
 
 def strict_schema(model: type[BaseModel]) -> dict:
-    """Return the model's JSON schema in the strict form structured outputs require."""
+    """Return the model's JSON schema in the strict form structured outputs require (a fresh copy each time)."""
+    return json.loads(_strict_schema_text(model))
+
+
+@cache
+def _strict_schema_text(model: type[BaseModel]) -> str:
+    """Build a model's strict schema once a process (1-3 ms each time otherwise: every call, every re-ask)."""
     schema = model.model_json_schema()
 
     def tighten(node):
@@ -53,16 +61,21 @@ def strict_schema(model: type[BaseModel]) -> dict:
                 tighten(item)
 
     tighten(schema)
-    return schema
+    return json.dumps(schema)
 
 
 def parse_content(content: str, model: type[T], check=None) -> T:
     """Parse and validate a model answer; raise InvalidOutput listing every problem."""
-    text = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", content or "")
+    text = unfenced(content or "")
+    too_deep = [f"the answer is not valid JSON for coach (its brackets nest more than {MAX_DEPTH} levels deep)"]
+    if nesting(text) > MAX_DEPTH:
+        raise InvalidOutput(too_deep, content, parsed=False)
     try:
         value = model.model_validate(json.loads(text))
     except json.JSONDecodeError as error:
         raise InvalidOutput([f"the answer is not valid JSON ({error.msg} at character {error.pos})"], content, parsed=False) from None
+    except RecursionError:  # what the count above missed: never a traceback
+        raise InvalidOutput(too_deep, content, parsed=False) from None
     except ValidationError as error:
         problems = [f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}" for e in error.errors()]
         raise InvalidOutput(problems, content) from None
@@ -70,6 +83,39 @@ def parse_content(content: str, model: type[T], check=None) -> T:
     if problems:
         raise InvalidOutput(problems, content, value)
     return value
+
+
+def unfenced(content: str) -> str:
+    """Return an answer without the Markdown fence some models wrap JSON in (string operations: linear in length)."""
+    text = content.strip()
+    if text.startswith("```"):
+        text = text[3:]
+        text = text[4:] if text.startswith("json") else text
+    if text.endswith("```"):
+        text = text[:-3]
+    return text.strip()
+
+
+def nesting(text: str) -> int:
+    """Return how deep the brackets of a JSON text nest (brackets inside strings left out), in one pass."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return 0  # too few brackets to nest too deep: most answers are not scanned
+    depth = deepest = 0
+    quoted = False
+    for token in re.findall(r'\\[\s\S]|["\[\]{}]', text):  # an escape pair is one token: \" never closes a string
+        if token == '"':
+            quoted = not quoted
+        elif quoted or token[0] == "\\":
+            continue
+        elif token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    break
+        else:
+            depth -= 1
+    return deepest
 
 
 def reask_message(invalid: InvalidOutput) -> dict[str, str]:

@@ -1,13 +1,17 @@
 """The bank's SQLite record of model calls, the response cache, and the output mode each endpoint accepts.
 
 SQLite rather than JSON lines: `coach log` sums tokens with one query, the cache needs keyed look-ups,
-and concurrent `refine --all` workers can write without interleaving lines. The API key is never stored.
+and concurrent `refine --all` workers can write without interleaving lines. The API key is never stored, nor the
+credentials of a URL, and a server's words are stored with anything key-like masked (`redact.mask`).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
+import stat
 import sys
 import threading
 from collections.abc import Callable
@@ -15,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from coach.errors import CoachError
+from coach.errors import CoachError, file_system_message
+from coach.llm.redact import mask, without_credentials
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -70,11 +75,22 @@ def _warn(message: str) -> None:
     print(f"Warning: {message}", file=sys.stderr)
 
 
+LOCK_WAIT = 2.0  # seconds to wait for another process holding the log before going on without it
+BUSY, LOCKED, CORRUPT, FULL, NOT_A_DATABASE = 5, 6, 11, 13, 26  # SQLite's primary result codes
+DISK_ROOM = 1 << 20  # bytes free under which a full log is the disk's fault, not the log's
+SIDECARS = ("-journal", "-wal", "-shm")  # a journal left by a crash would be played into the new log: it goes too
+
+
 class CallLog:
     """The call log, cache and endpoint modes of one bank, in `.coach/coach.db`.
 
-    It is a log and a cache, never a reason to stop: a file that is not a readable database is set aside (renamed,
-    with a warning) and a new log started.
+    It is a log and a cache, never a reason to stop or to lose an answer: a log that is not a readable database,
+    has corrupt pages, or is full while the disk has room, is set aside (renamed, with a warning) and a new one
+    started, once a run; one that another process holds locked for more than LOCK_WAIT seconds, or that cannot be
+    used at all (a full disk, a read-only folder), is left alone and the run goes on without it, said once. Only
+    `coach log`, which reads nothing else, stops at such a log. So it writes without waiting for the disk
+    (`synchronous = OFF`). The log and its folder are readable by the user only (0600, 0700): the cache restates
+    the user's stories.
     """
 
     def __init__(self, path: Path, warn: Callable[[str], None] = _warn):
@@ -82,29 +98,37 @@ class CallLog:
         self.warn = warn
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
+        self._set_aside = False
+        self.unusable: str | None = None  # why this run goes on without the log
+        self._said = False
 
     @classmethod
-    def for_bank(cls, root: Path) -> CallLog:
-        """Return the call log kept inside a bank folder."""
-        return cls(root / ".coach" / "coach.db")
+    def for_bank(cls, root: Path, warn: Callable[[str], None] = _warn) -> CallLog:
+        """Return the call log kept inside a bank folder; `warn` says what went wrong with it (once)."""
+        return cls(root / ".coach" / "coach.db", warn)
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self._db = self._open()
-            except sqlite3.OperationalError as error:  # locked, read-only or unopenable: not the file's fault
-                raise CoachError(f"{self.path}: cannot use the call log ({error}); check the folder's permissions") from None
-            except sqlite3.DatabaseError as error:
-                aside = self.path.with_name(f"{self.path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}")
-                self.path.rename(aside)
-                self.warn(f"{self.path} was not a readable call log ({error}); set it aside as {aside.name} and started a new one")
-                self._db = self._open()
+            self._prepare()
+            self._db = self._open()
         return self._db
 
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+    def _prepare(self) -> None:
+        """Make the log's folder and file readable by the user only, before SQLite creates either."""
+        folder = self.path.parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private(folder, 0o700)
         try:
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # an empty file is an empty log
+        except FileExistsError:
+            _private(self.path, 0o600)  # a log an older coach made under the umask
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=LOCK_WAIT, check_same_thread=False, isolation_level=None)
+        try:
+            # no fsync per write (two or three a call, 10-20 ms each): a crash of the program loses nothing, and a log
+            # that a power cut leaves unreadable is set aside like any other (`_failed`)
+            db.execute("PRAGMA synchronous = OFF")
             db.executescript(SCHEMA)
             present = {row[1] for row in db.execute("PRAGMA table_info(calls)")}
             for name, kind in ADDED_COLUMNS.items():  # a log written by an older coach
@@ -115,33 +139,90 @@ class CallLog:
             raise
         return db
 
-    def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._connect().execute(sql, params).fetchall()
+    def _use(self, action: Callable[[sqlite3.Connection], object], needed: bool = False):
+        """Run one action on the log; on a failure of the log set it aside and try once more, or go on without it.
 
-    def record(self, call: CallRecord) -> int:
-        """Append one call to the log and return its id."""
-        call.at = call.at or datetime.now().isoformat(timespec="seconds")
+        Returns None when the log cannot be used; `needed` (`coach log`, which only reads it) says why instead.
+        """
         with self._lock:
-            cursor = self._connect().execute(
-                f"INSERT INTO calls ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                (call.command, call.model, call.host, call.prompt_hash, call.tokens_in, call.tokens_out, call.latency_ms,
-                 call.attempts, call.outcome, call.detail, call.at, call.content, json.dumps(call.reasons)),
-            )
-            return int(cursor.lastrowid)
+            while self.unusable is None:
+                try:
+                    return action(self._connect())
+                except (sqlite3.Error, OSError) as error:
+                    self._failed(error)
+            if needed:
+                raise CoachError(f"{self.path}: {self.unusable}; run the command again once that is fixed")
+            if not self._said:
+                self._said = True
+                self.warn(f"{self.path}: {self.unusable}; going on without the call log, so this run's calls are "
+                          "neither logged nor cached")
+            return None
+
+    def _failed(self, error: sqlite3.Error | OSError) -> None:
+        """Set aside a log that is corrupt or full (once a run), or mark it unusable for the rest of the run."""
+        self._close()
+        code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+        if code in (BUSY, LOCKED):
+            self.unusable = f"another process holds the call log locked (waited {LOCK_WAIT:g}s)"
+            return
+        if code == FULL and _disk_full(self.path.parent):  # a new log would not fit either: keep this one
+            self.unusable = f"the disk is full ({_reason(error)})"
+            return
+        broken = code in (CORRUPT, NOT_A_DATABASE, FULL) or (
+            isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError))
+        if not broken or self._set_aside:
+            self.unusable = f"cannot use the call log ({_reason(error)})"
+            return
+        self._set_aside = True
+        aside = self.path.with_name(f"{self.path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}")
+        for n in range(2, 100):
+            if not aside.exists():
+                break
+            aside = aside.with_name(f"{self.path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}-{n}")
+        try:
+            self.path.rename(aside)
+            for suffix in SIDECARS:
+                sidecar = self.path.with_name(self.path.name + suffix)
+                if sidecar.exists():
+                    sidecar.rename(aside.with_name(aside.name + suffix))
+        except OSError as failure:
+            self.unusable = f"cannot set aside the call log ({_reason(error)}; {_reason(failure)})"
+            return
+        what = "was full" if code == FULL else "was not a readable call log"
+        self.warn(f"{self.path} {what} ({_reason(error)}); set it aside as {aside.name} and started a new one")
+
+    def _close(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            self._db = None
+
+    def _run(self, sql: str, params: tuple = (), needed: bool = False) -> list[tuple] | None:
+        return self._use(lambda db: db.execute(sql, params).fetchall(), needed)
+
+    def record(self, call: CallRecord) -> int | None:
+        """Append one call to the log and return its id (None when the run goes on without the log)."""
+        call.at = call.at or datetime.now().isoformat(timespec="seconds")
+        values = (call.command, call.model, without_credentials(call.host), call.prompt_hash, call.tokens_in,
+                  call.tokens_out, call.latency_ms, call.attempts, call.outcome, mask(call.detail), call.at,
+                  call.content, json.dumps([mask(reason) for reason in call.reasons]))
+        sql = f"INSERT INTO calls ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+        return self._use(lambda db: int(db.execute(sql, values).lastrowid))
 
     def recent(self, limit: int = 20) -> list[CallRecord]:
         """Return the most recent calls, newest last."""
         if not self.path.exists():
             return []
-        rows = self._run(f"SELECT {', '.join(COLUMNS)}, id FROM calls ORDER BY id DESC LIMIT ?", (limit,))
-        return [_call(row) for row in reversed(rows)]
+        rows = self._run(f"SELECT {', '.join(COLUMNS)}, id FROM calls ORDER BY id DESC LIMIT ?", (limit,), needed=True)
+        return [_call(row) for row in reversed(rows or [])]
 
     def call(self, call_id: int) -> CallRecord | None:
         """Return one call by its id, with the answer it kept, or None."""
         if not self.path.exists():
             return None
-        rows = self._run(f"SELECT {', '.join(COLUMNS)}, id FROM calls WHERE id = ?", (call_id,))
+        rows = self._run(f"SELECT {', '.join(COLUMNS)}, id FROM calls WHERE id = ?", (call_id,), needed=True)
         return _call(rows[0]) if rows else None
 
     def cached(self, key: str) -> str | None:
@@ -156,12 +237,39 @@ class CallLog:
 
     def shape(self, url: str, model: str) -> str | None:
         """Return the request shape this endpoint and model accepted before (JSON), if any."""
-        rows = self._run("SELECT shape FROM shapes WHERE url = ? AND model = ?", (url, model))
+        rows = self._run("SELECT shape FROM shapes WHERE url = ? AND model = ?", (without_credentials(url), model))
         return rows[0][0] if rows else None
 
     def remember_shape(self, url: str, model: str, shape: str) -> None:
-        """Remember the request shape this endpoint and model accept."""
-        self._run("INSERT OR REPLACE INTO shapes (url, model, shape) VALUES (?, ?, ?)", (url, model, shape))
+        """Remember the request shape this endpoint and model accept (the URL without its credentials)."""
+        self._run("INSERT OR REPLACE INTO shapes (url, model, shape) VALUES (?, ?, ?)",
+                  (without_credentials(url), model, shape))
+
+
+def _private(path: Path, mode: int) -> None:
+    """Take the group's and others' permissions off the log's folder or file (where the system allows); anything
+    else standing there (a folder where the file should be) is left as it is, for SQLite to refuse."""
+    try:
+        status = path.lstat()
+        kind = stat.S_ISDIR if mode & 0o100 else stat.S_ISREG
+        if kind(status.st_mode) and status.st_mode & 0o077:
+            os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def _disk_full(folder: Path) -> bool:
+    """Return True when the disk holding folder has no room left (under a megabyte available)."""
+    try:
+        return shutil.disk_usage(folder).free < DISK_ROOM
+    except OSError:
+        return False
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return file_system_message(error)
+    return str(error) or type(error).__name__
 
 
 COLUMNS = ("command", "model", "host", "prompt_hash", "tokens_in", "tokens_out", "latency_ms", "attempts", "outcome",
@@ -170,4 +278,10 @@ COLUMNS = ("command", "model", "host", "prompt_hash", "tokens_in", "tokens_out",
 
 def _call(row: tuple) -> CallRecord:
     *fields, reasons, call_id = row
-    return CallRecord(*fields, reasons=json.loads(reasons or "[]"), id=call_id)
+    try:
+        reasons = json.loads(reasons or "[]")
+    except (ValueError, RecursionError):
+        reasons = ["(the reasons kept for this call cannot be read)"]
+    call = CallRecord(*fields, reasons=reasons if isinstance(reasons, list) else [str(reasons)], id=call_id)
+    call.host, call.detail = without_credentials(str(call.host)), mask(str(call.detail))  # a row an older coach wrote
+    return call

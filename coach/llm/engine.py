@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from coach.llm.failures import (
 )
 from coach.llm.jobs import Cancelled, Stop
 from coach.llm.prompts import render_prompt
+from coach.llm.redact import literal, mask
 from coach.llm.request import Shape, Shapes, build_request
 from coach.llm.retries import retry_transient, wait_retry_after
 from coach.llm.settings import LLMSettings
@@ -142,8 +144,8 @@ class Engine:
             answer = None if fresh else self._from_cache(key, model, check)
             if answer is None:
                 answer = self._ask_until_valid(messages, model, schema, check, record)
-                if self.log:
-                    self.log.store(key, answer.content)
+                if self.log:  # never a reason to stop: a log that cannot take it says so and goes on
+                    self.log.store(key, literal(answer.content, self.settings.secrets))
             record.outcome = "cache" if answer.cached else "ok"
             return answer
         except Rejected as rejected:
@@ -218,14 +220,19 @@ class Engine:
         except (LLMError, Cancelled):
             raise
         except Exception as error:
-            raise BrokenStream(f"{self.settings.host} broke off its answer ({first_words(error)})", "".join(parts)) from None
+            raise BrokenStream(f"{self.settings.host} broke off its answer ({first_words(error, self.settings.secrets)})",
+                              "".join(parts)) from None
         if not finished:
             raise BrokenStream(f"{self.settings.host} ended its answer without finishing it", "".join(parts))
         return "".join(parts)
 
     def _record(self, record: CallRecord, started: float) -> None:
         record.latency_ms = round((time.monotonic() - started) * 1000)
-        if self.log:
+        if self.log:  # what a server said is stored masked; a log that cannot take the record goes on without it
+            secrets = self.settings.secrets
+            record.detail = mask(record.detail, secrets)
+            record.reasons = [mask(reason, secrets) for reason in record.reasons]
+            record.content = literal(record.content, secrets)
             record.id = self.log.record(record)
 
     def _kept(self, record: CallRecord, started: float, inline: bool = False) -> str:
@@ -284,7 +291,8 @@ class Engine:
         choice = response.choices[0]
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
-            raise LLMError(f"the model refused to answer: {refusal.strip()}; rephrase the story or try another model")
+            said = mask(refusal.strip(), self.settings.secrets)
+            raise LLMError(f"the model refused to answer: {said}; rephrase the story or try another model")
         content = choice.message.content or ""
         if choice.finish_reason == "length":
             raise CutOff(self._cut_off(content, usage, self.shapes.current), content)
@@ -331,7 +339,8 @@ class Engine:
             retry=retry_transient(),
             wait=self.wait,
             sleep=self._sleep,
-            before_sleep=lambda state: self.on_status(f"retrying after: {first_words(state.outcome.exception())}"),
+            before_sleep=lambda state: self.on_status(
+                f"retrying after: {first_words(state.outcome.exception(), self.settings.secrets)}"),
             reraise=True,
         )
         for attempt in transport:
@@ -340,7 +349,7 @@ class Engine:
                     raise Cancelled()
                 record.attempts += 1
                 tries[0] += 1
-                return self.client.chat.completions.create(**request)
+                return send_chat(self.client, request)
 
     def _sleep(self, seconds: float) -> None:
         """Wait between retries, waking at once when the user interrupts."""
@@ -357,6 +366,24 @@ def _refused_here(error: BaseException, shape: Shape) -> str | None:
     """Return what was refused, reading a refusal of `response_format` as a refusal of the mode sent."""
     what = refused(error)
     return shape.mode if what == "response_format" else what
+
+
+def send_chat(client, request: dict):
+    """Send one chat-completion request and return the SDK's answer (a stream when the request asks for one).
+
+    The SDK's own client gets it through its generic `post`, with the body, answer type and stream type that
+    `chat.completions.create` would use: the same request and the same answer without importing the SDK's chat
+    resource (its streaming helpers and pagination, about 30 ms at every start). Any other client, as in tests,
+    is asked through `chat.completions.create`.
+    """
+    sdk = sys.modules.get("openai")  # a client of the SDK's own class means the SDK is already imported
+    if sdk is None or not isinstance(client, sdk.OpenAI):
+        return client.chat.completions.create(**request)
+    from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+    stream = bool(request.get("stream"))
+    return client.post("/chat/completions", body=request, cast_to=ChatCompletion, stream=stream,
+                       stream_cls=sdk.Stream[ChatCompletionChunk])
 
 
 def request_key(model: str, messages: list[dict], schema: dict) -> str:

@@ -2,7 +2,8 @@
 failure; and the one sentence that says what to do about it.
 
 Refusals are read by their structure first (OpenAI's `code` and `param`, a validation error's `loc`, `input`
-and `expected`), their wording second, so a server that rewords its message is still understood.
+and `expected`), their wording second, so a server that rewords its message is still understood. What a server
+says is quoted with anything key-like masked (`redact.mask`), and the endpoint is named by its host alone.
 """
 
 from __future__ import annotations
@@ -11,26 +12,29 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from coach.llm.redact import mask
+
 REFUSAL_STATUSES = (400, 415, 422, 500, 501)
 REFUSAL_CODES = {"unsupported_parameter", "unknown_parameter", "unsupported_value", "invalid_value"}
 PARAMS = {"max_tokens", "max_completion_tokens", "temperature", "reasoning_effort", "strict", "response_format", "stream"}
-VALIDATION_ITEM = re.compile(r"\{'type': '(?P<type>\w+)', 'loc': \((?P<loc>[^)]*)\)(?P<rest>[^\n]*)")
+# Patterns as text: `re` compiles (and caches) each the first time an error is read; compiled at import, they cost
+# 3 ms at every start
+VALIDATION_ITEM = r"\{'type': '(?P<type>\w+)', 'loc': \((?P<loc>[^)]*)\)(?P<rest>[^\n]*)"
 WORDED = [
-    (re.compile(r"(?:unsupported|unknown) (?:parameter|value)s?:? ['\"]?([\w.]+)", re.I), None),
-    (re.compile(r"unrecognized request arguments? supplied:? ([\w.]+)", re.I), None),
-    (re.compile(r"response_format(?:\.type)?['\"]? must be ['\"]?json_schema['\"]? or ['\"]?text", re.I), "json_object"),
-    (re.compile(r"(?:json_schema|response_format)[^\n]*?(?:must be one of|not supported|unsupported|not implemented)"
-                r"|(?:must be one of|only)[^\n]*?text[^\n]*?json_object", re.I), "json_schema"),
-    (re.compile(r"\bstrict\b[^\n]*?(?:not supported|unsupported|not allowed|not permitted)", re.I), "strict"),
-    (re.compile(r"\b(max_tokens|temperature|reasoning_effort)\b[^\n]*?(?:not supported|unsupported|does not support|only the default)", re.I), None),
+    (r"(?i)(?:unsupported|unknown) (?:parameter|value)s?:? ['\"]?([\w.]+)", None),
+    (r"(?i)unrecognized request arguments? supplied:? ([\w.]+)", None),
+    (r"(?i)response_format(?:\.type)?['\"]? must be ['\"]?json_schema['\"]? or ['\"]?text", "json_object"),
+    (r"(?i)(?:json_schema|response_format)[^\n]*?(?:must be one of|not supported|unsupported|not implemented)"
+     r"|(?:must be one of|only)[^\n]*?text[^\n]*?json_object", "json_schema"),
+    (r"(?i)\bstrict\b[^\n]*?(?:not supported|unsupported|not allowed|not permitted)", "strict"),
+    (r"(?i)\b(max_tokens|temperature|reasoning_effort)\b[^\n]*?(?:not supported|unsupported|does not support|only the default)", None),
 ]
-OVERFLOW = re.compile(
-    r"context[ _](?:size|length|window)[^\n]*?(?:exceed|too (?:long|large|small))|exceeds? (?:the )?(?:available |model'?s? )?"
+OVERFLOW = (
+    r"(?i)context[ _](?:size|length|window)[^\n]*?(?:exceed|too (?:long|large|small))|exceeds? (?:the )?(?:available |model'?s? )?"
     r"context|maximum context length|context_length_exceeded|exceed_context_size|\bn_ctx\b|prompt is too long|"
-    r"too many tokens",
-    re.IGNORECASE,
+    r"too many tokens"
 )
-NOISE = re.compile(r"^\s*(?:\d+ validation errors?( for \w+)?:?|File \"|Traceback|\{'type')")
+NOISE = r"^\s*(?:\d+ validation errors?( for \w+)?:?|File \"|Traceback|\{'type')"
 
 
 def _status(error: BaseException | None) -> int | None:
@@ -55,20 +59,21 @@ def message(error: BaseException | None) -> str:
     return str(getattr(error, "message", "") or error or "")
 
 
-def first_line(error: BaseException | None, limit: int = 160) -> str:
-    """Return the first meaningful line of an error message: no stack lines, no validation preamble."""
-    lines = [line.strip() for line in message(error).splitlines() if line.strip() and not NOISE.match(line)]
+def first_line(error: BaseException | None, limit: int = 160, secrets: tuple[str, ...] = ()) -> str:
+    """Return the first meaningful line of an error message, key-like words masked: no stack lines, no preamble."""
+    lines = [line.strip() for line in message(error).splitlines() if line.strip() and not re.match(NOISE, line)]
     line = (lines[0] if lines else message(error).strip().splitlines()[0] if message(error).strip() else "").rstrip(".")
+    line = mask(line, secrets)  # before the cut, which could leave part of a key no pattern knows
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def first_words(error: BaseException | None) -> str:
+def first_words(error: BaseException | None, secrets: tuple[str, ...] = ()) -> str:
     """Return a short name for a transient failure, for a progress line."""
     if is_timeout(error):
         return "a timeout"
     if is_unreachable(error):
         return "a refused connection"
-    return f"{_status(error)} {first_line(error, 60)}".strip()
+    return f"{_status(error)} {first_line(error, 60, secrets)}".strip()
 
 
 def refused(error: BaseException | None) -> str | None:
@@ -85,7 +90,7 @@ def _refused_by_structure(error: BaseException | None) -> str | None:
         return _param_name(param.split("."))
     items = body.get("detail") if isinstance(body.get("detail"), list) else []
     found = [(str(i.get("type", "")), [str(p) for p in i.get("loc", [])], i.get("input")) for i in items if isinstance(i, dict)]
-    for match in VALIDATION_ITEM.finditer(message(error)):
+    for match in re.finditer(VALIDATION_ITEM, message(error)):
         loc = [p.strip().strip("'\"") for p in match.group("loc").split(",") if p.strip()]
         given = re.search(r"'input': '([^']*)'", match.group("rest"))
         found.append((match.group("type"), loc, given.group(1) if given else None))
@@ -110,7 +115,7 @@ def _param_name(path: list[str]) -> str | None:
 
 def _refused_by_wording(text: str) -> str | None:
     for pattern, meaning in WORDED:
-        match = pattern.search(text)
+        match = re.search(pattern, text)
         if match:
             return meaning or _param_name(match.group(1).split("."))
     return None
@@ -120,7 +125,7 @@ def overflows_context(error: BaseException | None) -> bool:
     """Return True when the endpoint says the prompt and answer do not fit the model's context."""
     body = _body(error)
     return body.get("code") == "context_length_exceeded" or body.get("type") == "exceed_context_size_error" or (
-        _status(error) is not None and bool(OVERFLOW.search(message(error)))
+        _status(error) is not None and bool(re.search(OVERFLOW, message(error)))
     )
 
 
@@ -181,7 +186,11 @@ def retry_after(error: BaseException | None) -> float | None:
 
 
 def describe_failure(error: BaseException | None, settings, attempts: int = 1, in_flight: int = 1) -> str:
-    """Say in one sentence what went wrong with the endpoint and what to do about it."""
+    """Say in one sentence what went wrong with the endpoint and what to do about it, with no secret in it."""
+    return mask(_describe(error, settings, attempts, in_flight), settings.secrets)
+
+
+def _describe(error: BaseException | None, settings, attempts: int, in_flight: int) -> str:
     host = settings.host
     after = f" after {attempts} attempts" if attempts > 1 else ""
     crowded = in_flight > 1 and settings.local
@@ -190,8 +199,8 @@ def describe_failure(error: BaseException | None, settings, attempts: int = 1, i
                   "or raise COACH_TIMEOUT") if crowded else "raise COACH_TIMEOUT or check the server"
         return f"{host} did not answer within {settings.timeout:g}s{after}; {advice}"
     if is_unreachable(error):
-        return f"could not connect to {settings.url}{after}; check OPENAI_BASE_URL and that the server is running"
-    status, said, what = _status(error), first_line(error), refused(error)
+        return f"could not connect to {settings.shown_url}{after}; check OPENAI_BASE_URL and that the server is running"
+    status, said, what = _status(error), first_line(error, secrets=settings.secrets), refused(error)
     if overflows_context(error):
         shared = f", or set COACH_CONCURRENCY=1: the {in_flight} requests in flight share the server's context" if crowded else ""
         return (f"the prompt and the answer do not fit in the model's context at {host} ({said}); give the server a larger "

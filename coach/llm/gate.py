@@ -6,7 +6,9 @@ terminal, hide the user's text in a story file, or swamp a file with more than t
 - An HTML comment's opener or closer is escaped (`<\\!--`, `--\\>`: Markdown shows them as written), so a model's
   words can never start a comment that would hide what the user writes below it.
 - A line that would read as a heading or a fence starts with a backslash instead.
-- Each string is cut at MAX_CHARS and each list at MAX_ITEMS; what was removed or cut is said, never silent.
+- Each string and list is cut to what the method can use: the job's own limit for the field (`limits`, by its
+  dotted path: `hooks` for the list, `hooks[]` for each of its strings, `sentences.text`), else MAX_CHARS or
+  MAX_ITEMS; what was removed or cut is said.
 """
 
 from __future__ import annotations
@@ -52,9 +54,9 @@ class Passed:
             said.append(f"{self.removed} character{'s' * (self.removed != 1)} of terminal control codes removed from the "
                         "model's answer")
         if self.cut:
-            said.append(f"cut to {MAX_CHARS:,} characters: {', '.join(dict.fromkeys(self.cut))}")
+            said.append(f"cut to the length the method uses: {', '.join(dict.fromkeys(self.cut))}")
         if self.shortened:
-            said.append(f"cut to {MAX_ITEMS} items: {', '.join(dict.fromkeys(self.shortened))}")
+            said.append(f"kept only as many as asked for: {', '.join(dict.fromkeys(self.shortened))}")
         return said
 
 
@@ -66,37 +68,39 @@ def printable(text: str, newlines: bool = True) -> str:
     return "".join(c for c in ESCAPE.sub("", text) if c in keep or not _unsafe(c))
 
 
-def field_text(text: str, passed: Passed | None = None, where: str = "") -> str:
+def field_text(text: str, passed: Passed | None = None, where: str = "", limit: int = MAX_CHARS) -> str:
     """Return one field of a model's answer made safe: one line, printable, no comment marker, no heading, capped."""
     clean = printable(re.sub(r"[\r\n\t]+", " ", text), newlines=False)
     if passed is not None:
         passed.removed += len(text) - len(clean) - sum(len(m.group()) - 1 for m in re.finditer(r"[\r\n\t]+", text))
     clean = COMMENT_CLOSE.sub("--\\\\", COMMENT_OPEN.sub("<\\\\!", clean))
     clean = LEADING_MARK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", clean)
-    if len(clean) > MAX_CHARS:
-        clean = clean[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
+    if len(clean) > limit:
+        clean = clean[:limit].rsplit(" ", 1)[0] + " …"
         if passed is not None:
-            passed.cut.append(where or "a field")
+            passed.cut.append(f"{where.removesuffix('[]') or 'a field'} ({limit:,} characters)")
     return clean
 
 
-def clean_answer(value: BaseModel) -> Passed:
-    """Make every string of a parsed answer safe, in place, and cap its lists; return what was taken out."""
+def clean_answer(value: BaseModel, limits: dict[str, int] | None = None) -> Passed:
+    """Make every string of a parsed answer safe, in place, and cap its strings and lists (`limits` by dotted field
+    path, else MAX_CHARS and MAX_ITEMS); return what was taken out."""
     passed = Passed()
-    _clean(value, passed, "")
+    _clean(value, passed, "", limits or {})
     return passed
 
 
-def _clean(node, passed: Passed, where: str):
+def _clean(node, passed: Passed, where: str, limits: dict[str, int]):
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            setattr(node, name, _clean(getattr(node, name), passed, f"{where}.{name}".lstrip(".")))
+            setattr(node, name, _clean(getattr(node, name), passed, f"{where}.{name}".lstrip("."), limits))
         return node
     if isinstance(node, str):
-        return field_text(node, passed, where)
+        return field_text(node, passed, where, limits.get(where, MAX_CHARS))
     if isinstance(node, list):
-        if len(node) > MAX_ITEMS:
-            passed.shortened.append(where)
-            node = node[:MAX_ITEMS]
-        return [_clean(item, passed, where) for item in node]
+        most = limits.get(where, MAX_ITEMS)
+        if len(node) > most:
+            passed.shortened.append(f"{where} ({most})")
+            node = node[:most]
+        return [_clean(item, passed, f"{where}[]" if isinstance(item, str) else where, limits) for item in node]
     return node

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from coach.errors import CoachError
+from coach.llm.redact import mask, without_credentials
 
 DEFAULT_MODEL = "gpt-5-mini"
 OPENAI_URL = "https://api.openai.com/v1"
@@ -38,15 +43,35 @@ class LLMSettings(BaseModel):
     temperature: float = 0.4
     reasoning_effort: Effort | None = None
 
+    @field_validator("api_key", "base_url")
+    @classmethod
+    def _trimmed(cls, value: str | None) -> str | None:
+        """Drop the spaces and line breaks a key or URL picks up around it (pasted with its line, read with a CR)."""
+        return value.strip() or None if isinstance(value, str) else value
+
     @property
     def url(self) -> str:
-        """Return the base URL requests go to."""
+        """Return the base URL requests go to, with any credentials it carries: only the client sees this."""
         return (self.base_url or OPENAI_URL).rstrip("/")
 
     @property
+    def shown_url(self) -> str:
+        """Return the base URL as coach prints and stores it: no user or password, no key in its query."""
+        return mask(without_credentials(self.url))
+
+    @property
     def host(self) -> str:
-        """Return the endpoint's host (what the call log records, never the key)."""
-        return urlparse(self.url).netloc or self.url
+        """Return the endpoint's host and port (what messages name and the call log records, never a credential)."""
+        return (urlparse(self.url).netloc or self.url).rpartition("@")[2]
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return what must never be printed or stored: the API key and the password of the base URL."""
+        try:
+            password = urlparse(self.url).password
+        except ValueError:
+            password = None
+        return tuple(secret for secret in (self.api_key, password) if secret)
 
     @property
     def local(self) -> bool:
@@ -107,12 +132,25 @@ ALLOWED = {  # what each variable takes, said the way the message needs it
 def settings_from_env(environ: dict[str, str] | None = None, **overrides) -> LLMSettings:
     """Read LLM settings from environment variables, then apply explicit overrides."""
     environ = os.environ if environ is None else environ
-    values = {field: environ[name] for field, name in ENV.items() if environ.get(name)}
+    # a value pasted with its line break, or read from a file with Windows line endings, keeps it
+    values = {field: environ[name].strip() for field, name in ENV.items() if (environ.get(name) or "").strip()}
     values.update({key: value for key, value in overrides.items() if value is not None})
+    if values.get("api_key"):
+        _check_key(values["api_key"])
     try:
         return LLMSettings(**values)
     except ValidationError as error:
         raise CoachError(_setting_problem(error, values, overrides)) from None
+
+
+def _check_key(key: str) -> None:
+    """Stop at a key that could never be sent in a header, naming the problem and never the key."""
+    if any(char.isspace() or not char.isprintable() for char in key):
+        raise CoachError("OPENAI_API_KEY has a space, a line break or a control character inside the key; "
+                         "set it to the key alone, on one line")
+    if not key.isascii():
+        raise CoachError("OPENAI_API_KEY has a character that is not plain ASCII (a typographic quote or dash copied "
+                         "with the key?); set it to the key alone")
 
 
 def _setting_problem(error: ValidationError, values: dict, overrides: dict) -> str:
@@ -121,6 +159,8 @@ def _setting_problem(error: ValidationError, values: dict, overrides: dict) -> s
     field = str(first["loc"][0]) if first["loc"] else ""
     name = f"--{field.replace('_', '-')}" if overrides.get(field) is not None else ENV.get(field, field)
     allowed = ALLOWED.get(field, first["msg"].lower())
+    if field == "api_key":  # never printed
+        return f"{name} is not valid; set it to {allowed}, or unset it"
     return f"{name}={values.get(field)} is not valid; set it to {allowed}, or unset it"
 
 
@@ -134,15 +174,45 @@ def require_endpoint(settings: LLMSettings) -> None:
 
 
 def build_client(settings: LLMSettings):
-    """Build the OpenAI client over an httpx.Client with explicit timeouts and the SDK's retries off."""
-    import httpx
-    import openai
+    """Build the OpenAI client over an httpx.Client with explicit timeouts and the SDK's retries off.
 
-    timeout = httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout))
-    return openai.OpenAI(
-        api_key=settings.api_key or "not-needed",  # local servers accept any key
-        base_url=settings.url,
-        max_retries=0,  # tenacity owns retries: one layer per failure class
-        timeout=settings.timeout,
-        http_client=httpx.Client(timeout=timeout),
-    )
+    The client trusts what httpx trusts by default, read on the first TLS handshake (`tls.DeferredTrust`). The first
+    client of a process imports the SDK with the garbage collector paused (`_collector_paused`).
+    """
+    with _collector_paused(first="openai" not in sys.modules):
+        import httpx
+        import openai
+
+        from coach.llm.tls import DeferredTrust
+
+        timeout = httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout))
+        return openai.OpenAI(
+            api_key=settings.api_key or "not-needed",  # local servers accept any key
+            base_url=settings.url,
+            max_retries=0,  # tenacity owns retries: one layer per failure class
+            timeout=settings.timeout,
+            http_client=httpx.Client(timeout=timeout, verify=DeferredTrust()),
+        )
+
+
+@contextmanager
+def _collector_paused(first: bool) -> Iterator[None]:
+    """Import the SDK with the cyclic garbage collector paused, then keep what it built out of later collections.
+
+    The SDK's import builds some 700 pydantic classes and their schemas, which live as long as the process. With the
+    collector on, each full collection the import sets off scans every object made so far, and the one at exit scans
+    them all again: a third of the import's time, 0.3 s or more at every model command. The import creates next to no
+    garbage, so nothing is lost by pausing; `gc.freeze` then moves every object alive (the SDK's classes, coach's
+    modules) to the permanent generation, which later collections skip, the last one at exit too.
+    """
+    if not first:
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if was_enabled:
+            gc.enable()
