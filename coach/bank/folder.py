@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from coach.bank import yamledit
 from coach.bank.bounded import SETTINGS_LIMIT, STORY_LIMIT, RefusedYAML, load_yaml, read_bytes, require_regular
 from coach.bank.edit import splice
-from coach.bank.listing import BOM, OPEN_FLAGS, SKIPPED_FILES
+from coach.bank.listing import BOM, OPEN_FLAGS, SKIPPED_FILES, is_regular
 from coach.bank.listing import exported as _exported
 from coach.bank.models import BankSettings, Story
 from coach.bank.storyfile import parse_story, render_story
@@ -134,8 +134,11 @@ def locked(path: Path) -> Iterator[None]:
     A save replaces the file with a new one, so a lock taken on the old file is retried on the new one.
     """
     while True:
+        if os.path.exists(path) and not is_regular(path):
+            yield  # a FIFO or a device: never opened (a FIFO's open waits for a writer), and never written
+            return
         try:
-            fd = os.open(path, OPEN_FLAGS)  # non-blocking: a FIFO in the bank cannot hang the lock
+            fd = os.open(path, OPEN_FLAGS)  # non-blocking: one swapped in since cannot hang the lock either
         except FileNotFoundError:
             yield  # a new file: nothing to lock yet
             return

@@ -189,10 +189,12 @@ class PracticeTake(Strict):
 # matches is read without YAML and stays a line until looked at; any other line is read by YAML as always.
 _DATE = (r"(?:[1-9]\d{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
          r"|02-(?:0[1-9]|1\d|2[0-8]))|(?:[1-9]\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)-02-29)")
-_TAKE = (rf"- \{{at: '({_DATE}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)', seconds: ([1-9]\d{{0,5}}(?:\.\d{{1,6}})?)"
-         r"(?:, words: (0|[1-9]\d{0,8}))?\}")
-TAKE_LINE = re.compile(_TAKE)
-TAKE_LINES = re.compile(f"(?:{_TAKE.replace('(', '(?:').replace('(?:?:', '(?:')}\n)*")  # a block of them, each ended
+_AT = _DATE + r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"  # a real date (29 February in leap years only) and time
+_SECONDS = r"[1-9]\d{0,5}(?:\.\d{1,6})?"  # 1 up, no leading zero (YAML reads 052 as octal), no exponent
+_WORDS = r"0|[1-9]\d{0,8}"
+_LINE = "- \\{{at: '{}', seconds: {}(?:, words: {})?\\}}"
+TAKE_LINE = re.compile(_LINE.format(f"({_AT})", f"({_SECONDS})", f"({_WORDS})"))
+TAKE_LINES = re.compile(f"(?:{_LINE.format(_AT, _SECONDS, f'(?:{_WORDS})')}\n)*")  # a block of them, each ended
 
 
 class Takes(MutableSequence):

@@ -167,15 +167,15 @@ def _front_matter(text: str, path: Path | str) -> tuple[dict, int, list[str]]:
     if first.strip() != "---":
         raise StoryFormatError(path, "missing front matter: the file must start with a `---` line", 1)
     start = at = len(first) + 1
-    while True:  # the first line after the first that is `---` (spaces around it allowed)
+    while True:  # the first line after the first that is `---` (spaces around it allowed); each line looked at once
         at = text.find("---", at)
-        if at < 0 or start > len(text):
+        if at < 0:
             raise StoryFormatError(path, "front matter is never closed with a `---` line", 1)
         line_start, line_end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
         line_end = len(text) if line_end < 0 else line_end
-        if line_start >= start and text[line_start:line_end].strip() == "---":
+        if text[line_start:line_end].strip() == "---":
             break
-        at += 3
+        at = line_end + 1
     meta = _meta(text[start:line_start], path)
     if not isinstance(meta, dict):
         raise StoryFormatError(path, "front matter must be `key: value` lines", 2)
