@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from coach.bank.folder import Bank, load_story
 from coach.bank.markdown import HEADING, drop_comments
-from coach.bank.models import PracticeTake, Story, Takes
+from coach.bank.models import TAKE_LINE, TAKE_LINES, PracticeTake, Story, Takes
 from coach.bank.storyfile import front_matter, parse_story, render_story
 from coach.cli import app
 from coach.practice import record_take, undo_take
@@ -471,3 +471,17 @@ def test_a_log_reads_the_same_as_lines_or_as_yaml(log):
         assert parse_story(text) == fast == story
     finally:
         storyfile._take_lines = real
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([
+    "- {at: '2024-02-29T23:59:59', seconds: 52.5, words: 143}", "- {at: '2023-02-29T23:59:59', seconds: 52.5}",
+    "- {at: '2026-11-24T09:30:00', seconds: 052}", "- {at: '2026-11-24T24:00:00', seconds: 5}",
+    "- {at: '2026-11-24T09:30:00', seconds: 1, words: 05}", "- {at: '2026-04-31T09:30:00', seconds: 1}",
+    "- {at: '2000-02-29T00:00:00', seconds: 999999.999999, words: 999999999}", "- {at: '1900-02-29T00:00:00', seconds: 1}",
+    "- {at: '2026-11-24T09:30:00', seconds: 1.}", "- {at: '2026-11-24T09:30:00', seconds: 1}  # x", "practice:",
+]), max_size=8))
+def test_a_block_of_take_lines_ends_where_the_first_line_not_a_take_is(lines):
+    text = "".join(line + "\n" for line in lines)
+    valid = next((i for i, line in enumerate(lines) if not TAKE_LINE.fullmatch(line)), len(lines))
+    assert TAKE_LINES.match(text).end() == sum(len(line) + 1 for line in lines[:valid])
