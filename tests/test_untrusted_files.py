@@ -119,6 +119,26 @@ def test_a_story_over_the_size_cap_is_skipped_unread(runner, bank):
                                                    "for a story file; move it out of the bank or make it smaller")
 
 
+def test_a_story_of_megabytes_of_prose_is_skipped_before_the_checks_read_it(runner, bank):
+    with_front(bank, "long.md", "## Draft\n", "## Draft\n\n" + "5% " * 400_000 + "\n")  # a minute of checks a MB
+    started = time.monotonic()
+    result = run(runner, "check")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and "Traceback" not in result.output  # 1: the other stories' findings
+    assert one_line(result.output, "Skipped ") == (
+        "Skipped stories/long.md:6: has 1,204,502 characters below its front matter, over the 1,000,000 coach reads in "
+        "a story's sections; move some of its text to a file of its own")
+
+
+def test_a_document_whose_story_the_bank_could_not_read_back_is_refused(runner, tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Power stories\n\n## Risk story\n\n### Draft\n\n" + "I took a risk. " * 80_000 + "\n")
+    result = run(runner, "import", doc)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.startswith("Error: stories/") and "over the 1,000,000 coach reads in a story's sections" in result.output
+    assert not (tmp_path / "stories").exists()
+
+
 # Tracebacks: YAML nested 3,000 deep, aliases that expand, values Python cannot hold, a take of `.nan` seconds.
 
 DEEP = "[" * 3000 + "]" * 3000

@@ -54,6 +54,7 @@ PROPOSED, PROPOSED_FROM = "> Proposed: ", "> From your draft: "
 
 TAKES_KEY = re.compile(r"^practice:\n", re.MULTILINE)
 PURE_PYTHON_LIMIT = 256 * 1024
+SECTIONS_LIMIT = 1_000_000  # characters below the front matter: a 10,000-word draft is 60,000
 VALID_TAKES: list[tuple[str, list[str]]] = []  # the last few practice logs found valid, with their lines
 
 
@@ -73,6 +74,10 @@ def parse_story(text: str, path: Path | str = "<story>") -> Story:
         raise StoryFormatError(path, "is a binary file, not a story; remove it from the bank")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, body_start, body = _front_matter(text, path)
+    size = sum(map(len, body)) + len(body) - 1  # with the line ends
+    if size > SECTIONS_LIMIT:  # the method's checks take a minute a megabyte of numbers: no real story is near it
+        raise StoryFormatError(path, f"has {size:,} characters below its front matter, over the {SECTIONS_LIMIT:,} coach "
+                               "reads in a story's sections; move some of its text to a file of its own", body_start + 1)
     fields: dict = dict(meta)
     marks = fields.pop(MARKS, None) or {}
     _, sections = split_sections(drop_comments(body), 2, body_start + 1)

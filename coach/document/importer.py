@@ -13,7 +13,7 @@ from coach.bank.catalog import connection_group, find_company, load_company, loa
 from coach.bank.folder import Bank, read_text, settings_text, slugify, write_all
 from coach.bank.markdown import Section, split_sections
 from coach.bank.models import BankSettings, Story
-from coach.bank.storyfile import first_error, render_story
+from coach.bank.storyfile import first_error, parse_story, render_story
 from coach.document.carry import carried_file, read_comment, restore_settings, restore_story
 from coach.document.reader import DEFAULT_TYPE, WINDOW, is_story, read_story
 from coach.errors import StoryExists, StoryFormatError
@@ -74,6 +74,8 @@ def import_into_bank(bank: Bank, document: Path, force: bool = False, company: s
     if existing and not force:
         raise StoryExists(f"{bank.root} already has {', '.join(existing)}; nothing was imported; pass --force to overwrite")
     files = {path: render_story(story) for path, story in zip(paths, imported.stories, strict=True)}
+    for path, text in files.items():
+        parse_story(text, path)  # a story the bank could not read back (a draft of megabytes) is refused here
     results = [ImportResult(p, "replaced" if p.exists() else "created", s) for p, s in zip(paths, imported.stories, strict=True)]
     if force or not bank.settings_path.exists():
         results.append(ImportResult(bank.settings_path, "replaced" if bank.settings_path.exists() else "created"))
