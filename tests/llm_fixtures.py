@@ -61,9 +61,14 @@ def refinement(refined: str | None = None, **changes) -> dict:
         "tone": "Candid, then proud of the result.",
         "key_words": ["lead by example", "under 10 minutes", "50%"],
         "follow_ups": [
-            {"question": "How did the team react at first?", "answer": "They worried it was extra work; I met that head on."},
-            {"question": "What did the report contain?", "answer": "Tech debt, triggered alerts and stakeholder management from the sprint."},
-            {"question": "How did you measure the impact?", "answer": "The next quarter, 50% of the tech debt backlog was no longer an issue."},
+            {"question": "How did the team react at first?", "answer": [
+                {"text": "They worried it was extra work; I met that head on.", "sources": ["like extra work"]}]},
+            {"question": "What did the report contain?", "answer": [
+                {"text": "Tech debt, triggered alerts and stakeholder management from the sprint.",
+                 "sources": ["tech debt, triggered alerts, and stakeholder management"]}]},
+            {"question": "How did you measure the impact?", "answer": [
+                {"text": "The next quarter, 50% of the tech debt backlog was no longer an issue.",
+                 "sources": ["50% of our tech debt backlog"]}]},
         ],
     }
     body.update(changes)

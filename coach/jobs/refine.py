@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story, text_sha
 from coach.jobs.grounded import confirm_note, unsourced_doubts, unsupported
@@ -21,10 +21,21 @@ REJECTED_CODES = {"unsupported-number", "unsupported-name", "we-heavy"}  # timin
 
 
 class SuggestedFollowUp(BaseModel):
-    """A likely follow-up question and a suggested answer grounded in the story."""
+    """A likely follow-up question and a suggested answer grounded in the story, sentence by sentence with its quotes."""
 
     question: str
-    answer: str
+    answer: list[SourcedSentence] = Field(description="The suggested answer, sentence by sentence, each with its sources.")
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _one_text(cls, value: object) -> object:
+        """Take an answer sent as one text as one sentence with no sources (the guard then asks for them)."""
+        return [{"text": value, "sources": []}] if isinstance(value, str) else value
+
+    @property
+    def text(self) -> str:
+        """Return the answer as one text to speak."""
+        return spoken(self.answer)
 
 
 class Refinement(BaseModel):
@@ -89,7 +100,7 @@ class RefineTask(StoryTask[Refinement]):
     limits: ClassVar[dict[str, int]] = {  # as many as the prompt asks for, and what a spoken line can hold
         "sentences": 40, "sentences.text": 600, "sentences.sources": 10, "sentences.sources[]": 400,
         "hooks": 3, "hooks[]": 300, "key_words": 6, "key_words[]": 80, "follow_ups": 5, "follow_ups.question": 300,
-        "follow_ups.answer": 800, "coaching_notes": 10, "coaching_notes[]": 400, "changes": 10, "changes[]": 300,
+        "follow_ups.answer": 10, "follow_ups.answer.text": 600, "follow_ups.answer.sources[]": 400, "coaching_notes": 10, "coaching_notes[]": 400, "changes": 10, "changes[]": 300,
         "pacing": 400, "tone": 400,
     }
 
@@ -127,16 +138,22 @@ class RefineTask(StoryTask[Refinement]):
         checked = check_refined(value.refined, self.story, self.settings, target.window, material=material)
         problems += [f"refined: {f.code}: {f.message}" for f in checked if f.code in REJECTED_CODES]
         items = [("hook", hook) for hook in value.hooks]
-        items += [(f"follow-up '{f.question}'", f.answer) for f in value.follow_ups]
+        items += [(f"follow-up '{f.question}'", f.text) for f in value.follow_ups]
         for where, text in items:  # each list item is judged on its own
             problems += invented_facts(where, text, material)
         problems += _missing_notes(value)
         problems += unsourced_doubts("", unsupported(value.sentences, material))
+        for follow_up in value.follow_ups:
+            problems += unsourced_doubts(f"follow-up '{follow_up.question}'", unsupported(follow_up.answer, material),
+                                         placeholder=True)
         return problems
 
     def merge(self, latest: Story, value: Refinement, made: Made) -> Merge:
         """Merge a refinement into the story as it is now; sentences no quote supports become notes to confirm."""
-        return apply_refinement(latest, value, made, unsupported(value.sentences, self.material))
+        unsourced = unsupported(value.sentences, self.material)
+        for follow_up in value.follow_ups:
+            unsourced += [(s, follow_up.question) for s in unsupported(follow_up.answer, self.material)]
+        return apply_refinement(latest, value, made, unsourced)
 
 
 def _missing_notes(result: Refinement) -> list[str]:
@@ -152,10 +169,11 @@ def _missing_notes(result: Refinement) -> list[str]:
     return problems
 
 
-def apply_refinement(story: Story, result: Refinement, made: Made, unsourced: list[str] = ()) -> Merge:
+def apply_refinement(story: Story, result: Refinement, made: Made, unsourced: list[str | tuple[str, str]] = ()) -> Merge:
     """Merge a refinement into the story (in place); nothing the user wrote is removed or overwritten.
 
-    Sentences that no quote of the user's material supports become coaching notes to confirm or cut.
+    Sentences that no quote of the user's material supports (alone, or with the follow-up question they answer)
+    become coaching notes to confirm or cut.
     """
     kept = bool(story.refined.strip()) and story.refined.strip() != result.refined.strip()
     if kept:
@@ -164,14 +182,14 @@ def apply_refinement(story: Story, result: Refinement, made: Made, unsourced: li
     story.refined_by, story.refined_sha = made.model, text_sha(result.refined)
     notes = story.practice_notes
     added = {
-        "coaching notes": _add_new(story.coaching_notes, [*map(confirm_note, unsourced), *result.coaching_notes]),
+        "coaching notes": _add_new(story.coaching_notes, [*(confirm_note(*([u] if isinstance(u, str) else u)) for u in unsourced), *result.coaching_notes]),
         "hooks": _add_new(notes.hooks, result.hooks),
         "key words": _add_new(notes.key_words, result.key_words),
     }
     notes.pacing = notes.pacing or result.pacing.strip()
     notes.tone = notes.tone or result.tone.strip()
     asked = {f.question.strip().lower() for f in story.follow_ups}
-    fresh = [FollowUp.written(f.question.strip(), f.answer, made.model)
+    fresh = [FollowUp.written(f.question.strip(), f.text, made.model)
              for f in result.follow_ups if f.question.strip().lower() not in asked]
     story.follow_ups += fresh
     added["follow-ups"] = len(fresh)
