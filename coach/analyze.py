@@ -19,7 +19,6 @@ from coach.bank.models import Story
 from coach.errors import CoachError
 from coach.jobs.analyze import AnalyzeTask, Open, numbered
 
-MIN_COVER = 0.5  # share of a proposal's content words its quotes must contain
 NO_QUOTE = "coach found nothing in your draft that answers it"
 UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
 

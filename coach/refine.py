@@ -17,20 +17,7 @@ from coach.jobs.refine import Merge, RefineTask, Target
 from coach.llm.jobs import JobsInterrupted, run_jobs
 from coach.method.check import Finding, check_refined
 from coach.method.text import Timing, fit, timing
-
-
-@dataclass
-class Sentence:
-    """A refined sentence with each quote it rests on (found in the user's words or not), and whether any supports it."""
-
-    text: str
-    sources: list[tuple[str, bool]]
-    supported: bool
-
-    def as_dict(self) -> dict:
-        """Return the sentence as plain data for JSON output."""
-        return {"text": self.text, "sources": [{"quote": q, "found": found} for q, found in self.sources],
-                "supported": self.supported}
+from coach.method.verdict import Verdict
 
 
 @dataclass
@@ -45,7 +32,7 @@ class RefineOutcome:
     error: CoachError | None = None
     findings: list[Finding] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
+    sentences: list[Verdict] = field(default_factory=list)  # the guard's verdict on each sentence of the refined version
     skipped: bool = False  # not started: the endpoint had already failed for another story
 
     @property
@@ -147,18 +134,11 @@ def refine_story(bank: Bank, path: Path, engine, *, window=None, wpm=None, fresh
         outcome.error = error
         return outcome
     outcome.answer, outcome.merge = saved.answer, saved.changed
-    outcome.unsupported = _unsupported(task, saved.answer.value)
-    outcome.sentences = [Sentence(t.text, [(q, task.material.has_quote(q)) for q in t.sources], t.text not in outcome.unsupported)
-                         for t in saved.answer.value.traced()]
+    outcome.sentences = task.verdicts(saved.answer.value)
+    outcome.unsupported = [v.text for v in outcome.sentences if not v.supported]
     outcome.findings = check_refined(outcome.merge.story.refined, outcome.merge.story, task.settings, task.target.window,
                                      task.target.wpm)
     return outcome
-
-
-def _unsupported(task: RefineTask, value) -> list[str]:
-    from coach.jobs.grounded import unsupported
-
-    return unsupported(value.sentences, task.material)
 
 
 def chosen_stories(bank: Bank, refs: list[str], every: bool) -> list[Path]:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from coach.method.grounding import Material, Traced
+from coach.method.grounding import Material
+from coach.method.verdict import judge
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = {
@@ -31,7 +32,7 @@ def current_guard(case: dict) -> bool:
     material = Material(case["material"], case.get("context") or "")
     flagged = bool(material.unsupported_numbers(case["text"]) or material.unsupported_names(case["text"]))
     if "sources" in case:
-        flagged = flagged or bool(material.unsupported_sentences([Traced(case["text"], case["sources"])]))
+        flagged = flagged or not judge(material, case["text"], case["sources"]).supported
     return flagged
 
 

@@ -88,8 +88,8 @@ def test_too_long_then_valid_reasks_with_the_word_count(bank, make_engine, mock_
 @pytest.mark.parametrize(
     "original, invented, quoted",
     [
-        ("50% of our tech debt", "70% of our tech debt", '"70%" appears nowhere'),
-        ("five busy engineers", "five busy engineers led by Priya", '"Priya" appears nowhere'),
+        ("50% of our tech debt", "70% of our tech debt", '"70%" is not in the candidate\'s material'),
+        ("five busy engineers", "five busy engineers led by Priya", '"Priya" is not in the candidate\'s material'),
     ],
 )
 def test_invented_fact_is_rejected_then_fixed(bank, make_engine, mock_openai, original, invented, quoted):

@@ -10,8 +10,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.method.grounding import Material, Traced, placeholders
+from coach.method.grounding import Material, placeholders
 from coach.method.quantities import quantities
+from coach.method.verdict import judge
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = yaml.safe_load((FIXTURES / "grounding-corpus.yaml").read_text(encoding="utf-8"))
@@ -38,8 +39,8 @@ def test_corpus(case):
     assert material.unsupported_names(text) == (case.get("names") or [])
     assert placeholders(text) == case.get("placeholders", [])
     if "sources" in case:
-        flagged = material.unsupported_sentences([Traced(text, case["sources"])])
-        assert bool(flagged) == case.get("unsupported", False)
+        verdict = judge(material, text, case["sources"])
+        assert (not verdict.supported) == bool(case.get("unsupported") or verdict.numbers or verdict.names), verdict
 
 
 @pytest.mark.parametrize(
@@ -90,5 +91,5 @@ def test_any_text_checked_against_itself_has_no_unsupported_fact(text):
 def test_every_sentence_quoting_itself_is_supported(text):
     from coach.method.text import sentences
 
-    traced = [Traced(sentence, [sentence]) for sentence in sentences(text)]
-    assert Material(text).unsupported_sentences(traced) == []
+    material = Material(text)
+    assert [v for v in (judge(material, s, [s]) for s in sentences(text)) if not v.supported] == []

@@ -182,7 +182,11 @@ def test_an_invented_suggestion_is_dropped(runner, bank, endpoint, tmp_path):
     endpoint.side_effect = Endpoint([invented, invented])
     result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
     assert result.exit_code == 0, result.output
-    assert "70%" not in result.output and "you could say" not in result.output
+    assert "I cut on-call pages" not in result.output  # never shown as words to say
+    shown = 'you could say: dropped: "70%" and "three" are in neither your answer nor your stories'
+    assert shown in flat(result.output)
+    text, _ = transcript_of(bank)
+    assert shown in flat(text) and "I cut on-call pages" not in text
 
 
 def test_an_endpoint_failure_mid_session_keeps_the_transcript_and_says_where(runner, bank, endpoint, tmp_path):

@@ -23,7 +23,8 @@ def with_sentence(text: str, sources: list[str]) -> dict:
 
 
 def test_an_answer_written_the_way_models_write_is_accepted_in_one_call(runner, bank, endpoint):
-    answer = refinement(hooks=["Start with the stakes", "Slow down on the result"],
+    answer = refinement(hooks=["On my second on-call at Salesforce, I realized we were losing context at every handoff.",
+                               "I asked five busy engineers to take on what felt like extra work."],
                         key_words=["lead by example", "under 10 minutes", "fifty percent"])
     endpoint.respond(200, json=completion(answer))
     result = runner.invoke(app, ["refine", "risk"])
@@ -41,7 +42,8 @@ def test_a_made_up_quote_is_sent_back_with_its_sentence_named(runner, bank, endp
     assert result.exit_code == 0, result.output
     assert endpoint.call_count == 2
     reask = json.loads(endpoint.calls[1].request.content)["messages"][-1]["content"]
-    assert f'the sentence "{INVENTED}" rests on no quote found' in reask
+    assert (f'the sentence "{INVENTED}": the quote "a new manager stopped the practice" is not in the candidate\'s '
+            "draft or answers") in reask
     assert "not found in your material" not in result.stdout
 
 

@@ -83,7 +83,7 @@ def test_show_lists_hooks_key_words_tone_and_follow_ups_by_id(runner, stories):
     assert "Follow-ups (2)" in lines
     assert "  pcu  If Asked About Outcome" in lines
     assert "       Steve was promoted to principal engineer shortly after this project. …" in lines
-    assert "Check: 2 errors, 4 warnings" in lines
+    assert "Check: 1 error, 5 warnings" in lines
 
 
 def test_show_json_has_the_documented_shape(runner, stories):
@@ -169,7 +169,7 @@ def test_edit_exits_1_when_the_story_has_errors_like_check(runner, stories, tmp_
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == "stories/conflict.md: no changes."
     assert "  error    too-long: 66.8s at 150 wpm is over the 45-60s target; cut about 17" in result.output
-    assert result.output.rstrip().endswith("Check: 2 errors, 4 warnings.")
+    assert result.output.rstrip().endswith("Check: 1 error, 5 warnings.")
 
 
 def test_edit_prefers_visual_and_passes_the_editors_own_arguments(runner, stories, tmp_path):

@@ -17,11 +17,11 @@ def _explained(outcome) -> str:
     lines = ["", "  sentence by sentence, with the words of yours it rests on:"]
     for number, sentence in enumerate(outcome.sentences, 1):
         lines.append(f"  {number:>2}. {sentence.text}")
-        for quote, found in sentence.sources:
-            mark = "✓" if found else "✗ not in your material:"
-            lines.append(f"      {mark} \"{quote}\"")
+        for quote in sentence.quotes:
+            mark = "✓" if quote.found else "✗ not in your material:"
+            lines.append(f"      {mark} \"{quote.text}\"")
         if not sentence.supported:
-            lines.append("      ! no quote of yours supports this sentence: confirm it or cut it")
+            lines.append(f"      ! {sentence.status}: {sentence.why}; confirm it or cut it")
     return "\n".join(lines)
 
 

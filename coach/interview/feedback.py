@@ -14,6 +14,8 @@ from coach.interview.session import JUDGED, Round, Session
 from coach.jobs.task import Task
 from coach.llm.answers import Doubt
 from coach.method.grounding import Material, content_words, normalise
+from coach.method.text import word_count
+from coach.method.verdict import Verdict, judge
 
 
 class Scored(BaseModel):
@@ -64,7 +66,8 @@ class FeedbackTask(Task[Feedback]):
 
     def problems(self, value: Feedback) -> list[str]:
         """Return why the feedback breaks the rules (see `feedback_problems`)."""
-        return feedback_problems(value, self.round.answer, dict(self.stories), self.settings)
+        return feedback_problems(value, self.round.answer, dict(self.stories), self.settings,
+                                 figures(self.round, self.session))
 
 
 def quoted_in(evidence: str, answer: str) -> bool:
@@ -78,9 +81,11 @@ def quoted_in(evidence: str, answer: str) -> bool:
     return whole == normalise(answer) or (len(whole.split()) >= 3 and len(content_words(whole)) >= 2)
 
 
-def feedback_problems(result: Feedback, answer: str, stories: dict[str, Story], settings: BankSettings) -> list[str]:
+def feedback_problems(result: Feedback, answer: str, stories: dict[str, Story], settings: BankSettings,
+                      given: str = "") -> list[str]:
     """Return why feedback breaks the rules: a score out of 1-5 (re-asked), or, as doubts, evidence not quoted from the
-    answer, an unknown story, and a suggested sentence with a number or name the candidate never gave."""
+    answer, an unknown story, and a line the guard does not pass (a number or name the candidate never gave; a
+    suggested sentence their words do not carry). `given` holds the figures coach itself gave the model."""
     problems: list[str] = []
     for dimension in JUDGED:
         scored: Scored = getattr(result, dimension)
@@ -93,18 +98,41 @@ def feedback_problems(result: Feedback, answer: str, stories: dict[str, Story], 
             problems.append(Doubt(f"{dimension}.evidence is empty; quote the words of the answer behind a score of {scored.score}"))
     if result.best_story.strip() and result.best_story.strip() not in stories:
         problems.append(Doubt(f"best_story '{result.best_story}' is not one of the story ids listed; give one of them or an empty string"))
-    invented = _invented(result.say_instead, answer, stories.get(result.best_story.strip()), settings)
-    if invented:
-        problems.append(Doubt(f"say_instead uses {', '.join(invented)}, which the candidate never said; use only their facts"))
+    for name, verdict in judged(result, answer, stories, settings, given).items():
+        if not verdict.supported:
+            problems.append(Doubt(f"{name}: {verdict.why}; use only the candidate's facts"))
     return problems
 
 
-def _invented(sentence: str, answer: str, story: Story | None, settings: BankSettings) -> list[str]:
-    if not sentence.strip():
-        return []
-    facts = "\n".join([answer, story.material() if story else ""])
-    material = Material(facts, "\n".join([settings.company, settings.role, *(v.name for v in settings.values)]))
-    return material.unsupported_numbers(sentence) + material.unsupported_names(sentence)
+NOTES = {"strength": False, "improvement": False, "say_instead": True}  # field: words for the candidate to say
+
+
+def judged(result: Feedback, answer: str, stories: dict[str, Story], settings: BankSettings,
+           given: str = "") -> dict[str, Verdict]:
+    """Return the guard's verdict on each note of the feedback that has text, over one material: the answer, the
+    best story's material and the figures coach gave the model."""
+    story = stories.get(result.best_story.strip())
+    facts = "\n".join([answer, story.material() if story else "", given])
+    context = [settings.company, settings.role, *(v.name for v in settings.values), story.refined if story else ""]
+    material = Material(facts, "\n".join(context))  # the refined words may carry a sentence; only the facts hold figures
+    return {name: judge(material, getattr(result, name), speech=speech)
+            for name, speech in NOTES.items() if getattr(result, name).strip()}
+
+
+def figures(r: Round, session: Session) -> str:
+    """Return the figures coach gave the model about a round's answer (see `figures_of`)."""
+    return figures_of(r.seconds, session.window, session.wpm, r.answer)
+
+
+def figures_of(seconds: float, window: tuple[int, int], wpm: int, answer: str) -> str:
+    """Return the figures coach gave the model about an answer (its time, the window, the rate, its words), with the
+    round numbers a coach would say for them and for the gaps to the window ("under 30 seconds" for 28.8, "about
+    five seconds left" for 54.4 of 60): material for the feedback it asked for."""
+    low, high = window
+    about = sorted({n for gap in {seconds, low - seconds, high - seconds, seconds - high} if gap > 0
+                    for n in (round(gap), 5 * round(gap / 5), 10 * round(gap / 10)) if n > 0})
+    return (f"The answer took {seconds:g} seconds ({', '.join(f'{n} seconds' for n in about)}); the window is "
+            f"{low} seconds to {high} seconds at {wpm} words per minute; the answer has {word_count(answer)} words.")
 
 
 def concision(seconds: float, window: tuple[int, int]) -> int:
@@ -116,8 +144,10 @@ def concision(seconds: float, window: tuple[int, int]) -> int:
     return max(1, 5 - 1 - int(off / 0.15))
 
 
-def apply_feedback(r: Round, result: Feedback, stories: dict[str, Story], settings: BankSettings) -> None:
-    """Keep the feedback's scores, and only what survived the checks: quoted evidence, a known story, no invention."""
+def apply_feedback(r: Round, result: Feedback, stories: dict[str, Story], settings: BankSettings,
+                   given: str = "") -> None:
+    """Keep the feedback's scores, and only what survived the checks: quoted evidence, a known story, no invention;
+    a note the guard does not pass is dropped, with its reason kept in `r.dropped` for every view to show."""
     answer = r.answer
     for dimension in JUDGED:
         scored: Scored = getattr(result, dimension)
@@ -128,11 +158,21 @@ def apply_feedback(r: Round, result: Feedback, stories: dict[str, Story], settin
         else:  # a score the model could not back with the candidate's words counts for nothing
             r.unverified.append(dimension)
     r.best_story = result.best_story.strip() if result.best_story.strip() in stories else ""
-    story = stories.get(r.best_story)
-    r.strength, r.improvement, r.say_instead = (
-        "" if _invented(text, answer, story, settings) else text.strip()
-        for text in (result.strength, result.improvement, result.say_instead)
-    )
+    verdicts = judged(result, answer, stories, settings, given)
+    for name in NOTES:
+        verdict = verdicts.get(name)
+        if verdict is not None and not verdict.supported:
+            r.dropped[name] = dropped_because(verdict)
+        setattr(r, name, getattr(result, name).strip() if verdict is not None and verdict.supported else "")
+
+
+def dropped_because(verdict: Verdict) -> str:
+    """Return why a note was dropped, said to the candidate."""
+    facts = [f'"{fact}"' for fact in verdict.numbers + verdict.names]
+    if facts:
+        listed = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
+        return f"{listed} {'is' if len(facts) == 1 else 'are'} in neither your answer nor your stories"
+    return "most of its words are in neither your answer nor your stories"
 
 
 def first_reason(error: Exception) -> str:

@@ -39,7 +39,7 @@ from coach.interview.events import (
     Speaking,
     Waiting,
 )
-from coach.interview.feedback import FeedbackTask, apply_feedback, concision, first_reason
+from coach.interview.feedback import FeedbackTask, apply_feedback, concision, figures, first_reason
 from coach.interview.interviewer import (
     InterviewerTurn,
     check_persona,
@@ -220,7 +220,7 @@ class Interview:
         except LLMError as error:  # one bad feedback answer does not end the interview
             r.feedback_error = first_reason(error)
         else:
-            apply_feedback(r, answer.value, dict(self.stories), self.settings)
+            apply_feedback(r, answer.value, dict(self.stories), self.settings, figures(r, self.session))
         r.scores["concision"] = concision(r.seconds, self.session.window)
         transcripts.save(self.session)
         self.stage = Stage.BETWEEN

@@ -56,6 +56,8 @@ def feedback_lines(r: Round, session: Session) -> list[Line]:
     notes = (("strength", r.strength), ("improve", r.improvement), ("best story", r.best_story),
              ("you could say", f'"{r.say_instead}"' if r.say_instead else ""))
     lines += [Line(f"  {label}:", text, 4) for label, text in notes if text]
+    labels = {"strength": "strength", "improvement": "improve", "say_instead": "you could say"}
+    lines += [Line(f"  {labels.get(name, name)}:", f"dropped: {why}", 4) for name, why in r.dropped.items()]
     lines += [Line("  check:", f"{finding.code}: {finding.message}", 4) for finding in r.findings]
     return lines
 

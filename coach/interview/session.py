@@ -57,6 +57,7 @@ class Round:
     seconds: float = 0.0
     feedback_error: str = ""
     unverified: list[str] = field(default_factory=list)  # scores dropped: their evidence was not in the answer
+    dropped: dict[str, str] = field(default_factory=dict)  # a note the guard did not pass -> the sentence and why
     unasked: list[str] = field(default_factory=list)  # probes an interviewer would have asked (scripted answers ran out)
 
     @property
@@ -71,7 +72,7 @@ class Round:
             "turns": [turn.__dict__ for turn in self.turns], "scores": self.scores, "evidence": self.evidence,
             "strength": self.strength, "improvement": self.improvement, "best_story": self.best_story,
             "say_instead": self.say_instead, "seconds": self.seconds, "feedback_error": self.feedback_error,
-            "unverified": self.unverified, "would_probe": self.unasked,
+            "unverified": self.unverified, "dropped": self.dropped, "would_probe": self.unasked,
             "findings": [f.__dict__ for f in self.findings],
         }
 

@@ -13,9 +13,9 @@ from coach.bank.models import BankSettings, Question, Story
 from coach.jobs.task import Made, StoryTask
 from coach.llm.answers import Doubt
 from coach.method.context import story_context
-from coach.method.grounding import MIN_QUOTE_WORDS, Material, content_words
+from coach.method.grounding import MIN_QUOTE_WORDS, Material
+from coach.method.verdict import judge
 
-MIN_COVER = 0.5  # share of a proposal's content words its quotes must contain
 NO_QUOTE = "coach found nothing in your draft that answers it"
 UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
 
@@ -86,17 +86,10 @@ def _unsupported(proposal: Proposal, material: Material) -> list[str]:
     answer = " ".join(proposal.answer.split())
     if not answer:
         return ["answerable but the answer is empty; write the answer or mark it not answerable"]
-    why = []
-    invented = material.unsupported_numbers(answer) + material.unsupported_names(answer)
-    if invented:
-        why.append(f"{', '.join(invented)} not in the candidate's draft or answers; use only their facts")
-    quotes = verified(proposal, material)
-    if not quotes:
+    why = list(judge(material, answer, proposal.quotes).reasons)
+    if not verified(proposal, material) and not any("quote" in reason for reason in why):
         why.append("no quote of three or more words copied word for word from the draft supports the answer; quote "
                    "the exact words or mark it not answerable")
-    elif covered(answer, quotes) < MIN_COVER:
-        why.append("the answer says more than its quotes do; keep to the draft's own words, quote the words it rests "
-                   "on, or mark it not answerable")
     return why
 
 
@@ -106,21 +99,11 @@ def verified(proposal: Proposal, material: Material) -> list[str]:
     return [q for q in quotes if len(q.split()) >= MIN_QUOTE_WORDS and material.has_quote(q)]
 
 
-def covered(answer: str, quotes: list[str]) -> float:
-    """Return the share of the answer's content words (by stem) that its quotes contain."""
-    said = _stems(answer)
-    return len(said & _stems(" ".join(quotes))) / len(said) if said else 1.0
-
-
-def _stems(text: str) -> set[str]:
-    return {word[:5] for word in content_words(text)}
-
-
 def analysis_material(story: Story, settings: BankSettings) -> Material:
     """Return what a proposal may rest on: quotes from the draft and answers only (not the title, the company or the
     values); names may also come from the questions themselves."""
     facts = "\n".join([story.draft, *(q.answer for q in story.questions())])
-    return Material(facts, "\n".join(q.text for q in story.questions()))
+    return Material(facts, questions="\n".join(q.text for q in story.questions()))
 
 
 

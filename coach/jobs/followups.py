@@ -12,12 +12,13 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 
 from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story
-from coach.jobs.grounded import confirm_note, unsourced_doubts, unsupported
+from coach.jobs import grounded
+from coach.jobs.grounded import confirm_note
 from coach.jobs.task import Made, StoryTask
 from coach.llm.answers import Doubt
 from coach.method.check import ERROR, WARNING, check_story
 from coach.method.context import story_context
-from coach.method.grounding import Material, SourcedSentence, content_words, invented_facts, spoken
+from coach.method.grounding import Material, SourcedSentence, content_words, own_answers, spoken
 from coach.method.quantities import ORDINALS, SCALES, TENS, UNITS
 from coach.method.text import word_count
 
@@ -58,11 +59,6 @@ class RewrittenAnswers(BaseModel):
 def answer_words(settings: BankSettings) -> int:
     """Return how many words a suggested answer may have: ANSWER_SECONDS at the bank's speaking rate."""
     return round(ANSWER_SECONDS * settings.words_per_minute / 60)
-
-
-def own_answers(story: Story) -> list[str]:
-    """Return the follow-up answers the user wrote or edited: their own words, usable as facts."""
-    return [f.answer for f in story.follow_ups if f.answer.strip() and not f.written_by_coach]
 
 
 def weak_spots(story: Story, settings: BankSettings, limit: int = 8) -> list[str]:
@@ -111,8 +107,7 @@ def answer_problems(where: str, sentences: list[SourcedSentence], material: Mate
     count = word_count(text)
     if count > max_words * OVER:
         problems.append(f"{where}: the answer has {count} words; keep it to {max_words} words at most")
-    problems += invented_facts(where, text, material)
-    problems += unsourced_doubts(where, unsupported(sentences, material), placeholder=True)
+    problems += grounded.problems(grounded.at(where, grounded.verdicts(sentences, material)))
     return problems
 
 
@@ -192,6 +187,12 @@ class GenerateTask(FollowUpTask):
             problems += answer_problems(where, item.answer, self.material, self.max_words)
         return problems
 
+    def judged(self, value: NewFollowUps) -> grounded.Judged:
+        """Return the guard's verdict on each sentence of each new answer."""
+        given = [f for f in value.follow_ups if f.question.strip()][: self.count]
+        return [pair for item in given
+                for pair in grounded.at(f"follow-up '{item.question.strip()}'", grounded.verdicts(item.answer, self.material))]
+
     def merge(self, latest: Story, value: NewFollowUps, made: Made) -> Written:
         """Add the new questions to the story as it is now (one the user added meanwhile is not added twice)."""
         written = Written()
@@ -202,7 +203,7 @@ class GenerateTask(FollowUpTask):
             fid = latest.follow_up_ids()[-1]
             written.ids.append(fid)
             written.aims[fid] = item.aims_at.strip()
-            if sentences := unsupported(item.answer, self.material):
+            if sentences := [v.text for v in grounded.verdicts(item.answer, self.material) if not v.supported]:
                 written.unsupported[fid] = sentences
         self.confirm(latest, written)
         return written
@@ -240,6 +241,12 @@ class RegenerateTask(FollowUpTask):
                 problems += answer_problems(f"id {fid}", answered[fid].answer, self.material, self.max_words)
         return problems
 
+    def judged(self, value: RewrittenAnswers) -> grounded.Judged:
+        """Return the guard's verdict on each sentence of each rewritten answer."""
+        answered = {a.id.strip().lower(): a for a in value.answers}
+        return [pair for fid in self.ids if fid in answered
+                for pair in grounded.at(f"id {fid}", grounded.verdicts(answered[fid].answer, self.material))]
+
     def merge(self, latest: Story, value: RewrittenAnswers, made: Made) -> Written:
         """Rewrite each answer in the story as it is now, unless it was changed or removed while coach worked."""
         answers = {a.id.strip().lower(): a for a in value.answers}
@@ -259,7 +266,7 @@ class RegenerateTask(FollowUpTask):
                 latest.history.append(HistoryEntry.kept(follow_up.answer, follow_up.source, made.at,
                                                         f"follow-up: {follow_up.question}"))
             follow_up.rewrite(text, made.model)
-            if sentences := unsupported(answers[fid].answer, self.material):
+            if sentences := [v.text for v in grounded.verdicts(answers[fid].answer, self.material) if not v.supported]:
                 written.unsupported[fid] = sentences
             written.ids.append(fid)
         self.confirm(latest, written)

@@ -10,14 +10,16 @@ from typing import ClassVar
 from pydantic import BaseModel, Field, field_validator
 
 from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story, text_sha
-from coach.jobs.grounded import confirm_note, unsourced_doubts, unsupported
+from coach.jobs import grounded
+from coach.jobs.grounded import confirm_note
 from coach.jobs.task import Made, StoryTask
 from coach.method.check import check_refined
 from coach.method.context import story_context
-from coach.method.grounding import Material, SourcedSentence, Traced, invented_facts, spoken, traced
+from coach.method.grounding import Material, SourcedSentence, Traced, spoken, traced
 from coach.method.text import word_budget, word_count
+from coach.method.verdict import Verdict
 
-REJECTED_CODES = {"unsupported-number", "unsupported-name", "we-heavy"}  # timing is judged by the word budget
+REJECTED_CODES = {"we-heavy"}  # timing is judged by the word budget, facts by the guard's verdicts
 
 
 class SuggestedFollowUp(BaseModel):
@@ -137,22 +139,32 @@ class RefineTask(StoryTask[Refinement]):
             )
         checked = check_refined(value.refined, self.story, self.settings, target.window, material=material)
         problems += [f"refined: {f.code}: {f.message}" for f in checked if f.code in REJECTED_CODES]
-        items = [("hook", hook) for hook in value.hooks]
-        items += [(f"follow-up '{f.question}'", f.text) for f in value.follow_ups]
-        for where, text in items:  # each list item is judged on its own
-            problems += invented_facts(where, text, material)
+        problems += grounded.problems(self.judged(value))
         problems += _missing_notes(value)
-        problems += unsourced_doubts("", unsupported(value.sentences, material))
-        for follow_up in value.follow_ups:
-            problems += unsourced_doubts(f"follow-up '{follow_up.question}'", unsupported(follow_up.answer, material),
-                                         placeholder=True)
         return problems
 
-    def merge(self, latest: Story, value: Refinement, made: Made) -> Merge:
-        """Merge a refinement into the story as it is now; sentences no quote supports become notes to confirm."""
-        unsourced = unsupported(value.sentences, self.material)
+    def judged(self, value: Refinement) -> grounded.Judged:
+        """Return the guard's verdict on every sentence the refinement puts in the candidate's mouth: the refined
+        version's sentences, the hooks, the key words (their facts only) and the follow-up answers."""
+        material = self.material
+        judged = grounded.at("refined", grounded.verdicts(value.sentences, material))
+        judged += grounded.at("hook", grounded.verdicts(value.hooks, material))
+        judged += grounded.at("key word", grounded.verdicts(value.key_words, material, speech=False))
         for follow_up in value.follow_ups:
-            unsourced += [(s, follow_up.question) for s in unsupported(follow_up.answer, self.material)]
+            judged += grounded.at(f"follow-up '{follow_up.question}'", grounded.verdicts(follow_up.answer, material))
+        return judged
+
+    def verdicts(self, value: Refinement) -> list[Verdict]:
+        """Return the guard's verdict on each sentence of the refined version."""
+        return [verdict for where, verdict in self.judged(value) if where == "refined"]
+
+    def merge(self, latest: Story, value: Refinement, made: Made) -> Merge:
+        """Merge a refinement into the story as it is now; what the guard still doubts becomes notes to confirm."""
+        judged = self.judged(value)
+        unsourced: list[str | tuple[str, str]] = grounded.doubted(judged, "refined")
+        unsourced += [(hook, "") for hook in grounded.doubted(judged, "hook")]
+        for follow_up in value.follow_ups:
+            unsourced += [(s, follow_up.question) for s in grounded.doubted(judged, f"follow-up '{follow_up.question}'")]
         return apply_refinement(latest, value, made, unsourced)
 
 

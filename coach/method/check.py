@@ -11,7 +11,7 @@ from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, Story
 from coach.bank.phrases import company_phrase
 from coach.method import style
-from coach.method.grounding import Material, content_words, placeholders
+from coach.method.grounding import Material, content_words, own_answers, placeholders
 from coach.method.quantities import quantities
 from coach.method.text import sentences, timing, word_budget
 
@@ -69,14 +69,15 @@ def check_story(story: Story, settings: BankSettings, slug: str = "") -> StoryRe
         if text.strip():
             spoken = timing(text, wpm)
             report.parts.append(PartReport(part, spoken.words, spoken.seconds))
-    material = Material.of(story, settings)
+    material = Material.of(story, settings, own_answers(story))
     if story.refined.strip():
-        report.findings += check_refined(story.refined, story, settings, target, material=material)
+        report.findings += check_refined(story.refined, story, settings, target, material=material,
+                                         by_coach=story.refined_source != "hand")
     else:
         report.findings.append(Finding("not-refined", INFO, "No refined version yet; run `coach refine` or write one under ## Refined."))
     if story.draft.strip():
         report.findings += [Finding(f.code, INFO if f.severity == ERROR else f.severity, f.message, "draft") for f in _style(story.draft)]
-    report.findings += _follow_up_grounding(story, material)
+    report.findings += _follow_up_grounding(story, settings, material)
     report.findings += _unanswered(story)
     return report
 
@@ -97,11 +98,12 @@ def _type_checked(report: StoryReport, story: Story, path: Path, bank_root: Path
 
 
 def check_refined(text: str, story: Story, settings: BankSettings, target: tuple[int, int], wpm: int | None = None,
-                  material: Material | None = None) -> list[Finding]:
-    """Check a refined version against the method; the LLM validators call this too."""
+                  material: Material | None = None, by_coach: bool = True) -> list[Finding]:
+    """Check a refined version against the method; the LLM validators call this too. A number or name the material
+    lacks is an error in what coach wrote, and a warning to verify in what the user wrote (`by_coach=False`)."""
     material = material or Material.of(story, settings)
     findings = _timing(text, wpm or settings.words_per_minute, target)
-    findings += grounding_findings(text, material)
+    findings += grounding_findings(text, material, by_coach=by_coach)
     findings += _we_heavy(text)
     if not placeholders(text) and not any(quantities(s) for s in _result_sentences(text)):  # a blank is already said
         findings.append(Finding(
@@ -151,21 +153,35 @@ def _mentions_value(text: str, value: str, settings: BankSettings) -> bool:
     return value.lower() in text.lower() or len(words & key_words) >= 2
 
 
-def grounding_findings(text: str, material: Material, part: str = "refined", where: str = "") -> list[Finding]:
-    """Return the placeholders to fill and the numbers and names the user's material never states."""
+def grounding_findings(text: str, material: Material, part: str = "refined", where: str = "",
+                       by_coach: bool = True) -> list[Finding]:
+    """Return the placeholders to fill and the numbers and names the user's material never states: errors in text
+    coach wrote, warnings in the user's own words (theirs to verify, saying where the fact stands alone)."""
     nowhere = "nowhere in your draft or extraction answers; add"
+    own = where or " in your refined version"
+    nowhere_else = "is nowhere else in your material" if where else "is nowhere in your draft or extraction answers"
     checks = [
         ("placeholder", ERROR if part == "refined" else WARNING, placeholders(text),
          "still to fill; put in the real figure or fact, or cut the claim, before you say it."),
-        ("unsupported-number", ERROR, material.unsupported_numbers(text),
-         f"{nowhere} the fact to an answer if it is true, or remove it: an invented metric can sink the interview."),
-        ("unsupported-name", WARNING, material.unsupported_names(text),
-         f"{nowhere} who or what it is to an answer if it is true, or remove it."),
+        ("unsupported-number", ERROR if by_coach else WARNING, material.unsupported_numbers(text),
+         "the fact to an answer, or remove it: an invented metric can sink the interview."),
+        ("unsupported-name", ERROR if by_coach else WARNING, material.unsupported_names(text),
+         "who or what it is to an answer, or remove it."),
     ]
-    return [
-        Finding(code, severity, f"{_list(items)}{where} {_verb(items, code)} {advice}", part)
-        for code, severity, items, advice in checks if items
-    ]
+    findings = []
+    for code, severity, items, advice in checks:
+        if not items:
+            continue
+        if code == "placeholder":
+            message = f"{_list(items)}{where} {_verb(items, code)} {advice}"
+        elif by_coach:
+            message = f"{_list(items)}{where} {_verb(items, code)} {nowhere} {advice}"
+        else:  # the user's own words: theirs to verify, not coach's to judge
+            verb = nowhere_else if len(items) == 1 else nowhere_else.replace("is ", "are ", 1)
+            message = (f"{_list(items)}{own} {verb}; if true, add {'it' if len(items) == 1 else 'them'} to an "
+                       "extraction answer so coach can use it; if not, remove it.")
+        findings.append(Finding(code, severity, message, part))
+    return findings
 
 
 def _timing(text: str, wpm: int, target: tuple[int, int]) -> list[Finding]:
@@ -233,10 +249,18 @@ def _fillers(text: str) -> list[Finding]:
     return [Finding("filler", WARNING, f"Filler words: {listed}; cut them{spelling}.")]
 
 
-def _follow_up_grounding(story: Story, material: Material) -> list[Finding]:
+def _follow_up_grounding(story: Story, settings: BankSettings, material: Material) -> list[Finding]:
+    """Check each follow-up answer: coach's against the material and the user's own answers (errors), the user's
+    against the material and their other answers (warnings to verify)."""
     findings = []
-    for follow_up in story.follow_ups:
-        findings += grounding_findings(follow_up.answer, material, "follow-up", f" in the answer to '{follow_up.question}'")
+    for number, follow_up in enumerate(story.follow_ups):
+        where = f" in the answer to '{follow_up.question}'"
+        if follow_up.written_by_coach or not follow_up.answer.strip():
+            findings += grounding_findings(follow_up.answer, material, "follow-up", where)
+            continue
+        others = [f.answer for i, f in enumerate(story.follow_ups) if i != number and not f.written_by_coach]
+        findings += grounding_findings(follow_up.answer, Material.of(story, settings, others), "follow-up", where,
+                                       by_coach=False)
     return findings
 
 

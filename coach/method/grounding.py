@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from pydantic import BaseModel, Field
 
 from coach.bank.models import BankSettings, Story
 from coach.method.names import NameIndex, forms
-from coach.method.quantities import QuantityIndex
+from coach.method.quantities import QuantityIndex, quantities
 from coach.method.text import FUNCTION_WORDS, PLACEHOLDER, is_placeholder, placeholders  # noqa: F401 (placeholders is part of the guard)
 
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 MIN_QUOTE_WORDS = 3
+CARRIED = 0.5  # the share of a sentence's content words the candidate's words must hold
 NOT_WORD = re.compile(r"[\W_]+")
 CONTENT_WORD = re.compile(r"[^\W\d_]{3,}|\d+")
 
@@ -65,6 +67,11 @@ def spoken(sentences: list[SourcedSentence]) -> str:
     return " ".join(sentence.text for sentence in traced(sentences))
 
 
+def own_answers(story: Story) -> list[str]:
+    """Return the follow-up answers the user wrote or edited: their own words, usable as facts."""
+    return [f.answer for f in story.follow_ups if f.answer.strip() and not f.written_by_coach]
+
+
 class Material:
     """Everything the user wrote about one story, indexed once so that every guard is a look-up.
 
@@ -73,22 +80,24 @@ class Material:
     three words must be a whole short answer or a name of the context ("Salesforce 2023", "Courage").
     """
 
-    def __init__(self, facts: str, context: str = ""):
+    def __init__(self, facts: str, context: str = "", questions: str = ""):
         self.facts = facts
+        self.context = context
+        self.questions = questions  # the questions' own words: they may name a thing, never carry a claim
+        self._outcomes: set[str] | None = None
         self._quantities = QuantityIndex(_claims(facts))
-        self._names = NameIndex(f"{facts}\n{context}")
+        self._names = NameIndex(f"{facts}\n{context}\n{questions}")
         self._quotable = f" {normalise(facts)} "
-        lines = (normalise(line) for line in f"{facts}\n{context}".splitlines())
+        lines = (normalise(line) for line in f"{facts}\n{context}\n{questions}".splitlines())
         self._short = {line for line in lines if 0 < len(line.split()) < MIN_QUOTE_WORDS}
 
     @classmethod
     def of(cls, story: Story, settings: BankSettings, more: list[str] = ()) -> Material:
         """Return the material of a story in a bank; `more` adds other words of the user's (their own follow-up answers)."""
-        context = [q.text for q in story.questions()]
-        context += [g.heading for g in story.extraction]
-        context += [*story.values, settings.company, settings.role]
+        questions = [q.text for q in story.questions()] + [g.heading for g in story.extraction]
+        context = [*story.values, settings.company, settings.role]
         context += [f"{v.name}: {v.meaning}" for v in settings.values]
-        return cls("\n".join([story.material(), *more]), "\n".join(context))
+        return cls("\n".join([story.material(), *more]), "\n".join(context), "\n".join(questions))
 
     def unsupported_numbers(self, text: str) -> list[str]:
         """Return the quantities of text (as written) that the facts never state, however written."""
@@ -105,27 +114,46 @@ class Material:
             return words in self._short
         return not set(words.split()) <= FUNCTION_WORDS and f" {words} " in self._quotable
 
-    def unsupported_sentences(self, sentences: list[Traced]) -> list[Traced]:
-        """Return the sentences that claim something and have no quote both in the material and about the sentence.
+    def contains(self, quote: str) -> bool:
+        """Return True when a quote of any length is in the user's words (facts or context), ignoring case,
+        whitespace and punctuation (whether it carries the sentence is judged apart)."""
+        words = normalise(quote)
+        if not words:
+            return False
+        return f" {words} " in self._quotable or f" {words} " in self._context_text
 
-        A sentence of two content words or fewer ("The result?", "Here is why.") claims nothing and needs no quote;
-        a placeholder's words are the candidate's to fill, not a claim.
-        """
-        return [
-            s for s in sentences
-            if len(content_words(without_placeholders(s.text))) > 2
-            and not any(self.has_quote(q) and _shares_a_word(s.text, q) for q in s.sources)
-        ]
+    def states_outcome(self, kind: str) -> bool:
+        """Return True when the facts state an outcome of this kind (see `verdict.OUTCOMES`)."""
+        if self._outcomes is None:
+            from coach.method.verdict import OUTCOME
 
+            self._outcomes = {match.lastgroup for match in OUTCOME.finditer(self.facts)}
+        return kind in self._outcomes
 
-def invented_facts(where: str, text: str, material: Material) -> list[str]:
-    """Return a problem for the numbers and one for the names of text that the user's material never states."""
-    problems = []
-    for kind, found in (("numbers", material.unsupported_numbers(text)), ("names", material.unsupported_names(text))):
-        if found:
-            problems.append(f"{where}: {', '.join(found)} not in the candidate's material; use only {kind} they gave "
-                            "or a [placeholder]")
-    return problems
+    @cached_property
+    def _context_text(self) -> str:
+        return f" {normalise(self.context)} "
+
+    @cached_property
+    def _content(self) -> set[str]:
+        return _content_forms(f"{self.facts}\n{self.context}")
+
+    def uncarried(self, text: str, quotes: list[str]) -> list[str] | None:
+        """Return the content words of a sentence that neither its quotes nor the material hold, when they are more
+        than the words that are the candidate's (None when most of it is). A placeholder's words are the
+        candidate's to fill; numbers are judged apart."""
+        claim = without_placeholders(text)
+        words = [word for word in dict.fromkeys(content_words(claim)) if not quantities(word)]
+        if not words:
+            return None
+        blanks = len(content_words(" ".join(placeholders(text))))
+        held = self._content | _content_forms(" ".join(quotes))
+        loose = [word for word in words if not {form[:6] for form in forms(word)} & held]
+        return loose if len(loose) > (len(words) + blanks) * (1 - CARRIED) else None
+
+    def relevant(self, claim: str, quotes: list[str]) -> bool:
+        """Return True when a quote shares a content word with the claim it is given for."""
+        return bool(_content_forms(claim) & _content_forms(" ".join(quotes)))
 
 
 def content_words(text: str) -> list[str]:
@@ -135,8 +163,3 @@ def content_words(text: str) -> list[str]:
 
 def _content_forms(text: str) -> set[str]:
     return {form[:6] for word in content_words(text) for form in forms(word)}
-
-
-def _shares_a_word(sentence: str, quote: str) -> bool:
-    """Return True when a quote and the sentence it supports have a content word in common."""
-    return bool(_content_forms(sentence) & _content_forms(quote))

@@ -1,10 +1,12 @@
 """Names compared as people write them: `DFS-based`, `Netflix's` and `Brazilian` are known from `DFS`,
-`Netflix` and `Brazil`, and a capital that only starts a sentence, a list item or a quotation is no name."""
+`Netflix` and `Brazil`. A capital that starts a sentence, a list item or a quotation marks a name only when the
+word is no common English word ("Marcus and I..." names someone; "Eventually I..." does not)."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib.resources import files
 
 from coach.method.text import FUNCTION_WORDS
 
@@ -17,6 +19,25 @@ ABBREVIATIONS = "".join(rf"(?<!\b{a}\.)" for a in ("Mr", "Ms", "Dr", "St", "Jr",
 SENTENCE_BREAK = re.compile(rf"{ABBREVIATIONS}(?<=[.!?…])[\"”')\]]*\s+|\n+")
 SUFFIXES = ("ization", "isation", "ians", "ian", "ean", "ese", "ish", "ical", "ic", "ism", "ist", "an", "s", "es",
             "ed", "ing", "er", "ers")
+
+
+GERUND_OR_ADVERB = re.compile(r"[a-z]{3,}(?:ing|ly|ed)$")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> str:
+    """Return the common-word list as one text, one word a line (a substring test is cheaper than a 64,000-word set
+    for the few sentence openers a story has)."""
+    return "\n" + files("coach.method").joinpath("data/common-words.txt").read_text(encoding="utf-8")
+
+
+def common_word(word: str) -> bool:
+    """Return True when a word (any case) is a common English word, or a gerund, adverb or past form of one."""
+    base = _base(word)
+    if base in FUNCTION_WORDS or GERUND_OR_ADVERB.match(base):
+        return True
+    words = _common_words()
+    return any(f"\n{form}\n" in words for form in forms(base) if form.isalpha())
 
 
 def _base(word: str) -> str:
@@ -52,11 +73,12 @@ class NameIndex:
         return bool(forms(word) & (self.known | self.clipped) or _clipped(word) & self.known)
 
     def unsupported(self, text: str) -> list[str]:
-        """Return the names (capitalised words past a sentence's start) in text that the material never has."""
+        """Return the names in text that the material never has: capitalised words past a sentence's start, and a
+        sentence's first word when it is capitalised and no common word."""
         found: list[str] = []
         for sentence in SENTENCE_BREAK.split(text):
-            for word in _names_in(sentence):
-                if not self.knows(word) and word not in found:
+            for word, opens in _names_in(sentence):
+                if word not in found and not self.knows(word) and not (opens and common_word(word)):
                     found.append(word)
         return found
 
@@ -74,18 +96,21 @@ def _before(sentence: str, start: int) -> str:
     return sentence[index] if index >= 0 else ""
 
 
-def _names_in(sentence: str) -> list[str]:
-    """Return the words of one sentence or list item that are written as names."""
-    names: list[str] = []
+def _names_in(sentence: str) -> list[tuple[str, bool]]:
+    """Return the words of one sentence or list item that are written as names, each with whether it opens the
+    sentence (where a capital is no sign of a name on its own)."""
+    names: list[tuple[str, bool]] = []
     for number, match in enumerate(TOKEN.finditer(sentence)):
         before = _before(sentence, match.start())
         opens = number == 0 or before in OPENERS
         for part in _parts(match.group(0)):
             word = _base(part)
-            if opens or not part or not part[0].isupper():
+            if not part or not part[0].isupper():
                 opens = False
                 continue
             if len(word) < 2 or word in FUNCTION_WORDS or word in TITLES or re.match(r"i['’]", word):
+                opens = False
                 continue
-            names.append(re.sub(r"['’]s$", "", part.rstrip(".’'")))
+            names.append((re.sub(r"['’]s$", "", part.rstrip(".’'")), opens))
+            opens = False
     return names

@@ -5,8 +5,8 @@
 `14 days` = `two weeks`, `400ms` = `0.4 seconds`.
 A quantity has up to three readings: the number as said (`values`), a ratio (`ratios`: 50% and half are 0.5)
 and a duration's length (`minutes`). Clock times match clock times only, so `11pm` never passes for `9pm`;
-a duration matches the same length, or a number the material states that is no duration, so `2 months` never
-passes for `2 weeks`.
+a duration matches the same length only, so `2 months` never passes for `2 weeks`, nor `two weeks` for the two of
+"a two-page doc".
 """
 
 from __future__ import annotations
@@ -53,11 +53,15 @@ MINUTES = {
     "day": 1_440, "week": 10_080, "wk": 10_080, "month": 43_800, "year": 525_600, "yr": 525_600, "quarter": 131_400,
 }
 DURATION_UNIT = re.compile(
-    r"[ \t-]*(?:an? )?(ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|quarters?)\b",
+    r"[ \t-]*(ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|quarters?)\b",
     re.IGNORECASE,
 )
+FRACTION_UNIT = re.compile(r"[ \t-]*an? " + DURATION_UNIT.pattern.removeprefix(r"[ \t-]*"), re.IGNORECASE)
 ARTICLE_DURATION = re.compile(r"\ban? (second|minute|hour|day|week|month|year|quarter)\b", re.IGNORECASE)
 WINDOW = 100  # characters: longer than any number people say in words
+# "the two", "these three", "both", "one of", "a couple of" point back at what was said; they state no count
+POINTING = re.compile(r"\b(?:the|these|those|all|both)\s+$", re.IGNORECASE)
+POINTED = {"two", "three", "four"}
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ def quantities(text: str) -> list[Quantity]:
 def _with_length(quantity: Quantity, text: str, end: int) -> Quantity:
     """Give a duration its length in minutes, so that 14 days is two weeks and 30 minutes half an hour."""
     unit = DURATION_UNIT.match(text, end)
+    if unit is None and quantity.ratios and not quantity.values:  # "half an hour"; "4 a week" is a rate, no length
+        unit = FRACTION_UNIT.match(text, end)
     if quantity.kind != "number" or quantity.minutes or unit is None:
         return quantity
     return replace(quantity, minutes=_length(quantity, unit.group(1)))
@@ -161,6 +167,8 @@ def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[int,
     consumed = 0
     for candidate in NUMBER_WORD.finditer(text):
         if candidate.start() < consumed or _inside(candidate.start(), taken):
+            continue
+        if candidate.group(0).lower() in POINTED and POINTING.search(text, max(0, candidate.start() - 8), candidate.start()):
             continue
         tokens = list(WORD.finditer(text, candidate.start(), min(len(text), candidate.start() + WINDOW)))
         words = [t.group(0).lower() for t in tokens]
@@ -275,8 +283,8 @@ class QuantityIndex:
         if quantity.kind == "magnitude":
             low, high = _magnitude_range(min(quantity.values))
             return bool(quantity.values & self.magnitudes) or any(low <= v < high for v in self.values)
-        if quantity.minutes:  # "2 months" needs that length, or a 2 that is no duration ("2 launches")
-            return bool(quantity.minutes & self.minutes or quantity.values & self.counts)
+        if quantity.minutes:  # "2 weeks" needs that length ("14 days"); "10m" may also be ten million
+            return bool(quantity.minutes & self.minutes or len(quantity.values) > 1 and quantity.values & self.counts)
         return bool(quantity.ratios & self.ratios or quantity.values & self.values)
 
     def unsupported(self, text: str) -> list[str]:

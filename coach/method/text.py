@@ -14,7 +14,7 @@ FUNCTION_WORDS = frozenset(
     "they i me us him them so if not no yes all any each every some most more very just also only even still yet "
     "do did does done had has have having can could would should will shall may might must there here when while "
     "who whom which what why how where once because since until nobody everyone everybody everything something "
-    "nothing someone anyone instead now today really i'm i've i'd we're we've".split()
+    "nothing someone anyone instead now today really i'm i've i'd we're we've both either neither myself ourselves yourself himself herself itself themselves".split()
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”'’)]?\s+(?=[\"“'‘(\[A-Z0-9])")
 

@@ -1,0 +1,144 @@
+"""The one verdict on a sentence coach writes for the candidate to say: supported, a doubt, or invented.
+
+Every job (refine's sentences, hooks and follow-ups; followups; analyze's proposals; interview feedback) and every
+report (`check`, `refine --explain`, `--json`, the terminal, transcripts) reads the same `Verdict` from `judge`:
+
+- **invented**: a number or a name that is nowhere in the candidate's material. Re-asked; never saved silently.
+- **doubt**: no number or name is new, but nothing shows the sentence is theirs: a quote that is not in their words,
+  quotes that do not carry it (most of its words come neither from its quotes nor from the rest of the material),
+  or no quote at all. Re-asked; kept only with a "confirm or cut" note the candidate sees.
+- **supported**: its facts are in the material and its quotes are found and carry it.
+
+A sentence's placeholders (`[what you learned]`) are the candidate's to fill and need no source; a sentence that
+claims nothing once they are out ("My biggest lesson was [what you learned].") is supported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.method.grounding import Material, content_words, normalise, placeholders, without_placeholders
+
+SUPPORTED, DOUBT, INVENTED = "supported", "doubt", "invented"
+# What a story's result is made of. An outcome of a kind the candidate never wrote ("later rolled out to every
+# team", "was promoted", "became the standard") is a claim however familiar its other words are; an outcome of a
+# kind they did write may be paraphrased ("cut" for "reduced").
+OUTCOMES = {
+    "adoption": r"roll(?:ed|s|ing)? (?:it |them )?out|adopt\w*|(?:became|become|made) (?:the |a )?(?:standard|default|norm)|"
+                r"standardi[sz]\w*|company[- ]wide|org(?:anization)?[- ]wide|across the (?:company|org\w*|industry)|"
+                r"every (?:team|other team|merchant|customer|department)|all (?:the )?(?:teams|departments)|"
+                r"spread (?:to|across)|expanded to",
+    "recognition": r"promot(?:ed|ion)|award\w*|recogni[sz]\w*|prais\w*|commend\w*|shout-?out|bonus",
+    "never": r"never (?:missed|failed|broke|slipped|had (?:a|an|another))|not (?:a|one) single|zero (?:incidents|"
+             r"outages|defects|bugs|complaints|escalations)",
+}
+OUTCOME = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in OUTCOMES.items()), re.IGNORECASE)
+MOST = 0.5  # the share of a sentence's content words its quotes and the material must hold
+NOTHING_CLAIMED = 2  # a sentence of this many content words or fewer claims nothing ("The result?")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quote a sentence says it rests on, and whether it is in the candidate's own words."""
+
+    text: str
+    found: bool
+
+
+@dataclass
+class Verdict:
+    """What the guard found in one sentence: its status, the facts the material lacks, and why, in words."""
+
+    text: str
+    status: str = SUPPORTED
+    quotes: list[Quote] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)  # quantities the material never states
+    names: list[str] = field(default_factory=list)  # names the candidate never wrote
+    reasons: list[str] = field(default_factory=list)  # each says which test failed
+
+    @property
+    def supported(self) -> bool:
+        """Return True when nothing in the sentence needs the candidate's attention."""
+        return self.status == SUPPORTED
+
+    @property
+    def why(self) -> str:
+        """Return the reasons as one clause."""
+        return "; ".join(self.reasons)
+
+    def as_dict(self) -> dict:
+        """Return the verdict as plain data for JSON output."""
+        return {"text": self.text, "verdict": self.status, "supported": self.supported,
+                "sources": [{"quote": q.text, "found": q.found} for q in self.quotes],
+                "numbers": self.numbers, "names": self.names, "reasons": self.reasons}
+
+
+def judge(material: Material, text: str, sources: list[str] | None = None, *, speech: bool = True) -> Verdict:
+    """Return the verdict on one sentence.
+
+    `sources` are the quotes the model gave for it (None for a field that has none: a hook, a feedback line). A
+    `speech=False` text is advice about the answer ("Add the metric"), not words for the candidate to say: only its
+    numbers and names are held to the material.
+    """
+    text = " ".join(text.split())
+    verdict = Verdict(text)
+    verdict.numbers = material.unsupported_numbers(text)
+    verdict.names = material.unsupported_names(text)
+    for kind, found in (("numbers", verdict.numbers), ("names", verdict.names)):
+        if found:
+            verdict.reasons.append(f"{_listed(found)} {'is' if len(found) == 1 else 'are'} not in the candidate's "
+                                   f"material (use only {kind} they gave, or a [placeholder])")
+    claims = len(content_words(without_placeholders(text))) > NOTHING_CLAIMED
+    if sources is not None:
+        quotes = [q for q in (" ".join(s.split()) for s in sources) if normalise(q)]  # punctuation alone is no quote
+        verdict.quotes = [Quote(q, material.contains(q)) for q in quotes]
+        missing = [q.text for q in verdict.quotes if not q.found]
+        if missing:
+            verdict.reasons.append(f"the quote {_listed(missing)} is not in the candidate's draft or answers"
+                                   if len(missing) == 1 else
+                                   f"the quotes {_listed(missing)} are not in the candidate's draft or answers")
+        elif claims and not verdict.quotes and not placeholders(text):  # a blank to fill is the candidate's
+            verdict.reasons.append("it gives no quote of the candidate's words")
+    found = [q.text for q in verdict.quotes if q.found]
+    if claims and found and not missing_quotes(verdict) and not material.relevant(without_placeholders(text), found):
+        verdict.reasons.append(f"its quotes ({_listed(found)}) share no word with it: they are about something else")
+    elif claims and speech and not missing_quotes(verdict):
+        loose = material.uncarried(text, found)
+        if loose is not None:
+            verdict.reasons.append(f"its quotes and the candidate's material do not carry it ({_listed(loose[:6])} "
+                                   "in none of them)" if sources is not None else
+                                   f"the candidate's material does not carry it ({_listed(loose[:6])} in none of it)")
+    if speech and (outcomes := new_outcomes(material, without_placeholders(text))):
+        verdict.reasons.append(f"it claims an outcome the candidate never wrote ({_listed(outcomes)})")
+    verdict.status = INVENTED if verdict.numbers or verdict.names else DOUBT if verdict.reasons else SUPPORTED
+    return verdict
+
+
+def new_outcomes(material: Material, text: str) -> list[str]:
+    """Return the outcomes text claims of a kind the candidate's material never states."""
+    found = []
+    for match in OUTCOME.finditer(text):
+        if not material.states_outcome(match.lastgroup) and match.group(0) not in found:
+            found.append(match.group(0))
+    return found
+
+
+def missing_quotes(verdict: Verdict) -> bool:
+    """Return True when a quote the sentence gives is not in the candidate's words."""
+    return any(not q.found for q in verdict.quotes)
+
+
+def judge_all(material: Material, sentences: list, *, speech: bool = True) -> list[Verdict]:
+    """Return the verdict on each non-empty sentence of a model's answer (`SourcedSentence`s or plain texts)."""
+    verdicts = []
+    for sentence in sentences:
+        text, sources = (sentence, None) if isinstance(sentence, str) else (sentence.text, sentence.sources)
+        if text.strip():
+            verdicts.append(judge(material, text, sources, speech=speech))
+    return verdicts
+
+
+def _listed(items: list[str]) -> str:
+    quoted = [f'"{item}"' for item in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]

@@ -1,0 +1,32 @@
+"""The honesty corpus, in both directions, through the guard of each job (see tests/honesty.py): a capable model's
+faithful answers pass on the first call, with no sentence doubted; every planted invention is flagged on the sentence
+that holds it. `python tests/measure_honesty.py` prints the same as counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.honesty import entries, judge_entry
+
+CORPUS = entries()
+
+
+def test_the_corpus_is_large_and_goes_both_ways():
+    jobs = {entry["job"] for entry in CORPUS}
+    assert len(CORPUS) >= 40 and jobs == {"refine", "followups", "followup-answers", "analyze", "feedback"}
+    for job in jobs:
+        directions = {entry["direction"] for entry in CORPUS if entry["job"] == job}
+        assert directions == {"faithful", "invented"}, job
+
+
+@pytest.mark.parametrize("entry", [e for e in CORPUS if e["direction"] == "faithful"], ids=lambda e: e["id"])
+def test_a_faithful_answer_passes_the_guard(entry):
+    judged = judge_entry(entry)
+    assert judged.flags == [] and judged.passed > 0
+
+
+@pytest.mark.parametrize("entry", [e for e in CORPUS if e["direction"] == "invented"],
+                         ids=lambda e: f"{e['id']} {e.get('kind', '')[:40]}")
+def test_a_planted_invention_is_flagged_where_it_stands(entry):
+    judged = judge_entry(entry)
+    assert entry["planted"] and all(judged.caught(planted) for planted in entry["planted"]), judged.flags
