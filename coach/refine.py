@@ -21,16 +21,40 @@ from coach.method.text import Timing, fit, timing
 
 @dataclass
 class Sentence:
-    """A refined sentence with each quote it rests on (found in the user's words or not), and whether any supports it."""
+    """A refined sentence with each quote it rests on (found in the user's words or not), and its verdict: whether
+    its quotes support it, or None when its sources are unknown (a refined text no logged refine wrote)."""
 
     text: str
     sources: list[tuple[str, bool]]
-    supported: bool
+    supported: bool | None
+
+    @property
+    def verdict(self) -> str:
+        """Return the sentence's verdict in one word, the same for the terminal and JSON."""
+        return {True: "supported", False: "unsupported", None: "unknown"}[self.supported]
 
     def as_dict(self) -> dict:
         """Return the sentence as plain data for JSON output."""
         return {"text": self.text, "sources": [{"quote": q, "found": found} for q, found in self.sources],
-                "supported": self.supported}
+                "supported": self.supported, "verdict": self.verdict}
+
+
+@dataclass
+class Explanation:
+    """The last refine of a story, sentence by sentence: read back from the call log (`log`, with the call's id) or,
+    when no logged answer wrote the refined text the file holds, from the file (`file`, sources unknown); `none`
+    when the story has no refined version."""
+
+    slug: str
+    path: Path
+    source: str
+    sentences: list[Sentence] = field(default_factory=list)
+    call: int | None = None
+
+    def as_dict(self) -> dict:
+        """Return the explanation as plain data for JSON output."""
+        return {"story": self.slug, "file": str(self.path), "from": self.source, "call": self.call,
+                "sentences": [s.as_dict() for s in self.sentences]}
 
 
 @dataclass
@@ -148,8 +172,7 @@ def refine_story(bank: Bank, path: Path, engine, *, window=None, wpm=None, fresh
         return outcome
     outcome.answer, outcome.merge = saved.answer, saved.changed
     outcome.unsupported = _unsupported(task, saved.answer.value)
-    outcome.sentences = [Sentence(t.text, [(q, task.material.has_quote(q)) for q in t.sources], t.text not in outcome.unsupported)
-                         for t in saved.answer.value.traced()]
+    outcome.sentences = judged(task, saved.answer.value)
     outcome.findings = check_refined(outcome.merge.story.refined, outcome.merge.story, task.settings, task.target.window,
                                      task.target.wpm)
     return outcome
@@ -159,6 +182,53 @@ def _unsupported(task: RefineTask, value) -> list[str]:
     from coach.jobs.grounded import unsupported
 
     return unsupported(value.sentences, task.material)
+
+
+def judged(task: RefineTask, value) -> list[Sentence]:
+    """Return each sentence of a refinement with its quotes, each found in the story's material or not, and its
+    verdict: the one place a refine's verdict per sentence is read, for the terminal, --explain and JSON alike."""
+    unsupported = set(_unsupported(task, value))
+    return [Sentence(t.text, [(q, task.material.has_quote(q)) for q in t.sources], t.text not in unsupported)
+            for t in value.traced()]
+
+
+def explain(bank: Bank, refs: list[str], every: bool, log) -> list[Explanation]:
+    """Return the last refine of each story named, read from the call log or the file: no model call, no write."""
+    return [explain_story(bank, path, log) for path in chosen_stories(bank, refs, every)]
+
+
+def explain_story(bank: Bank, path: Path, log) -> Explanation:
+    """Return the last refine of one story: the logged answer that wrote its refined text, else the text itself."""
+    from coach.method.text import sentences
+
+    task = task_for(bank, path)
+    refined = task.story.refined
+    if not refined.strip():
+        return Explanation(task.slug, path, "none")
+    found = last_refine(log, refined) if log is not None else None
+    if found is None:
+        return Explanation(task.slug, path, "file", [Sentence(text, [], None) for text in sentences(refined)])
+    call, value = found
+    return Explanation(task.slug, path, "log", judged(task, value), call)
+
+
+def last_refine(log, refined: str):
+    """Return the id and answer of the latest logged refine that wrote this refined text (as saved: after the gate),
+    or None."""
+    from coach.jobs.refine import Refinement
+    from coach.llm.answers import InvalidOutput, parse_content
+    from coach.llm.gate import clean_answer
+
+    wanted = " ".join(refined.split())
+    for call, content in log.answers(RefineTask.command):
+        try:
+            value = parse_content(content, Refinement)
+        except InvalidOutput:
+            continue
+        clean_answer(value, RefineTask.limits)
+        if " ".join(value.refined.split()) == wanted:
+            return call, value
+    return None
 
 
 def chosen_stories(bank: Bank, refs: list[str], every: bool) -> list[Path]:
