@@ -106,7 +106,8 @@ class RefineOutcome:
                      "sentences": [s.as_dict() for s in self.sentences]}
         if self.answer is not None:
             data["call"] = {"attempts": self.answer.attempts, "tokens_in": self.answer.tokens_in,
-                            "tokens_out": self.answer.tokens_out, "cached": self.answer.cached}
+                            "tokens_out": self.answer.tokens_out, "cached": self.answer.cached,
+                            "doubts": list(self.answer.doubts)}
         return data
 
 

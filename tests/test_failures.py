@@ -214,3 +214,11 @@ def test_rewritten_answers_that_leave_an_id_out_every_time_fail_and_change_nothi
     assert f"no answer for id {target}" in flat(result.stderr)
     assert {k: v for k, v in snapshot(bank.root).items() if not k.startswith(".coach")} == before
     assert outcomes(bank) == [("followups", "failed checks", 2)]
+
+
+def test_refine_json_lists_the_doubts_its_answer_was_kept_with(runner, bank, endpoint):
+    pairs = [*RISK_SENTENCES[:3], (UNSOURCED, []), *RISK_SENTENCES[4:]]
+    endpoint.respond(200, json=completion(refinement(sentences=sentences(pairs))))
+    data = json.loads(runner.invoke(app, ["refine", "risk", "--json"]).stdout)[0]
+    assert [s["verdict"] for s in data["sentences"]].count("unsupported") == 1
+    assert len(data["call"]["doubts"]) == 1 and UNSOURCED in data["call"]["doubts"][0]
