@@ -19,8 +19,8 @@ from coach.bank.models import Story
 from coach.errors import CoachError
 from coach.jobs.analyze import AnalyzeTask, Open, numbered
 
-NO_QUOTE = "coach found nothing in your draft that answers it"
-UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
+UNSETTLED = ("unread", "dropped")  # what the model failed to settle: never a gap of the user's draft
+WALKED = ("gap", "proposed", *UNSETTLED)  # what the interactive walk asks the user about
 
 if TYPE_CHECKING:
     from coach.llm.engine import Answer
@@ -49,8 +49,13 @@ class AnalyzeOutcome:
 
     @property
     def gaps(self) -> list[Open]:
-        """Return the open questions the draft cannot answer."""
+        """Return the open questions the draft cannot answer (as the model reads it), or not yet read."""
         return [q for q in self.questions if q.status == "gap"]
+
+    @property
+    def unsettled(self) -> list[Open]:
+        """Return the open questions the model's answer left unsettled: left out, or proposed without proof."""
+        return [q for q in self.questions if q.status in UNSETTLED]
 
     def as_dict(self) -> dict:
         """Return the outcome as plain data for JSON output."""
@@ -59,6 +64,7 @@ class AnalyzeOutcome:
             "story": self.slug, "title": self.story.title, "questions": total,
             "answered": total - len(self.story.unanswered()),
             "open": [q.as_dict() for q in self.questions],
+            "doubts": list(self.answer.doubts) if self.answer is not None else [],
         }
 
 

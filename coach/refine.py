@@ -12,12 +12,30 @@ from coach.bank.catalog import unknown_type
 from coach.bank.folder import Bank, read_text
 from coach.bank.storyfile import parse_story
 from coach.errors import CatalogError, CoachError, Interrupted
-from coach.jobs import runner
+from coach.jobs import grounded, runner
 from coach.jobs.refine import Merge, RefineTask, Target
 from coach.llm.jobs import JobsInterrupted, run_jobs
 from coach.method.check import Finding, check_refined
 from coach.method.text import Timing, fit, timing
 from coach.method.verdict import Verdict
+
+
+@dataclass
+class Explanation:
+    """The last refine of a story, sentence by sentence: read back from the call log (`log`, with the call's id) or,
+    when no logged answer wrote the refined text the file holds, from the file (`file`, sources unknown); `none`
+    when the story has no refined version."""
+
+    slug: str
+    path: Path
+    source: str
+    sentences: list[Verdict] = field(default_factory=list)
+    call: int | None = None
+
+    def as_dict(self) -> dict:
+        """Return the explanation as plain data for JSON output."""
+        return {"story": self.slug, "file": str(self.path), "from": self.source, "call": self.call,
+                "sentences": [s.as_dict() for s in self.sentences]}
 
 
 @dataclass
@@ -69,7 +87,8 @@ class RefineOutcome:
                      "sentences": [s.as_dict() for s in self.sentences]}
         if self.answer is not None:
             data["call"] = {"attempts": self.answer.attempts, "tokens_in": self.answer.tokens_in,
-                            "tokens_out": self.answer.tokens_out, "cached": self.answer.cached}
+                            "tokens_out": self.answer.tokens_out, "cached": self.answer.cached,
+                            "doubts": list(self.answer.doubts)}
         return data
 
 
@@ -139,6 +158,46 @@ def refine_story(bank: Bank, path: Path, engine, *, window=None, wpm=None, fresh
     outcome.findings = check_refined(outcome.merge.story.refined, outcome.merge.story, task.settings, task.target.window,
                                      task.target.wpm)
     return outcome
+
+
+def explain(bank: Bank, refs: list[str], every: bool, log) -> list[Explanation]:
+    """Return the last refine of each story named, read from the call log or the file: no model call, no write."""
+    return [explain_story(bank, path, log) for path in chosen_stories(bank, refs, every)]
+
+
+def explain_story(bank: Bank, path: Path, log) -> Explanation:
+    """Return the last refine of one story: the logged answer that wrote its refined text, else the text itself."""
+    from coach.method.text import sentences
+
+    task = task_for(bank, path)
+    refined = task.story.refined
+    if not refined.strip():
+        return Explanation(task.slug, path, "none")
+    found = last_refine(log, refined) if log is not None else None
+    if found is None:
+        # sources unknown: each sentence is judged on the material alone
+        return Explanation(task.slug, path, "file", grounded.verdicts(sentences(refined), task.material))
+    call, value = found
+    return Explanation(task.slug, path, "log", task.verdicts(value), call)
+
+
+def last_refine(log, refined: str):
+    """Return the id and answer of the latest logged refine that wrote this refined text (as saved: after the gate),
+    or None."""
+    from coach.jobs.refine import Refinement
+    from coach.llm.answers import InvalidOutput, parse_content
+    from coach.llm.gate import clean_answer
+
+    wanted = " ".join(refined.split())
+    for call, content in log.answers(RefineTask.command):
+        try:
+            value = parse_content(content, Refinement)
+        except InvalidOutput:
+            continue
+        clean_answer(value, RefineTask.limits)
+        if " ".join(value.refined.split()) == wanted:
+            return call, value
+    return None
 
 
 def chosen_stories(bank: Bank, refs: list[str], every: bool) -> list[Path]:

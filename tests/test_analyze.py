@@ -91,8 +91,8 @@ def test_a_proposal_on_an_invented_fact_is_asked_again_and_dropped_if_it_stays(r
     story = load_story(team)
     assert story.questions()[1].proposed == ""
     assert "led three teams" not in team.read_text()
-    gaps = flat(result.output.split("Gaps")[1])
-    assert "2. What was your unique position/expertise? missing: the model proposed an answer coach could not trace" in gaps
+    unsettled = flat(result.output.split("Not settled by the model")[1])
+    assert "2. What was your unique position/expertise? the model proposed an answer coach could not trace" in unsettled
 
 
 def test_a_quote_that_is_not_in_the_draft_is_never_shown_as_support(runner, bank, team, endpoint):
@@ -104,7 +104,7 @@ def test_a_quote_that_is_not_in_the_draft_is_never_shown_as_support(runner, bank
     data = json.loads(result.output)
     by_number = {item["number"]: item for item in data["open"]}
     assert by_number[1]["status"] == "proposed" and by_number[1]["quotes"] == SITUATION["quotes"]
-    assert by_number[2]["status"] == "gap" and "eight years" not in team.read_text()
+    assert by_number[2]["status"] == "dropped" and "eight years" not in team.read_text()
 
 
 def test_accept_all_turns_proposals_into_answers(runner, bank, team, endpoint):

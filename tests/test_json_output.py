@@ -100,7 +100,7 @@ def test_refine_json_says_what_was_refined(refined):
     assert story["within_window"] is True and story["kept_previous"] is True
     assert story["changes"] == ["Opened on the on-call problem instead of the launch"]
     assert story["added"] == {"coaching_notes": 1, "hooks": 1, "key_words": 3, "follow_ups": 3}
-    assert story["call"] == {"attempts": 1, "tokens_in": 900, "tokens_out": 300, "cached": False}
+    assert story["call"] == {"attempts": 1, "tokens_in": 900, "tokens_out": 300, "cached": False, "doubts": []}
     assert story["unsupported"] == []
     assert story["findings"] == [{"code": "repetition", "severity": "warning", "part": "refined",
                                   "message": '"like extra work" is used 2 times; say it once and vary the rest.'}]

@@ -68,8 +68,11 @@ def test_explain_prints_each_sentence_with_its_checked_sources(runner, bank, end
     answer = refinement()
     answer["sentences"][0]["sources"].append("our pager went off forty times a night")
     endpoint.respond(200, json=completion(answer))
+    assert runner.invoke(app, ["refine", "risk"]).exit_code == 0
+    assert endpoint.call_count == 2  # the made-up quote is re-asked; the same answer again ends the re-asks
     result = runner.invoke(app, ["refine", "risk", "--explain"])
     assert result.exit_code == 0, result.output
+    assert endpoint.call_count == 2  # --explain reads the call log: no call
     lines = result.stdout.splitlines()
     first = lines.index(f"   1. {RISK_SENTENCES[0][0]}")
     assert lines[first + 1 : first + 4] == [

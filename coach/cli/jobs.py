@@ -25,14 +25,19 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         wpm: Annotated[int | None, typer.Option("--wpm", metavar="N", help="Speaking rate in words per minute.")] = None,
         model: Model = None,
         fresh: Fresh = False,
-        explain: Annotated[bool, typer.Option("--explain", help="Print each refined sentence with the words of yours it rests on.")] = False,
+        explain: Annotated[bool, typer.Option("--explain", help="Show the last refine: each sentence, its quotes and its verdict (no call, no write).")] = False,
         as_json: AsJson = False,
         stories: StoriesDir = DEFAULT_BANK,
     ) -> None:
         """Refine stories with the LLM: spoken version, coaching notes, hooks, delivery and follow-ups."""
         from coach import refine
 
-        bank, window, wpm = out.bank(stories), options.window(target), options.rate(wpm)
+        bank = out.bank(stories)
+        if explain:
+            only_reads("--explain", show_prompt=show_prompt, target=target, wpm=wpm, model=model, fresh=fresh)
+            explained(out, bank, refs or [], every, as_json)
+            return
+        window, wpm = options.window(target), options.rate(wpm)
         if show_prompt:
             prompts(as_json, lambda: [task.messages() for task in refine.refine_tasks(bank, refs or [], every, window, wpm)])
             return
@@ -47,7 +52,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         elif run.done:
             from coach.display.features import refine_report
 
-            out.say(refine_report(run, explain))
+            out.say(refine_report(run))
         for line in run.failures:
             out.say(line, err=True, wrap=True)
         if (stop := run.stop()) is not None:
@@ -127,6 +132,25 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         out.show(outcome, as_json, analysis_view)
 
 
+def only_reads(flag: str, **given) -> None:
+    """Refuse an option that only means something to a command that asks the model, beside a flag that only reads."""
+    names = {"show_prompt": "--show-prompt", "target": "--target", "wpm": "--wpm", "model": "--model", "fresh": "--fresh"}
+    for name, value in given.items():
+        if value not in (None, False):
+            raise CoachError(f"{flag} shows the last refine and asks no model; leave out {names[name]} (plain "
+                             "`coach refine STORY` refines again)")
+
+
+def explained(out: Output, bank, refs: list[str], every: bool, as_json: bool) -> None:
+    """Print the last refine of each story named, from the call log or the file, asking nothing and writing nothing."""
+    from coach import refine
+    from coach.display.features import explanation_view
+    from coach.llm.calllog import CallLog
+
+    explanations = refine.explain(bank, refs, every, CallLog.for_bank(bank.root))
+    out.show(explanations, as_json, explanation_view)
+
+
 def walk(bank, outcome, say: Callable[[str], None], ask: Callable[[str], str], render) -> list:
     """Walk through each open question at the terminal: Enter accepts the proposal, typing replaces it, `s` skips,
     `q` quits. Every answer is saved at once, so quitting, Ctrl-C or the end of input keeps all answered so far.
@@ -134,7 +158,7 @@ def walk(bank, outcome, say: Callable[[str], None], ask: Callable[[str], str], r
     from coach import analyze
 
     done: list = []
-    items = [q for q in outcome.questions if q.status in ("gap", "proposed")]
+    items = [q for q in outcome.questions if q.status in analyze.WALKED]
     for position, item in enumerate(items, 1):
         say(render(item, position, len(items)))
         try:

@@ -38,7 +38,7 @@ def call_details(call) -> str:
     if call.detail:
         lines += wrapped(call.detail, 2, "")
     if call.reasons:
-        lines += ["", "rejected because:"]
+        lines += ["", "kept with these doubts:" if "doubts" in call.outcome else "rejected because:"]
         for n, reason in enumerate(call.reasons, 1):
             lines += wrapped(reason, 5, f"  {n}.")
     if call.content:
@@ -51,10 +51,29 @@ def call_details(call) -> str:
 
 
 def how(answer) -> str:
+    """Say in brackets what an answer cost, and that it was kept with doubts when the re-asks left some."""
     if answer is None:
         return ""
+    doubted = f"; kept with {doubts(answer)}" if answer.doubts else ""
     if answer.cached:
-        return " (from the cache, no call)"
-    return f" ({answer.attempts} request(s), {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out)"
+        return f" (from the cache, no call{doubted})"
+    return f" ({answer.attempts} request(s), {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out{doubted})"
+
+
+def doubts(answer) -> str:
+    """Name how many doubts the model's last answer still had after every re-ask."""
+    count = len(answer.doubts)
+    return f"{count} doubt{'s' * (count != 1)} the model did not settle"
+
+
+def doubt_lines(doubts: list[str], indent: int = 2) -> list[str]:
+    """List the doubts an answer was kept with, each on its own wrapped lines (none when there are none)."""
+    if not doubts:
+        return []
+    count = len(doubts)
+    lines = wrapped(f"Kept with {count} doubt{'s' * (count != 1)} that every re-ask left standing:", indent)
+    for n, doubt in enumerate(doubts, 1):
+        lines += wrapped(doubt, indent + 4, f"{' ' * indent}{n:>2}.")
+    return lines
 
 

@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
-from coach.display.calls import how
+from coach.display.calls import doubt_lines, how
 from coach.display.layout import wrapped
 
 
-def refine_report(run, explain: bool = False) -> str:
-    """Summarise what `coach refine` did to each story refined (with --explain, each sentence and its sources)."""
-    return "\n\n".join(_refined(outcome) + (_explained(outcome) if explain else "") for outcome in run.done)
+def refine_report(run) -> str:
+    """Summarise what `coach refine` did to each story refined."""
+    return "\n\n".join(_refined(outcome) for outcome in run.done)
 
 
-def _explained(outcome) -> str:
-    if outcome.error is not None:
-        return ""
-    lines = ["", "  sentence by sentence, with the words of yours it rests on:"]
-    for number, sentence in enumerate(outcome.sentences, 1):
+def explanation_view(explanations) -> str:
+    """Render the last refine of each story, sentence by sentence, with its quotes and its verdict (`--explain`)."""
+    return "\n\n".join(_explanation(explanation) for explanation in explanations)
+
+
+def _explanation(explanation) -> str:
+    slug = explanation.slug
+    if explanation.source == "none":
+        return "\n".join(wrapped(f"{slug}: no refined version yet, so nothing to explain; `coach refine {slug}` "
+                                  "writes one.", 2, ""))
+    if explanation.source == "log":
+        head = (f"{slug}: the last refine, as the call log keeps it (`coach log --show {explanation.call}`), "
+                "sentence by sentence with the words of yours it rests on:")
+    else:
+        head = (f"{slug}: the refined version in {explanation.path.name}; no refine in the call log wrote it (it was "
+                "edited by hand, or the log was cleared), so its sources are unknown:")
+    lines = wrapped(head, 2, "")
+    for number, sentence in enumerate(explanation.sentences, 1):
         lines.append(f"  {number:>2}. {sentence.text}")
         for quote in sentence.quotes:
             mark = "✓" if quote.found else "✗ not in your material:"
             lines.append(f"      {mark} \"{quote.text}\"")
+        lines.append(f"      verdict: {sentence.status}")
         if not sentence.supported:
-            lines.append(f"      ! {sentence.status}: {sentence.why}; confirm it or cut it")
+            lines += wrapped(f"{sentence.why}; confirm it or cut it", 8)
+    lines += wrapped(f"(nothing was asked or written; `coach refine {slug}` refines again)", 2, "")
     return "\n".join(lines)
 
 
@@ -32,10 +47,7 @@ def _refined(outcome) -> str:
     low, high = target.window
     words, seconds = outcome.words, outcome.seconds
     verdict = "within" if outcome.within_window else "outside"
-    how = "from the cache, no call" if answer.cached else (
-        f"{answer.attempts} request(s), {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out"
-    )
-    lines = [f"{outcome.slug}: refined, {words} words = {seconds:g}s at {target.wpm} wpm, {verdict} the {low}-{high}s target ({how})"]
+    lines = [f"{outcome.slug}: refined, {words} words = {seconds:g}s at {target.wpm} wpm, {verdict} the {low}-{high}s target{how(answer)}"]
     lines += [f"  changed: {change}" for change in answer.value.changes]
     added = ", ".join(f"{n} {what}" for what, n in outcome.merge.added.items() if n)
     lines.append(f"  added: {added or 'nothing new'}")
@@ -43,8 +55,20 @@ def _refined(outcome) -> str:
         lines.append("  the previous version is kept under ## History")
     lines += [f'  not found in your material: "{sentence}" (added to the coaching notes: confirm it or cut it)'
               for sentence in outcome.unsupported]
+    lines += _other_doubts(outcome)
     lines += [f"  {f.severity:<7}  {f.code}: {f.message}" for f in outcome.findings] or ["  check: no findings"]
     return "\n".join(lines)
+
+
+def _other_doubts(outcome) -> list[str]:
+    """List the doubts the refine was kept with that the lines above do not already name (a follow-up's, say)."""
+    return doubt_lines(unshown(outcome.answer.doubts, outcome.unsupported))
+
+
+def unshown(doubts: list[str], sentences: list[str]) -> list[str]:
+    """Return the doubts that quote none of the sentences a view already shows as not found in the material."""
+    shown = [f'"{sentence}"' for sentence in sentences]
+    return [doubt for doubt in doubts if not any(quoted in doubt for quoted in shown)]
 
 
 def followups_view(outcome) -> str:
@@ -89,6 +113,9 @@ def _followups_summary(outcome) -> list[str]:
         "remove": f"Removed {ids}; each question and answer is kept under ## History.",
     }.get(outcome.action)
     lines = ["", *wrapped(summary, 0, "")] if summary else []
+    if outcome.answer is not None and outcome.answer.doubts:
+        shown = [sentence for sentences in outcome.unsupported.values() for sentence in sentences]
+        lines += doubt_lines(unshown(outcome.answer.doubts, shown), 0)
     if outcome.skipped:
         lines += wrapped("Left alone: " + ", ".join(f"{fid} ({why})" for fid, why in outcome.skipped.items())
                          + ". Name an id to regenerate it anyway.", 0)
@@ -116,16 +143,31 @@ def analysis_view(outcome, accepted: int = 0) -> str:
             for quote in item.quotes:
                 lines += wrapped(f'from your draft: "{quote}"', 8)
     if outcome.gaps:
-        lines += ["", *wrapped("Gaps your draft does not answer (write these yourself):" if story.draft.strip() else
+        lines += ["", *wrapped("Gaps your draft does not answer, as the model reads it (write these yourself):"
+                               if story.draft.strip() else
                                "No draft yet: write it under ## Draft and run `coach analyze` again, or answer these "
                                "yourself:", 0)]
         for item in outcome.gaps:
             lines += wrapped(item.question, 6, f"  {item.number}.")
             if item.missing:
                 lines += wrapped(f"missing: {item.missing}", 8)
+    lines += _unsettled(outcome)
     if not outcome.questions:
         lines += ["", "Every extraction question has an answer."]
     return "\n".join(lines)
+
+
+def _unsettled(outcome) -> list[str]:
+    """List the questions the model's answer left unsettled, saying it was the model, with the doubts it was kept with."""
+    if not outcome.unsettled:
+        return []
+    lines = ["", *wrapped(f"Not settled by the model (nothing is known about your draft here: answer these yourself, "
+                          f"or run `coach analyze {outcome.slug}` again):", 0)]
+    for item in outcome.unsettled:
+        lines += wrapped(item.question, 6, f"  {item.number}.")
+        lines += wrapped(item.missing, 8)
+    doubted = doubt_lines(outcome.answer.doubts if outcome.answer is not None else [], 0)
+    return [*lines, "", *doubted] if doubted else lines
 
 
 def story_answer(story, number: int) -> str:

@@ -16,8 +16,9 @@ from coach.method.context import story_context
 from coach.method.grounding import MIN_QUOTE_WORDS, Material
 from coach.method.verdict import judge
 
-NO_QUOTE = "coach found nothing in your draft that answers it"
+NO_QUOTE = "the model found nothing in your draft that answers it"  # the model's reading, never coach's finding
 UNVERIFIED = "the model proposed an answer coach could not trace to your draft's words, so it was dropped"
+UNREAD = "the model gave no entry for it, so nothing is known about it; run `coach analyze` again"
 
 
 @dataclass
@@ -69,13 +70,14 @@ def analyze_variables(story: Story, settings: BankSettings, asked: list[Open]) -
 
 
 def analysis_problems(result: Analysis, asked: list[Open], material: Material) -> list[str]:
-    """Return why an analysis needs a re-ask; every problem is a doubt, since an unverified proposal is dropped."""
+    """Return why an analysis needs a re-ask. A question left out fails the answer (nothing is known about it, and
+    it must never pass for a gap in the draft); an unverified proposal is a doubt, since it is dropped."""
     problems: list[str] = []
     by_number = {p.number: p for p in result.questions}
     for item in asked:
         proposal = by_number.get(item.number)
         if proposal is None:
-            problems.append(Doubt(f"question {item.number} has no entry; give one entry per question listed"))
+            problems.append(f"question {item.number} has no entry; give one entry per question listed")
         elif proposal.answerable:
             problems += [Doubt(f"question {proposal.number}: {why}") for why in _unsupported(proposal, material)]
     return problems
@@ -147,11 +149,15 @@ class AnalyzeTask(StoryTask[Analysis]):
 
 
 def settle(item: Open, proposal: Proposal | None, material: Material) -> None:
-    """Mark an open question proposed (with its verified quotes) or a gap, saying what is missing."""
-    quotes = verified(proposal, material) if proposal is not None and proposal.answerable else []
+    """Mark an open question proposed (with its verified quotes), a gap the model found (saying what is missing),
+    dropped (a proposal coach could not verify) or unread (the model left it out): only a gap is the draft's."""
+    if proposal is None:
+        item.missing, item.status = UNREAD, "unread"
+        return
+    quotes = verified(proposal, material) if proposal.answerable else []
     if quotes and not _unsupported(proposal, material):
         item.proposed, item.quotes, item.status = " ".join(proposal.answer.split()), quotes, "proposed"
-    elif proposal is not None and proposal.answerable:
-        item.missing = UNVERIFIED
+    elif proposal.answerable:
+        item.missing, item.status = UNVERIFIED, "dropped"
     else:
-        item.missing = " ".join(proposal.missing.split()) if proposal is not None and proposal.missing.strip() else NO_QUOTE
+        item.missing = " ".join(proposal.missing.split()) or NO_QUOTE

@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS calls (
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, content TEXT NOT NULL, created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shapes (url TEXT NOT NULL, model TEXT NOT NULL, shape TEXT NOT NULL, PRIMARY KEY (url, model));
 """
+OK, CACHED, FAILED = "ok", "cache", "failed checks"  # how a call ended
+KEPT_WITH_DOUBTS, CACHED_WITH_DOUBTS = "kept with doubts", "cache, with doubts"  # an answer kept, doubts and all
+ANSWERED = (OK, CACHED, KEPT_WITH_DOUBTS, CACHED_WITH_DOUBTS)  # the calls whose answer a command went on to use
 ADDED_COLUMNS = {"content": "TEXT NOT NULL DEFAULT ''", "reasons": "TEXT NOT NULL DEFAULT ''"}
 
 
@@ -224,6 +227,18 @@ class CallLog:
             return None
         rows = self._run(f"SELECT {', '.join(COLUMNS)}, id FROM calls WHERE id = ?", (call_id,), needed=True)
         return _call(rows[0]) if rows else None
+
+    def answers(self, command: str, limit: int = 200) -> list[tuple[int, str]]:
+        """Return the id and answer of the latest calls of a command that ended with an answer used, newest first; a
+        call an older coach logged without its answer is read from the cache under its prompt hash."""
+        if not self.path.exists():
+            return []
+        marks = ", ".join("?" * len(ANSWERED))  # a key is lowercase hex: "g" sorts after every key its hash starts
+        sql = ("SELECT calls.id, CASE WHEN calls.content != '' THEN calls.content ELSE (SELECT cache.content FROM "
+               "cache WHERE cache.key >= calls.prompt_hash AND cache.key < calls.prompt_hash || 'g' LIMIT 1) END "
+               f"FROM calls WHERE calls.command = ? AND calls.outcome IN ({marks}) ORDER BY calls.id DESC LIMIT ?")
+        rows = self._run(sql, (command, *ANSWERED, limit)) or []
+        return [(call_id, content) for call_id, content in rows if content]
 
     def cached(self, key: str) -> str | None:
         """Return the cached response content for a request key, if any."""

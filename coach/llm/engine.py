@@ -26,7 +26,7 @@ from tenacity.wait import wait_base
 
 from coach.errors import LLMError
 from coach.llm.answers import Doubt, InvalidOutput, loops, parse_content, reask_message, rejection, strict_schema
-from coach.llm.calllog import CallLog, CallRecord
+from coach.llm.calllog import CACHED, CACHED_WITH_DOUBTS, FAILED, KEPT_WITH_DOUBTS, OK, CallLog, CallRecord
 from coach.llm.failures import (
     describe_failure,
     first_words,
@@ -146,10 +146,10 @@ class Engine:
                 answer = self._ask_until_valid(messages, model, schema, check, record)
                 if self.log:  # never a reason to stop: a log that cannot take it says so and goes on
                     self.log.store(key, literal(answer.content, self.settings.secrets))
-            record.outcome = "cache" if answer.cached else "ok"
+            settled(record, answer)
             return answer
         except Rejected as rejected:
-            record.outcome, record.content, record.reasons = "rejected", rejected.invalid.content, rejected.invalid.errors
+            record.outcome, record.content, record.reasons = FAILED, rejected.invalid.content, rejected.invalid.errors
             record.detail = str(rejected).split("; ")[0]
             raise LLMError(f"{rejected}{self._kept(record, started)}") from None
         except CutOff as cut:
@@ -360,6 +360,19 @@ class Engine:
             interrupted = self.stop.is_set()
         if interrupted:
             raise Cancelled()
+
+
+def settled(record: CallRecord, answer: Answer) -> None:
+    """Record how a call that returned an answer ended: ok, or kept with the doubts every re-ask left standing (never
+    plain ok); the answer itself is kept, so that `coach refine --explain` can read it back."""
+    record.content = answer.content
+    if not answer.doubts:
+        record.outcome = CACHED if answer.cached else OK
+        return
+    record.outcome = CACHED_WITH_DOUBTS if answer.cached else KEPT_WITH_DOUBTS
+    record.reasons = list(answer.doubts)
+    count = len(answer.doubts)
+    record.detail = f"kept with {count} doubt{'s' * (count > 1)} the re-asks did not settle"
 
 
 def _refused_here(error: BaseException, shape: Shape) -> str | None:
