@@ -148,16 +148,21 @@ def test_import_refuses_to_overwrite_and_writes_nothing(bank):
     assert snapshot(bank.root) == before
 
 
-def test_import_force_overwrites(bank):
+def test_import_force_overwrites_and_keeps_the_old_file(bank):
     risk = bank.root / "risk.md"
     risk.write_text(risk.read_text().replace("Salesforce 2023", "edited"))
-    import_into_bank(bank, SAMPLE, force=True)
+    edited = risk.read_bytes()
+    plan = import_into_bank(bank, SAMPLE, force=True)
     assert "Salesforce 2023" in risk.read_text()
+    assert [(r.path.name, r.action) for r in plan.results if r.copy] == [("risk.md", "replaced")]
+    assert (plan.copies / "risk.md").read_bytes() == edited
 
 
 def test_failed_write_restores_every_file(bank, monkeypatch):
     import coach.bank.folder as bank_module
 
+    for name in ("risk.md", "team.md", "learning.md"):
+        (bank.root / name).write_text((bank.root / name).read_text() + "\nMy own line.\n")
     before = snapshot(bank.root)
     real = bank_module.write_atomic
     calls = []
@@ -175,8 +180,8 @@ def test_failed_write_restores_every_file(bank, monkeypatch):
 
 
 def test_second_document_into_empty_bank(tmp_path):
-    results = import_into_bank(Bank(tmp_path / "amazon"), AMAZON)
-    assert [r.path.name for r in results] == ["launch-night.md", "customer.md", "coach.yaml"]
+    plan = import_into_bank(Bank(tmp_path / "amazon"), AMAZON)
+    assert [r.path.name for r in plan.results] == ["launch-night.md", "customer.md", "coach.yaml"]
 
 
 def test_a_window_written_high_to_low_is_one_sentence(runner, tmp_path):

@@ -50,15 +50,36 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
     def import_command(
         document: Annotated[Path, typer.Argument(metavar="DOC", help="A power-stories Markdown document.")],
         company: Annotated[str | None, typer.Option(metavar="NAME", help="Company profile (netflix, amazon, generic, or one in the bank's companies/); overrides the document's.")] = None,
-        force: Annotated[bool, typer.Option("--force", help="Overwrite existing story files.")] = False,
+        force: Annotated[bool, typer.Option("--force", help="Replace existing story files (each old file is copied to the bank's replaced/ first) and add the settings coach.yaml lacks.")] = False,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="List what the import would create, replace and keep, and write nothing.")] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="With --force on a terminal: replace without asking.")] = False,
         as_json: AsJson = False,
         stories: StoriesDir = DEFAULT_BANK,
     ) -> None:
-        """Import a power-stories document into story files."""
+        """Import a power-stories document into story files, adding its stories to the bank."""
         from coach.display.bank import import_summary
-        from coach.document.importer import import_into_bank
+        from coach.document.importer import plan_import
+        from coach.document.importplan import apply_import
 
-        out.show(import_into_bank(out.bank(stories), document, force, company), as_json, import_summary)
+        plan = plan_import(out.bank(stories), document, force, company, terminal.now())
+        plan.dry_run = dry_run
+        if not dry_run:
+            if plan.replacing() and not (yes or as_json) and terminal.interactive() and not replace_agreed(plan):
+                typer.echo("Nothing was imported.")
+                return
+            apply_import(plan)
+        out.show(plan, as_json, import_summary)
+
+    def replace_agreed(plan) -> bool:
+        """List what `import --force` would replace and ask; only yes replaces, and end of input says no."""
+        from coach.display.bank import replace_listing
+
+        out.say(replace_listing(plan))
+        try:
+            answer = terminal.input(f"Replace {'them' if len(plan.replacing()) > 1 else 'it'}? [y/N] ")
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
 
     @app.command("check")
     def check_command(refs: Stories = None, as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) -> None:

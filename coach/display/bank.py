@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from coach.display.layout import cells, columns, pad, table, wrap, wrapped
 from coach.method.text import fit, word_count
 
 if TYPE_CHECKING:
-    from coach.document.importer import ImportResult
+    from coach.document.importplan import ImportPlan, ImportResult
+    from coach.document.safekeeping import SettingsMerge
     from coach.method.board import BankStatus
     from coach.method.check import StoryReport
 
 MARK = {True: "✓", False: "☐"}
 
 
-def import_summary(results: list[ImportResult]) -> str:
-    """Summarise what an import wrote."""
+def import_summary(plan: ImportPlan) -> str:
+    """Summarise what an import wrote (or, in a dry run, would write): the table, then what was replaced and kept."""
     rows = []
-    for result in results:
+    for result in plan.results:
         story = result.story
         if story is None:
             rows.append([result.path.name, "bank settings", "", "", "", "", result.action])
@@ -29,9 +31,93 @@ def import_summary(results: list[ImportResult]) -> str:
             str(word_count(story.refined)), str(len(story.follow_ups)), result.action,
         ])
     header = ["file", "title", "type", "answered", "words", "follow-ups", "action"]
-    imported = sum(1 for r in results if r.story is not None)
-    done = f"Imported {imported} stories into {results[0].path.parent}."
-    return table(header, rows, shrink=(1, 0)) + "\n\n" + "\n".join(wrapped(done, 2, ""))
+    lines = [line for text in import_outcome(plan) for line in wrapped(text, 2, "")]
+    return table(header, rows, shrink=(1, 0)) + "\n\n" + "\n".join(lines)
+
+
+def import_outcome(plan: ImportPlan) -> list[str]:
+    """Say in a few sentences what an import did: stories added, files replaced and where their copies are, kept."""
+    stories = [result for result in plan.results if result.story is not None]
+    added = sum(result.action in ("created", "replaced") for result in stories)
+    counted_stories = f"{added} stories" if added == len(stories) else f"{added} of {len(stories)} stories"
+    lines = [f"{'Dry run, nothing was written: coach would import' if plan.dry_run else 'Imported'} "
+             f"{counted_stories} into {plan.root}."]
+    replaced = plan.replacing()
+    if replaced:
+        names = listed([result.path.name for result in replaced])
+        lines.append(f"{'Would keep' if plan.dry_run else 'Kept'} a byte-for-byte copy of the old {names} in "
+                     f"{plan.copies}{os.sep}.")
+    kept = [result.path.name for result in stories if result.action == "kept"]
+    if kept:
+        them = "them" if len(kept) > 1 else "it"
+        reason = "the same as the document's" if plan.force else f"already in the bank; --force replaces {them}, keeping a copy"
+        lines.append(f"{'Would keep' if plan.dry_run else 'Kept'} {listed(kept)} as {'they are' if len(kept) > 1 else 'it is'} ({reason}).")
+    settings = next((result for result in plan.results if result.story is None), None)
+    if settings is not None and settings.settings is not None:
+        lines.append(settings_outcome(settings.settings, plan.dry_run))
+    return lines
+
+
+def settings_outcome(merge: SettingsMerge, dry_run: bool = False) -> str:
+    """Say in one line which coach.yaml settings an import kept and which it added from the document."""
+    from coach.document.safekeeping import SETTING_WORDS
+
+    def named(keys: list[str], settings) -> str:
+        return listed([f"{SETTING_WORDS[key]} ({setting_value(settings, key)})" for key in keys])
+
+    if not merge.applied:
+        unused = f"; the document's {named(merge.kept(), merge.document)} {'were' if len(merge.kept()) > 1 else 'was'} not used" if merge.kept() else ""
+        lacking = f" (--force would add the {listed([SETTING_WORDS[key] for key in merge.added])}, which coach.yaml lacks)" if merge.added else ""
+        return f"{'Would keep' if dry_run else 'Kept'} coach.yaml as it is{unused}{lacking}."
+    if not merge.unused and not merge.added:
+        return f"{'Would keep' if dry_run else 'Kept'} coach.yaml as it is."
+    kept = [f"{SETTING_WORDS[key]} ({setting_value(merge.settings, key)}; the document says "
+            f"{setting_value(merge.document, key)})" for key in merge.unused]
+    would = "would " if dry_run else ""
+    parts = [f"{would}{'keep' if dry_run else 'kept'} your {listed(kept)}"] if kept else [f"{would}{'keep' if dry_run else 'kept'} every setting it had"]
+    if merge.added:
+        parts.append(f"{would}{'add' if dry_run else 'added'} the {named(merge.added, merge.settings)} it lacked, from the document")
+    return f"coach.yaml: {' and '.join(parts)}."
+
+
+def setting_value(settings, key: str) -> str:
+    """Return one bank setting as a person reads it: `Netflix`, `45-60s`, `172 wpm`, `13 values`."""
+    value = getattr(settings, key)
+    if key == "target_seconds":
+        return f"{value[0]}-{value[1]}s"
+    if key == "words_per_minute":
+        return f"{value} wpm"
+    if key == "values":
+        return counted(len(value), "value")
+    return value or "none"
+
+
+def replace_listing(plan: ImportPlan) -> str:
+    """List what `import --force` would replace, before asking: each file, the story it holds, where its copy goes."""
+    replaced = plan.replacing()
+    lines = wrapped(f"coach import --force would replace {counted(len(replaced), 'file')} in {plan.root}, keeping "
+                    f"each old file, byte for byte, in {plan.copies}{os.sep}:", 2, "")
+    width = max(cells(result.path.name) for result in replaced)
+    for result in replaced:
+        lines += wrapped(replaced_what(result), width + 4, f"  {result.path.name}")
+    return "\n".join(lines)
+
+
+def replaced_what(result: ImportResult) -> str:
+    """Say what one replaced file held and what replaces it."""
+    if result.story is None:
+        return settings_outcome(result.settings).removeprefix("coach.yaml: ") if result.settings else "bank settings"
+    before = result.before
+    if before is None:
+        return f"a file coach cannot read as a story, replaced by '{result.story.title}'"
+    takes = f" with {counted(len(before.practice), 'practice take')}" if before.practice else ""
+    by = "the document's version" if before.title == result.story.title else f"'{result.story.title}'"
+    return f"your '{before.title}'{takes}, replaced by {by}"
+
+
+def listed(items: list[str]) -> str:
+    """Return "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def check_report(reports: list[StoryReport]) -> str:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from coach.bank.catalog import connection_group, find_company, load_company, load_story_type, story_type_names
-from coach.bank.folder import Bank, read_text, settings_text, slugify, write_all
+from coach.bank.folder import Bank, read_text, slugify
 from coach.bank.markdown import Section, split_sections
 from coach.bank.models import BankSettings, Story
-from coach.bank.storyfile import first_error, parse_story, render_story
+from coach.bank.storyfile import first_error
 from coach.document.carry import carried_file, read_comment, restore_settings, restore_story
+from coach.document.importplan import ImportPlan, apply_import, plan_files
 from coach.document.reader import DEFAULT_TYPE, WINDOW, is_story, read_story
-from coach.errors import StoryExists, StoryFormatError
-from coach.method.text import word_count
+from coach.errors import StoryFormatError
 
 RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
 TYPE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -43,47 +44,22 @@ class ShownDocument:
     bank: dict  # the comment under the title
 
 
-@dataclass
-class ImportResult:
-    """One file an import wrote, and whether it was new or replaced an older one."""
-
-    path: Path
-    action: str
-    story: Story | None = None
-
-    def as_dict(self) -> dict:
-        """Return the file as plain data for JSON output; coach.yaml has null story figures."""
-        story = self.story
-        figures = dict.fromkeys(("story", "title", "type", "questions", "answered", "refined_words", "follow_ups"))
-        if story is not None:
-            figures = {"story": self.path.stem, "title": story.title, "type": story.type, "questions": len(story.questions()),
-                       "answered": len(story.questions()) - len(story.unanswered()),
-                       "refined_words": word_count(story.refined), "follow_ups": len(story.follow_ups)}
-        return {"file": str(self.path), "kind": "settings" if story is None else "story", "action": self.action, **figures}
+def import_into_bank(bank: Bank, document: Path, force: bool = False, company: str | None = None,
+                     now: datetime | None = None) -> ImportPlan:
+    """Import a document into the bank: add its new stories; with force, replace the others, keeping copies."""
+    plan = plan_import(bank, document, force, company, now)
+    return apply_import(plan)
 
 
-def import_into_bank(bank: Bank, document: Path, force: bool = False, company: str | None = None) -> list[ImportResult]:
-    """Import a document into the bank; nothing is written if any story file already exists, unless forced."""
+def plan_import(bank: Bank, document: Path, force: bool = False, company: str | None = None,
+                now: datetime | None = None) -> ImportPlan:
+    """Work out what importing the document does to the bank, writing nothing."""
 
     def known() -> BankSettings | None:
         return bank.settings() if bank.settings_path.exists() else None
 
     imported = import_document(read_text(document, what="a document"), document, bank.root, company, known)
-    paths = [bank.root / name for name in imported.files]
-    existing = [path.name for path in paths if path.exists()]
-    if existing and not force:
-        raise StoryExists(f"{bank.root} already has {', '.join(existing)}; nothing was imported; pass --force to overwrite")
-    files = {path: render_story(story) for path, story in zip(paths, imported.stories, strict=True)}
-    for path, text in files.items():
-        parse_story(text, path)  # a story the bank could not read back (a draft of megabytes) is refused here
-    results = [ImportResult(p, "replaced" if p.exists() else "created", s) for p, s in zip(paths, imported.stories, strict=True)]
-    if force or not bank.settings_path.exists():
-        results.append(ImportResult(bank.settings_path, "replaced" if bank.settings_path.exists() else "created"))
-        files[bank.settings_path] = settings_text(imported.settings)
-    else:
-        results.append(ImportResult(bank.settings_path, "kept"))
-    write_all(files)
-    return results
+    return plan_files(bank, imported.files, imported.stories, imported.settings, force, now or datetime.now())
 
 
 def import_document(
