@@ -75,11 +75,11 @@ class FeedbackTask(Task[Feedback]):
         return feedback_problems(value, self.round.answer, dict(self.stories), self.settings)
 
 
-FITTING_WORDS = 400  # the most of a fitting story's material a feedback prompt shows: its draft, then its answers
+FITTING_WORDS = 400  # about the most of a fitting story a feedback prompt shows: its draft, then its questions and answers
 
 
 def _material(slug: str, story: Story, words: int = FITTING_WORDS) -> dict:
-    """Return a story's draft and answered questions for the feedback prompt, cut to about `words` words in all."""
+    """Return a story's draft and answered questions for the feedback prompt, about `words` words in all."""
     draft = _bounded(story.draft, words * 5 // 8)
     left = words - len(draft.split())
     answers = []
@@ -88,7 +88,7 @@ def _material(slug: str, story: Story, words: int = FITTING_WORDS) -> dict:
             break
         answer = _bounded(question.answer, min(left, 50))
         answers.append((question.text, answer))
-        left -= len(answer.split())
+        left -= len(answer.split()) + len(question.text.split())
     return {"id": slug, "draft": draft, "answers": answers}
 
 
