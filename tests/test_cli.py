@@ -102,7 +102,7 @@ def test_new_story_from_type_for_the_bank_company(runner, bank):
     result = run(runner, "new", "failure")
     assert result.exit_code == 0
     text = (bank.root / "failure.md").read_text()
-    assert "values: [Integrity, Resilience, Candor]" in text
+    assert "values: [Integrity, Resilience]" in text
     assert "### Netflix Connection" in text
     assert '#### How does owning this failure show "Integrity" as Netflix means it?' in text
     assert run(runner, "new", "failure").exit_code == 2

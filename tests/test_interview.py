@@ -136,7 +136,7 @@ def test_hint_repeat_and_quit(runner, bank, endpoint, tmp_path):
     answers = answers_file(tmp_path, "/hint", "/repeat", "/quit")
     result = run(runner, "interview", "--values", "Courage", "--answers", answers, "--seed", "3")
     assert result.exit_code == 0, result.output
-    assert "Try your risk story (The Risk Story). Open with:" in result.output
+    assert "Try your conflict story (The Conflict Story). Open with:" in result.output  # a conflict question on Courage
     assert result.output.count("Interviewer: Question 1") == 2  # asked, then repeated
     assert "Nothing was answered, so no transcript was kept." in result.output
     assert not list((bank.root / "sessions").glob("*.md"))

@@ -45,7 +45,7 @@ def test_init_json_is_the_written_settings(runner, tmp_path):
 def test_new_json_names_the_file_and_its_questions(runner, bank):
     data = data_of(runner, "new", "failure", "--title", "Outage 2024", "--json")
     assert data == {"file": "stories/outage-2024.md", "story": "outage-2024", "title": "Outage 2024", "type": "failure",
-                    "values": ["Integrity", "Resilience", "Candor"], "questions": data["questions"]}
+                    "values": ["Integrity", "Resilience"], "questions": data["questions"]}
     assert data["questions"] > 5 and (bank.root / "outage-2024.md").exists()
 
 

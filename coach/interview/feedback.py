@@ -54,20 +54,51 @@ class FeedbackTask(Task[Feedback]):
     settings: BankSettings
 
     def variables(self) -> dict:
-        """Return the variables of prompts/feedback.jinja."""
+        """Return the variables of prompts/feedback.jinja, with the material of the stories that fit the question best
+        (what `say_instead` may draw on besides the answer)."""
         r, session, settings = self.round, self.session, self.settings
         meaning = next((v.meaning for v in settings.values if v.name.lower() == r.planned.value.lower()), "")
         return {
             **naming_variables(session.company, session.role), "value": r.planned.value, "meaning": meaning,
             "turns": r.turns, "stories": [{"id": slug, "title": s.title, "type": s.type, "shows": s.values}
                                           for slug, s in self.stories],
+            "fitting": [_material(slug, story) for slug, story in self.fitting()],
             "seconds": r.seconds, "window": session.window, "wpm": session.wpm,
         }
+
+    def fitting(self, most: int = 2) -> list[tuple[str, Story]]:
+        """Return the stories that fit the round's question best: tagged with its value, then of a type it asks about."""
+        value, themes = self.round.planned.value.lower(), set(self.round.planned.themes)
+        scored = [((value in (v.lower() for v in s.values)) * 2 + (s.type in themes), i) for i, (_, s) in enumerate(self.stories)]
+        return [self.stories[i] for fit, i in sorted(scored, key=lambda pair: (-pair[0], pair[1])) if fit][:most]
 
     def problems(self, value: Feedback) -> list[str]:
         """Return why the feedback breaks the rules (see `feedback_problems`)."""
         return feedback_problems(value, self.round.answer, dict(self.stories), self.settings,
                                  figures(self.round, self.session))
+
+
+FITTING_WORDS = 400  # about the most of a fitting story a feedback prompt shows: its draft, then its questions and answers
+
+
+def _material(slug: str, story: Story, words: int = FITTING_WORDS) -> dict:
+    """Return a story's draft and answered questions for the feedback prompt, about `words` words in all."""
+    draft = _bounded(story.draft, words * 5 // 8)
+    left = words - len(draft.split())
+    answers = []
+    for question in (q for q in story.questions() if q.answer.strip()):
+        if left <= 0:
+            break
+        answer = _bounded(question.answer, min(left, 50))
+        answers.append((question.text, answer))
+        left -= len(answer.split()) + len(question.text.split())
+    return {"id": slug, "draft": draft, "answers": answers}
+
+
+def _bounded(text: str, words: int) -> str:
+    """Return text cut to `words` words, marked when cut."""
+    said = text.split()
+    return " ".join(said) if len(said) <= words else " ".join(said[:words]) + " … (cut)"
 
 
 def quoted_in(evidence: str, answer: str) -> bool:

@@ -16,9 +16,9 @@ from coach.jobs import grounded
 from coach.jobs.grounded import confirm_note
 from coach.jobs.task import Made, StoryTask
 from coach.llm.answers import Doubt
-from coach.method.check import ERROR, WARNING, check_story
+from coach.method.check import STAKES, check_refined
 from coach.method.context import story_context
-from coach.method.grounding import Material, SourcedSentence, content_words, own_answers, spoken
+from coach.method.grounding import Material, SourcedSentence, content_words, own_answers, placeholders, spoken
 from coach.method.quantities import ORDINALS, SCALES, TENS, UNITS
 from coach.method.text import word_count
 
@@ -26,6 +26,11 @@ ANSWER_SECONDS = 30  # a suggested answer takes about this long to say
 OVER = 1.15  # "about": an answer may run this much over before it is re-asked
 MAX_NEW = 10
 NUMBER_WORDS = frozenset([*UNITS, *TENS, *ORDINALS, *SCALES])
+CONTENT_GAPS = {  # the method's findings an interviewer probes, said as what the story leaves open
+    "no-metric": "a result without a number: what changed, by how much, and how the candidate knows",
+    "we-heavy": '"we" more than "I": what the candidate did themselves, apart from the team',
+    "long-background": "a long background before the first action: what exactly the candidate decided and did",
+}
 GENERIC = frozenset("asked ask tell describe share talk explain example time situation specific specifically".split())
 
 
@@ -62,13 +67,22 @@ def answer_words(settings: BankSettings) -> int:
 
 
 def weak_spots(story: Story, settings: BankSettings, limit: int = 8) -> list[str]:
-    """Return what a sharp interviewer would probe: what `coach check` finds, unanswered questions, the values."""
-    report = check_story(story, settings)
-    spots = [f.message for f in report.findings if f.severity in (ERROR, WARNING) and f.part in ("refined", "draft")]
-    spots += [f"unanswered extraction question: {q.text}" for q in story.unanswered()[:4]]
+    """Return the gaps in the story's content a sharp interviewer would probe: no number in the result, "we" for what
+    the candidate did, no stakes, a long background, a fact still [to fill], unanswered extraction questions, and the
+    values. Delivery findings (repetition, filler, timing) are left out: no interviewer asks about them."""
+    told = story.refined if story.refined.strip() else story.draft
+    spots: list[str] = []
+    if told.strip():
+        codes = {f.code for f in check_refined(told, story, settings, story.window(settings))}
+        spots += [gap for code, gap in CONTENT_GAPS.items() if code in codes]
+        if not STAKES.search(told):
+            spots.append("no stakes: what would have happened if it had failed, and who would have felt it")
+        spots += [f"a fact still missing, marked {blank} in the story" for blank in placeholders(told)[:2]]
+    spots += [f"an unanswered extraction question: {q.text}" for q in story.unanswered()[:3]]
+    spots = list(dict.fromkeys(spots))[: limit - 1 if story.values else limit]
     if story.values:
-        spots.append(f"does the story show {', '.join(story.values)} in what the candidate did?")
-    return list(dict.fromkeys(spots))[:limit]
+        spots.append(f"whether what the candidate did shows {', '.join(story.values)}, rather than only saying so")
+    return spots
 
 
 def _content_stems(text: str) -> set[str]:

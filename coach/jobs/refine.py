@@ -65,21 +65,44 @@ class Refinement(BaseModel):
 
 @dataclass
 class Target:
-    """The timing a refinement must fit."""
+    """The timing a refinement must fit, and how much of the user's material there is to fill it."""
 
     window: tuple[int, int]
     wpm: int
+    material_words: int | None = None  # words of the draft and answers; None when unknown
 
     @classmethod
     def of(cls, story: Story, settings: BankSettings, window: tuple[int, int] | None = None,
            wpm: int | None = None) -> Target:
         """Return the timing target: command-line overrides, then the story's, then the bank's."""
-        return cls(story.window(settings, window), wpm or settings.words_per_minute)
+        material = word_count("\n".join([story.draft, *(q.answer for q in story.questions())]))
+        return cls(story.window(settings, window), wpm or settings.words_per_minute, material)
+
+    @property
+    def budget(self) -> tuple[int, int]:
+        """Return the word budget of the window at this speaking rate."""
+        return word_budget(self.window, self.wpm)
+
+    @property
+    def short(self) -> bool:
+        """Return True when the draft and answers hold fewer words than the window's low end: filling it would pad."""
+        return self.material_words is not None and self.material_words < self.budget[0]
 
     @property
     def words(self) -> tuple[int, int]:
-        """Return the word budget of the window at this speaking rate."""
-        return word_budget(self.window, self.wpm)
+        """Return the word counts a refinement may have: the budget, or down to half its low end for short material
+        (the rest of the story is [placeholders] for the user to fill, not padding)."""
+        low, high = self.budget
+        return (round(low / 2) if self.short else low), high
+
+    @property
+    def aim(self) -> int:
+        """Return the length to aim for: the middle of the budget, or, when short, about the material's own length and
+        a few words for the hook and the connection."""
+        low, high = self.words
+        if self.short:
+            return min(self.budget[0], max(low, self.material_words or 0) + 15)
+        return (low + high) // 2
 
 
 @dataclass
@@ -112,18 +135,22 @@ class RefineTask(StoryTask[Refinement]):
         return Material.of(self.story, self.settings)
 
     def variables(self) -> dict:
-        """Return the variables of prompts/refine.jinja."""
-        low_words, high_words = self.target.words
+        """Return the variables of prompts/refine.jinja; a short draft is told to stay short, not to pad."""
+        target = self.target
+        low_words, high_words = target.words
         return {
             **story_context(self.story, self.settings),
             "previous": self.story.refined,
             "coaching_notes": self.story.coaching_notes,
-            "low": self.target.window[0],
-            "high": self.target.window[1],
-            "wpm": self.target.wpm,
+            "low": target.window[0],
+            "high": target.window[1],
+            "wpm": target.wpm,
             "min_words": low_words,
             "max_words": high_words,
-            "aim_words": (low_words + high_words) // 2,
+            "aim_words": target.aim,
+            "short": target.short,
+            "budget_words": target.budget[0],
+            "material_words": target.material_words or 0,
         }
 
     def problems(self, value: Refinement) -> list[str]:
@@ -134,8 +161,9 @@ class RefineTask(StoryTask[Refinement]):
         count = word_count(value.refined)
         if not low_words <= count <= high_words:
             problems.append(
-                f"refined has {count} words; it must have {low_words}-{high_words} words to take "
-                f"{target.window[0]}-{target.window[1]} seconds at {target.wpm} words per minute"
+                f"refined has {count} words; it must have {low_words}-{high_words} words"
+                + ("; the draft is short: keep it short and mark missing facts as [placeholders]" if target.short else
+                   f" to take {target.window[0]}-{target.window[1]} seconds at {target.wpm} words per minute")
             )
         checked = check_refined(value.refined, self.story, self.settings, target.window, material=material)
         problems += [f"refined: {f.code}: {f.message}" for f in checked if f.code in REJECTED_CODES]

@@ -3,18 +3,28 @@ extraction answers."""
 
 from __future__ import annotations
 
+from coach.bank.catalog import find_company
 from coach.bank.models import BankSettings, CompanyValue, Story
 from coach.bank.phrases import naming_variables
 
 
+def value_meanings(story: Story, settings: BankSettings) -> list[CompanyValue]:
+    """Return the story's values with their meanings: the bank's, else the built-in company profile's, else none."""
+    meanings = {value.name.lower(): value.meaning.strip() for value in settings.values if value.meaning.strip()}
+    if any(name.lower() not in meanings for name in story.values):
+        profile = find_company(settings.company) if settings.company.strip() else None
+        for value in profile.values if profile else []:
+            meanings.setdefault(value.name.lower(), value.meaning.strip())
+    return [CompanyValue(name=name, meaning=meanings.get(name.lower(), "")) for name in story.values]
+
+
 def story_context(story: Story, settings: BankSettings) -> dict:
     """Return the variables of prompts/_story.jinja, which every feature's prompt includes."""
-    meanings = {value.name.lower(): value.meaning for value in settings.values}
     return {
         **naming_variables(settings.company, settings.role),
         "title": story.title,
         "story_type": story.type,
-        "values": [CompanyValue(name=name, meaning=meanings.get(name.lower(), "")) for name in story.values],
+        "values": value_meanings(story, settings),
         "draft": story.draft or "(no draft yet: use the answers)",
         "extraction": story.extraction,
         "wpm": settings.words_per_minute,
