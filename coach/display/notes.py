@@ -25,7 +25,7 @@ def notes_view(outcome: NotesOutcome) -> str:
     if outcome.changed:
         lines.append("")
         for note in outcome.changed:
-            lines += wrapped(f'{DONE[outcome.action]} {note.number}: "{note.text}" (kept under ## History)', 2, "")
+            lines += wrapped(f'{DONE[outcome.action]} {note.number}: "{note.text}" (kept under ## History)', 0, "")
         if outcome.notes:
             lines += wrapped("The notes left are numbered afresh, as listed above.", 0, "")
     return "\n".join(lines)
