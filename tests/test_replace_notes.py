@@ -72,12 +72,12 @@ def test_six_refines_leave_the_latest_notes_within_the_caps_and_the_old_ones_in_
     assert (notes.pacing, notes.tone) == (last["pacing"], last["tone"])
     assert len(story.follow_ups) == 5 and all(f.written_by_coach for f in story.follow_ups)
     assert {f["question"] for f in last["follow_ups"]} <= {f.question for f in story.follow_ups}
-    # every earlier note is kept, once, under ## History
-    assert len(history(story, "replaced coaching notes")) == 5
-    assert "- Name the alert the first report caught\n- Say who presented the first report" in history(story, "replaced coaching notes")
-    assert history(story, "replaced pacing") == [round_answer(n)["pacing"] for n in range(5)]
-    kept_hooks = "\n".join(history(story, "replaced hooks"))
-    assert all(f"- {hook}" in kept_hooks for n in range(5) for hook in round_answer(n)["hooks"] if hook not in notes.hooks)
+    # every earlier note is kept, once, under ## History: one entry a refine
+    kept = history(story, "replaced notes")
+    assert len(kept) == 5
+    assert kept[0].startswith("Coaching notes:\n- Name the alert the first report caught\n- Say who presented the first report\n\nHooks:\n- ")
+    assert all(f"Pacing: {round_answer(n)['pacing']}" in kept[n] for n in range(5))
+    assert all(f"- {hook}" in "\n".join(kept) for n in range(5) for hook in round_answer(n)["hooks"] if hook not in notes.hooks)
     replaced = [e.subject for e in story.history if e.subject.startswith("replaced follow-up: ")]
     assert len(replaced) == 6 * 3 - 5  # each question asked once; five stand
     assert all(e.source == "llm:test-model" for e in story.history if e.subject)
@@ -110,8 +110,9 @@ def test_hand_edited_notes_survive_a_refine_in_place(runner, bank, endpoint):
     assert story.practice_notes.pacing == "Pause after the pitch; I rush it."  # the user's: the model's is not applied
     assert story.practice_notes.tone == last["tone"]
     assert story.practice_notes.key_words == ["my own phrase", *last["key_words"]]
-    assert history(story, "replaced hooks") == ["- " + "\n- ".join([first["hooks"][0], first["hooks"][2]])]
-    assert history(story, "replaced coaching notes") == [f"- {first['coaching_notes'][1]}"]
+    assert history(story, "replaced notes") == [
+        f"Coaching notes:\n- {first['coaching_notes'][1]}\n\nHooks:\n- {first['hooks'][0]}\n- {first['hooks'][2]}\n\n"
+        "Key words:\n- lead by example\n- under 10 minutes\n- 50%\n\nTone: Candid, then proud (first take)."]
 
 
 def test_a_bank_without_fingerprints_loses_nothing(runner, bank, endpoint):
@@ -178,7 +179,7 @@ def test_a_note_to_confirm_stays_while_its_sentence_still_stands_in_a_follow_up(
     story.coaching_notes = [standing, confirm_note("Nobody helped.", "Who helped?"), gone]
     merged = apply_refinement(story, answer(), Made("m", AT), ["Fresh doubt."]).story
     assert merged.coaching_notes == [confirm_note("Fresh doubt."), *round_answer(0)["coaching_notes"], standing]
-    assert history(merged, "replaced coaching notes") == [f'- {confirm_note("Nobody helped.", "Who helped?")}\n- {gone}']
+    assert history(merged, "replaced notes") == [f'Coaching notes:\n- {confirm_note("Nobody helped.", "Who helped?")}\n- {gone}']
 
 
 def test_notes_to_confirm_name_only_follow_ups_the_refine_wrote():

@@ -15,6 +15,7 @@ from datetime import datetime
 from coach.bank.markdown import render_bullets
 from coach.bank.models import CONFIRM_NOTE, FollowUp, HistoryEntry, Story, text_sha
 
+REPLACED_NOTES = "replaced notes"  # the subject of the history entry that keeps them
 LABELS = {"coaching_notes": "coaching notes", "hooks": "hooks", "key_words": "key words", "pacing": "pacing",
           "tone": "tone", "follow_ups": "follow-ups"}
 
@@ -35,6 +36,7 @@ class Replacement:
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("coaching notes", "hooks", "key words",
                                                                          "follow-ups"), 0))
     replaced: dict[str, int] = field(default_factory=dict)
+    retired: dict[str, list[str]] = field(default_factory=dict)  # kind -> coach's items replaced, for one history entry
 
     def __post_init__(self) -> None:
         self.source = self.source or self.story.notes_source()
@@ -81,7 +83,7 @@ class Replacement:
         items[:] = [item for item, _ in out]
         setattr(story.coach_wrote, name, [text_sha(item) for item, coach in out if coach])
         if retired:
-            self.keep(render_bullets(retired), f"replaced {LABELS[name]}")
+            self.retired[name] = retired
         self.count(self.added, name, added)
         self.count(self.replaced, name, len(retired))
 
@@ -93,7 +95,7 @@ class Replacement:
             return
         if current.strip() != fresh:
             if current.strip():
-                self.keep(current, f"replaced {name}")
+                self.retired[name] = [current]
                 self.count(self.replaced, name, 1)
         setattr(notes, name, fresh)
         setattr(self.story.coach_wrote, name, [text_sha(fresh)])
@@ -139,8 +141,24 @@ class Replacement:
         return written
 
     def done(self) -> None:
-        """Keep only the fingerprints that match what the story now holds."""
+        """Keep the notes replaced under `## History`, one entry for all (`replaced notes`), and only the
+        fingerprints that match what the story now holds."""
+        if self.retired:
+            self.keep(retired_text(self.retired), REPLACED_NOTES)
         self.story.forget_edited_notes()
+
+
+def retired_text(retired: dict[str, list[str]]) -> str:
+    """Return the text of the history entry that keeps the notes a refine replaced, kind by kind:
+    `Hooks:` then a list, `Pacing: ...` on one line."""
+    parts = []
+    for name in LABELS:
+        items = retired.get(name)
+        if items and name in ("pacing", "tone"):
+            parts.append(f"{LABELS[name].capitalize()}: {items[0]}")
+        elif items:
+            parts.append(f"{LABELS[name].capitalize()}:\n{render_bullets(items)}")
+    return "\n\n".join(parts)
 
 
 def still_open(story: Story, rewritten: set[str]) -> Callable[[str], bool]:
