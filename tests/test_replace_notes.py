@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import httpx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coach.bank.folder import load_story
 from coach.bank.models import CONFIRM_NOTE, FollowUp, Story, text_sha
@@ -205,3 +207,41 @@ def test_fingerprints_round_trip_and_forget_what_was_edited():
     assert parse_story(text) == story
     edited = parse_story(text.replace(HOOKS[0], "My hook."))
     assert edited.by_coach("hooks") == [False, True, True] and len(edited.coach_wrote.hooks) == 2
+
+
+# Whatever the user did to coach's notes between two refines, no word of theirs is lost or moved out of order, and
+# every note of coach's that leaves the story is in its history.
+
+WORDS = st.sampled_from(["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"])
+ITEM = st.lists(WORDS, min_size=1, max_size=3).map(" ".join)
+EDITS = st.lists(st.tuples(st.sampled_from(["keep", "edit", "delete"]), ITEM), min_size=6, max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(mine=st.lists(ITEM, max_size=4), edits=EDITS, hooks=st.lists(ITEM, max_size=5), notes=st.lists(ITEM, max_size=4))
+def test_no_word_of_the_users_is_lost_and_coachs_replaced_notes_are_kept(mine, edits, hooks, notes):
+    story = Story(title="T", type="risk")
+    story.practice_notes.hooks = list(mine)
+    apply_refinement(story, answer(hooks=[f"coach {h}" for h in ("one", "two", "three")],
+                                   coaching_notes=["coach note one", "coach note two"]), Made("m", AT))
+    story = parse_story(render_story(story))
+    for (action, text), name in zip(edits, ["hooks"] * 3 + ["coaching_notes"] * 3, strict=True):
+        items = story.notes_list(name)
+        target = next((i for i, item in enumerate(items) if item.startswith("coach")), None)
+        if target is not None and action == "edit":
+            items[target] = f"{items[target]} {text}"
+        elif target is not None and action == "delete":
+            del items[target]
+    story = parse_story(render_story(story))
+    theirs = {name: [i for i, coach in zip(story.notes_list(name), story.by_coach(name), strict=True) if not coach]
+              for name in ("hooks", "coaching_notes")}
+    coachs = {name: [i for i, coach in zip(story.notes_list(name), story.by_coach(name), strict=True) if coach]
+              for name in ("hooks", "coaching_notes")}
+    merged = apply_refinement(story, answer(hooks=hooks, coaching_notes=notes or ["fresh"]), Made("m2", AT)).story
+    for name in ("hooks", "coaching_notes"):
+        after = merged.notes_list(name)
+        assert [item for item in after if item in theirs[name]] == theirs[name]  # all there, in their order
+        kept = "\n".join(e.text for e in merged.history)
+        assert all(item in after or f"- {item}" in kept for item in coachs[name])
+        assert sum(merged.by_coach(name)) <= (3 if name == "hooks" else len(notes or ["fresh"]))
+    assert parse_story(render_story(merged)) == merged
