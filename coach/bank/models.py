@@ -193,8 +193,8 @@ class CoachWrote(Strict):
 
 
 class HistoryEntry(Strict):
-    """Something coach replaced, kept in the story's history: an earlier refined version (no subject), or an
-    earlier follow-up answer (`subject` names the follow-up)."""
+    """Something coach replaced, kept in the story's history: an earlier refined version (no subject), an earlier
+    follow-up answer (`subject` names the follow-up), or notes (`replaced notes`, `done coaching note`, ...)."""
 
     saved: str
     source: str = "hand"
