@@ -31,7 +31,8 @@ def test_import_twice_refuses_without_force(runner, bank):
     result = run(runner, "import", SAMPLE)
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "Error: stories already has risk.md, conflict.md, learning.md, team.md; nothing was imported; pass --force to overwrite"
+        "Error: stories already has risk.md, conflict.md, learning.md, team.md; nothing was imported; pass --force to "
+        "replace them (coach keeps a copy of each in stories/replaced)"
     ]
     assert snapshot(bank.root) == before
 

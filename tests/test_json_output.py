@@ -53,11 +53,13 @@ def test_import_json_lists_every_file_written(runner, tmp_path):
     rows = data_of(runner, "import", SAMPLE, "--json")
     assert [row["file"] for row in rows] == [f"stories/{n}" for n in ("risk.md", "conflict.md", "learning.md", "team.md", "coach.yaml")]
     assert rows[0] == {"file": "stories/risk.md", "kind": "story", "action": "created", "story": "risk", "title": "The Risk Story",
-                       "type": "risk", "questions": 15, "answered": 15, "refined_words": 143, "follow_ups": 0}
+                       "type": "risk", "questions": 15, "answered": 15, "refined_words": 143, "follow_ups": 0,
+                       "copy": None, "settings_added": None, "settings_kept": None}
     assert rows[-1] == {"file": "stories/coach.yaml", "kind": "settings", "action": "created", "story": None, "title": None,
-                        "type": None, "questions": None, "answered": None, "refined_words": None, "follow_ups": None}
-    again = data_of(runner, "import", SAMPLE, "--force", "--json")
-    assert {row["action"] for row in again} == {"replaced"}
+                        "type": None, "questions": None, "answered": None, "refined_words": None, "follow_ups": None,
+                        "copy": None, "settings_added": None, "settings_kept": None}
+    again = data_of(runner, "import", SAMPLE, "--force", "--json")  # the same document again: nothing to replace
+    assert {row["action"] for row in again} == {"kept"}
 
 
 def test_import_error_is_one_stderr_line_and_no_json(runner, bank):

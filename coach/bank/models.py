@@ -150,9 +150,51 @@ class FollowUpMark(Strict):
     pinned: bool = False
 
 
+# A note coach adds for a sentence no quote of the user's supports, as coach.jobs.grounded.confirm_note writes it:
+# the form is coach's own, so an unedited one is coach's even without a fingerprint (follow-up jobs add them too).
+CONFIRM_NOTE = re.compile(r'Confirm or cut(?: in the answer to "(?P<question>.*)")?: "(?P<sentence>.*)" '
+                          r"\(not found in your material\)", re.DOTALL)
+NOTE_LISTS = ("coaching_notes", "hooks", "key_words")  # what coach writes into a story besides the refined version
+NOTE_TEXTS = ("pacing", "tone")
+
+
+class CoachWrote(Strict):
+    """Front matter `coach_wrote`: a fingerprint of each coaching note, hook, key word, pacing and tone coach wrote
+    (the model is the story's `refined_by`: the refine that wrote them).
+
+    An item whose text still matches a fingerprint is coach's, and the next refine replaces it (keeping it under
+    `## History`); one edited by hand matches none and is the user's, left where it is. A file without `coach_wrote`
+    holds only the user's. Every kind is a list (pacing and tone hold one at most), so each stays one line.
+    """
+
+    coaching_notes: list[str] = Field(default_factory=list)
+    hooks: list[str] = Field(default_factory=list)
+    key_words: list[str] = Field(default_factory=list)
+    pacing: list[str] = Field(default_factory=list)
+    tone: list[str] = Field(default_factory=list)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_texts(cls, value: object) -> object:
+        """Read a fingerprint YAML took for a number (`123456789012`) as the text it is."""
+        return [str(item) for item in value] if isinstance(value, list) else value
+
+    def matched(self, name: str, items: list[str]) -> list[bool]:
+        """Return, for each item of a kind (a list, or a pacing or tone as a list of one), whether coach wrote it
+        as it reads now; a fingerprint matches one item at most."""
+        pool = list(getattr(self, name))
+        flags = []
+        for item in items:
+            sha = text_sha(item)
+            flags.append(sha in pool)
+            if flags[-1]:
+                pool.remove(sha)
+        return flags
+
+
 class HistoryEntry(Strict):
-    """Something coach replaced, kept in the story's history: an earlier refined version (no subject), or an
-    earlier follow-up answer (`subject` names the follow-up)."""
+    """Something coach replaced, kept in the story's history: an earlier refined version (no subject), an earlier
+    follow-up answer (`subject` names the follow-up), or notes (`replaced notes`, `done coaching note`, ...)."""
 
     saved: str
     source: str = "hand"
@@ -304,6 +346,7 @@ class Story(Strict):
     target_seconds: tuple[int, int] | None = None
     refined_by: str = ""
     refined_sha: str = ""
+    coach_wrote: CoachWrote = Field(default_factory=CoachWrote)
     practice: Takes = Field(default_factory=Takes)
     draft: str = ""
     extraction: list[QuestionGroup] = Field(default_factory=list)
@@ -326,6 +369,38 @@ class Story(Strict):
     def refined_source(self) -> str:
         """Return who wrote the refined version as a history entry says it: `llm:MODEL` if unedited, else `hand`."""
         return f"llm:{self.refined_by}" if self.refined_by and self.refined_sha == text_sha(self.refined) else "hand"
+
+    def notes_list(self, name: str) -> list[str]:
+        """Return one of the lists coach writes notes into: `coaching_notes`, `hooks` or `key_words`."""
+        return self.coaching_notes if name == "coaching_notes" else getattr(self.practice_notes, name)
+
+    def by_coach(self, name: str) -> list[bool]:
+        """Return, for each item of a notes list, whether coach wrote it (fingerprinted and unedited; for coaching
+        notes also one in the unedited form of a note to confirm or cut)."""
+        items = self.notes_list(name)
+        flags = self.coach_wrote.matched(name, items)
+        if name == "coaching_notes":
+            flags = [flag or CONFIRM_NOTE.fullmatch(item) is not None for flag, item in zip(flags, items, strict=True)]
+        return flags
+
+    def text_by_coach(self, name: str) -> bool:
+        """Return True when the pacing or tone is what coach wrote (an empty one is nobody's)."""
+        text = getattr(self.practice_notes, name)
+        return bool(text.strip()) and self.coach_wrote.matched(name, [text]) == [True]
+
+    def notes_source(self) -> str:
+        """Return who wrote coach's notes as a history entry says it: `llm:MODEL` of the last refine, or `coach`."""
+        return f"llm:{self.refined_by}" if self.refined_by else "coach"
+
+    def forget_edited_notes(self) -> None:
+        """Keep in `coach_wrote` only the fingerprints of items that read as coach wrote them (the rest were edited
+        or removed by hand and are the user's now, should the same text come back)."""
+        marks = self.coach_wrote
+        for name in NOTE_LISTS:
+            items = self.notes_list(name)
+            setattr(marks, name, [text_sha(item) for item, ours in zip(items, marks.matched(name, items), strict=True) if ours])
+        for name in NOTE_TEXTS:
+            setattr(marks, name, [text_sha(getattr(self.practice_notes, name))] if self.text_by_coach(name) else [])
 
     def follow_up_ids(self) -> list[str]:
         """Return each follow-up's id: from its question's words, lengthened where two would collide."""

@@ -48,7 +48,8 @@ NOTE_PARTS = {
     "delivery points": "delivery_points",
 }
 LIST_PARTS = {"hooks", "key_words", "delivery_points"}
-META_FIELDS = ("title", "type", "values", "target_seconds", "refined_by", "refined_sha", "practice", "follow_up_state")
+META_FIELDS = ("title", "type", "values", "target_seconds", "refined_by", "refined_sha", "coach_wrote", "practice",
+               "follow_up_state")
 MARKS = "follow_up_state"  # per follow-up id: the model that wrote its answer, a fingerprint, the pin
 PROPOSED, PROPOSED_FROM = "> Proposed: ", "> From your draft: "
 
@@ -96,6 +97,7 @@ def parse_story(text: str, path: Path | str = "<story>") -> Story:
     except ValidationError as error:
         raise StoryFormatError(path, f"front matter: {_bad_take(error) or first_error(error)}", 1) from None
     _apply_marks(story, marks, path)
+    story.forget_edited_notes()  # a note edited by hand is the user's: its fingerprint no longer counts
     return story
 
 

@@ -11,8 +11,8 @@ from coach.cli.io import Output, Terminal
 from coach.errors import CoachError, Interrupted, file_system_message
 from coach.helptext import PlainGroup, PlainTyper
 
-ORDER = ["init", "new", "import", "check", "status", "export", "refine", "followups", "analyze", "show", "edit", "diff",
-         "interview", "sessions", "log", "practice"]  # as --help lists them: a bank's life from start to practice
+ORDER = ["init", "new", "import", "check", "status", "export", "refine", "followups", "notes", "analyze", "show", "edit",
+         "diff", "interview", "sessions", "log", "practice"]  # as --help lists them: a bank's life from start to practice
 
 
 class CoachGroup(PlainGroup):
@@ -57,7 +57,7 @@ def _show_version(value: bool) -> None:
 
 def make_app(terminal: Terminal | None = None) -> typer.Typer:
     """Return the `coach` app, its terminal drivers reading and timing through `terminal`."""
-    from coach.cli import bank, interview, jobs, practice
+    from coach.cli import bank, interview, jobs, notes, practice
 
     out, terminal = Output(), terminal or Terminal()
 
@@ -74,7 +74,7 @@ def make_app(terminal: Terminal | None = None) -> typer.Typer:
     ) -> None:
         """Take the options that come before a command."""
 
-    for module in (bank, jobs, interview, practice):
+    for module in (bank, jobs, interview, practice, notes):
         module.add_commands(app, out, terminal)
     app.registered_commands.sort(key=lambda command: ORDER.index(command.name))
     return app

@@ -9,9 +9,10 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field, field_validator
 
-from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story, text_sha
+from coach.bank.models import BankSettings, HistoryEntry, Story, text_sha
 from coach.jobs import grounded
 from coach.jobs.grounded import confirm_note
+from coach.jobs.replace import Replacement, same_text, still_open
 from coach.jobs.task import Made, StoryTask
 from coach.method.check import check_refined
 from coach.method.context import story_context
@@ -20,6 +21,7 @@ from coach.method.text import word_budget, word_count
 from coach.method.verdict import Verdict
 
 REJECTED_CODES = {"we-heavy"}  # timing is judged by the word budget, facts by the guard's verdicts
+COACH_CAPS = {"hooks": 3, "key_words": 6, "follow_ups": 5}  # coach's own at most, as the prompt asks; the user's are extra
 
 
 class SuggestedFollowUp(BaseModel):
@@ -107,11 +109,13 @@ class Target:
 
 @dataclass
 class Merge:
-    """What a refinement changed in a story."""
+    """What a refinement changed in a story: what it added, and how many of coach's earlier notes it replaced (each
+    kept under `## History`)."""
 
     story: Story
     kept_previous: bool
     added: dict[str, int] = field(default_factory=dict)
+    replaced: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -190,7 +194,7 @@ class RefineTask(StoryTask[Refinement]):
         """Merge a refinement into the story as it is now; what the guard still doubts becomes notes to confirm."""
         judged = self.judged(value)
         unsourced: list[str | tuple[str, str]] = grounded.doubted(judged, "refined")
-        unsourced += [(hook, "") for hook in grounded.doubted(judged, "hook")]
+        unsourced += grounded.doubted(judged, "hook")
         for follow_up in value.follow_ups:
             unsourced += [(s, follow_up.question) for s in grounded.doubted(judged, f"follow-up '{follow_up.question}'")]
         return apply_refinement(latest, value, made, unsourced)
@@ -210,38 +214,26 @@ def _missing_notes(result: Refinement) -> list[str]:
 
 
 def apply_refinement(story: Story, result: Refinement, made: Made, unsourced: list[str | tuple[str, str]] = ()) -> Merge:
-    """Merge a refinement into the story (in place); nothing the user wrote is removed or overwritten.
+    """Merge a refinement into the story (in place): what coach wrote before is replaced, the user's own is kept.
 
-    Sentences that no quote of the user's material supports (alone, or with the follow-up question they answer)
-    become coaching notes to confirm or cut.
+    The refined version and coach's coaching notes, hooks, key words, pacing and tone (those that still read as
+    coach wrote them) are replaced, the old ones kept under `## History`; whatever the user wrote or edited stays
+    where it is. Coach keeps at most 3 hooks, 6 key words and 5 follow-ups. Sentences no quote of the user's
+    material supports (alone, or with the question of a follow-up written now) become notes to confirm or cut.
     """
+    merge = Replacement(story, made.model, made.at)  # before refined_by changes: it names who wrote the old notes
     kept = bool(story.refined.strip()) and story.refined.strip() != result.refined.strip()
     if kept:
         story.history.append(HistoryEntry.kept(story.refined, story.refined_source, made.at))
     story.refined = result.refined.strip()
     story.refined_by, story.refined_sha = made.model, text_sha(result.refined)
-    notes = story.practice_notes
-    added = {
-        "coaching notes": _add_new(story.coaching_notes, [*(confirm_note(*([u] if isinstance(u, str) else u)) for u in unsourced), *result.coaching_notes]),
-        "hooks": _add_new(notes.hooks, result.hooks),
-        "key words": _add_new(notes.key_words, result.key_words),
-    }
-    notes.pacing = notes.pacing or result.pacing.strip()
-    notes.tone = notes.tone or result.tone.strip()
-    asked = {f.question.strip().lower() for f in story.follow_ups}
-    fresh = [FollowUp.written(f.question.strip(), f.text, made.model)
-             for f in result.follow_ups if f.question.strip().lower() not in asked]
-    story.follow_ups += fresh
-    added["follow-ups"] = len(fresh)
-    return Merge(story.model_copy(deep=True), kept, added)
-
-
-def _add_new(existing: list[str], candidates: list[str]) -> int:
-    seen = {item.strip().lower() for item in existing}
-    count = 0
-    for item in (c.strip() for c in candidates):
-        if item and item.lower() not in seen:
-            existing.append(item)
-            seen.add(item.lower())
-            count += 1
-    return count
+    written = merge.merge_follow_ups([(f.question, f.text) for f in result.follow_ups], COACH_CAPS["follow_ups"])
+    confirms = [confirm_note(u) if isinstance(u, str) else confirm_note(*u) for u in unsourced
+                if isinstance(u, str) or same_text(u[1]) in written]
+    merge.replace_list("coaching_notes", [*confirms, *result.coaching_notes], stays=still_open(story, written))
+    merge.replace_list("hooks", result.hooks, COACH_CAPS["hooks"])
+    merge.replace_list("key_words", result.key_words, COACH_CAPS["key_words"])
+    merge.replace_text("pacing", result.pacing)
+    merge.replace_text("tone", result.tone)
+    merge.done()
+    return Merge(story.model_copy(deep=True), kept, merge.added, merge.replaced)

@@ -45,11 +45,30 @@ def _base(word: str) -> str:
     return re.sub(r"['’]s$", "", word.lower().rstrip(".’'"))
 
 
+# the past forms people write that no suffix rule turns into their verb: "I led" is what "I lead" said
+IRREGULAR = dict(pair.split(":") for pair in (
+    "led:lead wrote:write written:write rewrote:rewrite took:take taken:take made:make ran:run built:build "
+    "rebuilt:rebuild brought:bring kept:keep met:meet grew:grow grown:grow began:begin begun:begin chose:choose "
+    "chosen:choose found:find gave:give given:give got:get gotten:get went:go gone:go held:hold knew:know "
+    "known:know left:leave lost:lose paid:pay said:say saw:see seen:see sent:send spent:spend stood:stand "
+    "taught:teach thought:think told:tell understood:understand won:win fell:fall fallen:fall felt:feel "
+    "drove:drive driven:drive rose:rise risen:rise sold:sell shrank:shrink spoke:speak spoken:speak "
+    "caught:catch fought:fight dealt:deal meant:mean overcame:overcome undertook:undertake broke:break "
+    "broken:break froze:freeze forgot:forget bought:buy sought:seek struck:strike hid:hide drew:draw drawn:draw "
+    "shook:shake flew:fly threw:throw thrown:throw wore:wear woke:wake stuck:stick swung:swing hung:hang "
+    "lent:lend bent:bend fed:feed fled:flee heard:hear laid:lay slept:sleep swept:sweep wept:weep"
+).split())
+
+
 @lru_cache(maxsize=65536)
 def forms(word: str) -> frozenset[str]:
-    """Return the forms a word is compared by: itself and its stems without derivational suffixes."""
+    """Return the forms a word is compared by: itself, its stems without derivational suffixes, and the verb of an
+    irregular past form ("led" is "lead")."""
     base = _base(word)
-    return frozenset({base} | {base[: -len(s)] for s in SUFFIXES if base.endswith(s) and len(base) - len(s) >= 4})
+    found = {base} | {base[: -len(s)] for s in SUFFIXES if base.endswith(s) and len(base) - len(s) >= 4}
+    if base in IRREGULAR:
+        found.add(IRREGULAR[base])
+    return frozenset(found)
 
 
 @lru_cache(maxsize=65536)
