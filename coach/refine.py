@@ -78,12 +78,13 @@ class RefineOutcome:
         data = {"story": self.slug, "file": str(self.path), "refined": self.merge is not None, "skipped": self.skipped,
                 "error": None if self.error is None else str(self.error),
                 "window": list(self.target.window) if self.target else None, "words_per_minute": self.target.wpm if self.target else None,
-                "words": None, "seconds": None, "within_window": None, "changes": [], "added": {}, "kept_previous": False,
+                "words": None, "seconds": None, "within_window": None, "changes": [], "added": {}, "replaced": {}, "kept_previous": False,
                 "unsupported": self.unsupported, "sentences": [], "findings": [asdict(f) for f in self.findings], "call": None}
         if self.merge is not None:
             data |= {"words": self.words, "seconds": self.seconds, "within_window": self.within_window,
                      "changes": self.answer.value.changes, "kept_previous": self.merge.kept_previous,
                      "added": {name.replace(" ", "_").replace("-", "_"): n for name, n in self.merge.added.items()},
+                     "replaced": {name.replace(" ", "_").replace("-", "_"): n for name, n in self.merge.replaced.items()},
                      "sentences": [s.as_dict() for s in self.sentences]}
         if self.answer is not None:
             data["call"] = {"attempts": self.answer.attempts, "tokens_in": self.answer.tokens_in,

@@ -77,6 +77,10 @@ def test_an_outcome_sourced_by_a_quote_sharing_one_word_is_a_doubt_shown_and_kep
     assert "rolled out" in " ".join(doubted["reasons"])
     story = load_story(bank.root / "risk.md")
     assert any(OUTCOME in note and note.startswith("Confirm or cut") for note in story.coaching_notes)
+    check = runner.invoke(app, ["check", "risk", "--json"])  # check gives the same verdict on the file
+    claims = [f for f in json.loads(check.stdout)[0]["findings"] if f["code"] == "unsupported-claim"]
+    assert [(f["severity"], f["message"].split('"')[1]) for f in claims] == [("warning", OUTCOME)]
+    assert "claims an outcome your draft and answers never state" in claims[0]["message"]
 
 
 def test_a_fabricated_quote_beside_real_ones_puts_its_sentence_in_doubt_in_json_and_text(runner, bank, endpoint):

@@ -40,7 +40,7 @@ def test_refine_writes_story_and_prints_summary(runner, bank, endpoint):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("risk: refined, 142 words = 56.8s at 150 wpm, within the 45-60s target (1 request(s), 900 tokens in, 300 out)")
     assert "  changed: Opened on the on-call problem instead of the launch" in lines
-    assert "  added: 1 coaching notes, 1 hooks, 3 key words, 3 follow-ups" in lines
+    assert "  added: 1 coaching note, 1 hook, 3 key words, 3 follow-ups" in lines
     assert "  the previous version is kept under ## History" in lines
     text = (bank.root / "risk.md").read_text()
     assert "refined_by: test-model" in text and "### If asked" not in text

@@ -245,3 +245,16 @@ def test_no_word_of_the_users_is_lost_and_coachs_replaced_notes_are_kept(mine, e
         assert all(item in after or f"- {item}" in kept for item in coachs[name])
         assert sum(merged.by_coach(name)) <= (3 if name == "hooks" else len(notes or ["fresh"]))
     assert parse_story(render_story(merged)) == merged
+
+
+def test_the_summary_and_json_say_what_a_refine_replaced(runner, bank, endpoint):
+    refine(runner, endpoint, round_answer(0))
+    endpoint.side_effect = [httpx.Response(200, json=completion(round_answer(1)))]
+    result = runner.invoke(app, ["refine", "risk", "--fresh", "--json"])
+    [data] = __import__("json").loads(result.stdout)
+    # the hooks and key words rotate, so two of three hooks and five of six key words stay
+    assert data["replaced"] == {"follow_ups": 1, "coaching_notes": 2, "hooks": 1, "key_words": 1, "pacing": 1, "tone": 1}
+    endpoint.side_effect = [httpx.Response(200, json=completion(round_answer(2)))]
+    text = runner.invoke(app, ["refine", "risk", "--fresh"]).stdout
+    line = next(line for line in text.splitlines() if line.startswith("  replaced coach's earlier: "))
+    assert "2 coaching notes, 1 hook, 1 key word, 1 pacing, 1 tone" in line and line.endswith("(kept under ## History)")

@@ -49,8 +49,10 @@ def _refined(outcome) -> str:
     verdict = "within" if outcome.within_window else "outside"
     lines = [f"{outcome.slug}: refined, {words} words = {seconds:g}s at {target.wpm} wpm, {verdict} the {low}-{high}s target{how(answer)}"]
     lines += [f"  changed: {change}" for change in answer.value.changes]
-    added = ", ".join(f"{n} {what}" for what, n in outcome.merge.added.items() if n)
+    added = ", ".join(_counted(n, what) for what, n in outcome.merge.added.items() if n)
     lines.append(f"  added: {added or 'nothing new'}")
+    if replaced := ", ".join(_counted(n, what) for what, n in outcome.merge.replaced.items() if n):
+        lines.append(f"  replaced coach's earlier: {replaced} (kept under ## History)")
     if outcome.merge.kept_previous:
         lines.append("  the previous version is kept under ## History")
     lines += [f'  not found in your material: "{sentence}" (added to the coaching notes: confirm it or cut it)'
@@ -69,6 +71,12 @@ def unshown(doubts: list[str], sentences: list[str]) -> list[str]:
     """Return the doubts that quote none of the sentences a view already shows as not found in the material."""
     shown = [f'"{sentence}"' for sentence in sentences]
     return [doubt for doubt in doubts if not any(quoted in doubt for quoted in shown)]
+
+
+def _counted(n: int, what: str) -> str:
+    """Return "1 hook" or "3 hooks": a count with its noun ("pacing" and "tone" stay as they are)."""
+    what = what.replace("_", " ")
+    return f"{n} {what[:-1] if n == 1 and what.endswith('s') else what}"
 
 
 def followups_view(outcome) -> str:

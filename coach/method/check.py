@@ -14,6 +14,7 @@ from coach.method import style
 from coach.method.grounding import Material, content_words, own_answers, placeholders
 from coach.method.quantities import quantities
 from coach.method.text import sentences, timing, word_budget
+from coach.method.verdict import DOUBT, judge_all, to_the_candidate
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -78,6 +79,7 @@ def check_story(story: Story, settings: BankSettings, slug: str = "") -> StoryRe
     if story.draft.strip():
         report.findings += [Finding(f.code, INFO if f.severity == ERROR else f.severity, f.message, "draft") for f in _style(story.draft)]
     report.findings += _follow_up_grounding(story, settings, material)
+    report.findings += _claims(story, material)
     report.findings += _unanswered(story)
     return report
 
@@ -261,6 +263,20 @@ def _follow_up_grounding(story: Story, settings: BankSettings, material: Materia
         others = [f.answer for i, f in enumerate(story.follow_ups) if i != number and not f.written_by_coach]
         findings += grounding_findings(follow_up.answer, Material.of(story, settings, others), "follow-up", where,
                                        by_coach=False)
+    return findings
+
+
+def _claims(story: Story, material: Material) -> list[Finding]:
+    """Return a warning for each sentence coach wrote (and the user left as it was) that the guard still doubts: the
+    same verdict the job gave when it kept the sentence with a note to confirm or cut it."""
+    texts = [("refined", "", story.refined)] if story.refined.strip() and story.refined_source != "hand" else []
+    texts += [("follow-up", f" (the answer to '{f.question}')", f.answer) for f in story.follow_ups if f.written_by_coach]
+    findings = []
+    for part, where, text in texts:
+        for verdict in judge_all(material, sentences(text)):
+            if verdict.status == DOUBT:
+                findings.append(Finding("unsupported-claim", WARNING, f'"{verdict.text}"{where}: '
+                                        f"{to_the_candidate(verdict)}; confirm it or cut it.", part))
     return findings
 
 

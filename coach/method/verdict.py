@@ -55,7 +55,9 @@ class Verdict:
     quotes: list[Quote] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)  # quantities the material never states
     names: list[str] = field(default_factory=list)  # names the candidate never wrote
-    reasons: list[str] = field(default_factory=list)  # each says which test failed
+    reasons: list[str] = field(default_factory=list)  # each says which test failed, to the model
+    loose: list[str] = field(default_factory=list)  # words neither its quotes nor the material hold, when most are
+    outcomes: list[str] = field(default_factory=list)  # outcomes of a kind the material never states
 
     @property
     def supported(self) -> bool:
@@ -106,13 +108,28 @@ def judge(material: Material, text: str, sources: list[str] | None = None, *, sp
     elif claims and speech and not missing_quotes(verdict):
         loose = material.uncarried(text, found)
         if loose is not None:
+            verdict.loose = loose
             verdict.reasons.append(f"its quotes and the candidate's material do not carry it ({_listed(loose[:6])} "
                                    "in none of them)" if sources is not None else
                                    f"the candidate's material does not carry it ({_listed(loose[:6])} in none of it)")
     if speech and (outcomes := new_outcomes(material, without_placeholders(text))):
+        verdict.outcomes = outcomes
         verdict.reasons.append(f"it claims an outcome the candidate never wrote ({_listed(outcomes)})")
     verdict.status = INVENTED if verdict.numbers or verdict.names else DOUBT if verdict.reasons else SUPPORTED
     return verdict
+
+
+def to_the_candidate(verdict: Verdict) -> str:
+    """Return why a sentence is in doubt, said to the candidate (the reasons speak to the model)."""
+    why = []
+    if verdict.outcomes:
+        why.append(f"it claims an outcome your draft and answers never state ({_listed(verdict.outcomes)})")
+    if verdict.loose:
+        why.append(f"most of its words are nowhere in your draft or answers ({_listed(verdict.loose[:4])})")
+    missing = [q.text for q in verdict.quotes if not q.found]
+    if missing:
+        why.append(f"it rests on words you never wrote ({_listed(missing)})")
+    return "; ".join(why) or verdict.why
 
 
 def new_outcomes(material: Material, text: str) -> list[str]:
