@@ -144,3 +144,15 @@ def test_check_warns_about_the_users_own_follow_up_answer_and_errs_on_coachs(run
     coachs = runner.invoke(app, ["check", "learning", "--stories", "stories", "--json"])
     [finding] = [f for f in json.loads(coachs.stdout)[0]["findings"] if f["part"] == "follow-up"]
     assert (finding["code"], finding["severity"]) == ("unsupported-number", "error") and coachs.exit_code == 1
+
+
+def test_the_users_own_follow_up_answers_are_shown_to_every_job_as_facts(runner, bank):
+    path = bank.root / "learning.md"
+    story = load_story(path)
+    story.follow_ups = [FollowUp(question="How hard was it?", answer="It meant 70-hour weeks for a while."),
+                        FollowUp.written("What did you learn?", "That I learn fast.", "gpt-x")]
+    path.write_text(render_story(story))
+    for command in (["refine", "learning"], ["followups", "learning", "--generate", "2"], ["analyze", "learning"]):
+        shown = runner.invoke(app, [*command, "--show-prompt", "--stories", "stories"]).stdout
+        own = shown.split("Follow-up answers the candidate wrote themselves")[1]
+        assert "It meant 70-hour weeks for a while." in own and "That I learn fast." not in own, command

@@ -13,7 +13,7 @@ from coach.bank.models import BankSettings, Question, Story
 from coach.jobs.task import Made, StoryTask
 from coach.llm.answers import Doubt
 from coach.method.context import story_context
-from coach.method.grounding import MIN_QUOTE_WORDS, Material
+from coach.method.grounding import MIN_QUOTE_WORDS, Material, own_answers
 from coach.method.verdict import judge
 
 NO_QUOTE = "the model found nothing in your draft that answers it"  # the model's reading, never coach's finding
@@ -104,7 +104,7 @@ def verified(proposal: Proposal, material: Material) -> list[str]:
 def analysis_material(story: Story, settings: BankSettings) -> Material:
     """Return what a proposal may rest on: quotes from the draft and answers only (not the title, the company or the
     values); names may also come from the questions themselves."""
-    facts = "\n".join([story.draft, *(q.answer for q in story.questions())])
+    facts = "\n".join([story.draft, *(q.answer for q in story.questions()), *own_answers(story)])
     return Material(facts, questions="\n".join(q.text for q in story.questions()))
 
 

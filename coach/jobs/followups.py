@@ -242,9 +242,9 @@ class RegenerateTask(FollowUpTask):
         follow_ups = self.story.follow_ups
         targets = [{"id": fid, "question": follow_ups[p].question, "answer": follow_ups[p].answer}
                    for fid, p in zip(self.ids, self.positions, strict=True)]
-        others = [f.answer for i, f in enumerate(follow_ups)
+        others = [{"question": f.question, "answer": f.answer} for i, f in enumerate(follow_ups)
                   if i not in self.positions and f.answer.strip() and not f.written_by_coach]
-        return {**self.common_variables(), "targets": targets, "own_answers": others}
+        return {**self.common_variables(), "targets": targets, "own_follow_ups": others}
 
     def problems(self, value: RewrittenAnswers) -> list[str]:
         """Return why rewritten answers break the method: an id left out, or an answer that breaks the rules."""

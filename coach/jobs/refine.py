@@ -16,7 +16,7 @@ from coach.jobs.replace import Replacement, same_text, still_open
 from coach.jobs.task import Made, StoryTask
 from coach.method.check import check_refined
 from coach.method.context import story_context
-from coach.method.grounding import Material, SourcedSentence, Traced, spoken, traced
+from coach.method.grounding import Material, SourcedSentence, Traced, own_answers, spoken, traced
 from coach.method.text import word_budget, word_count
 from coach.method.verdict import Verdict
 
@@ -136,7 +136,7 @@ class RefineTask(StoryTask[Refinement]):
     @cached_property
     def material(self) -> Material:
         """Return the user's own words about the story, indexed for the guard."""
-        return Material.of(self.story, self.settings)
+        return Material.of(self.story, self.settings, own_answers(self.story))
 
     def variables(self) -> dict:
         """Return the variables of prompts/refine.jinja; a short draft is told to stay short, not to pad."""

@@ -1,5 +1,5 @@
-"""The story as every prompt sees it: company and role (named or not), values with their meanings, draft and
-extraction answers."""
+"""The story as every prompt sees it: company and role (named or not), values with their meanings, draft,
+extraction answers, and the follow-up answers the candidate wrote themselves (their words, facts like the rest)."""
 
 from __future__ import annotations
 
@@ -27,5 +27,7 @@ def story_context(story: Story, settings: BankSettings) -> dict:
         "values": value_meanings(story, settings),
         "draft": story.draft or "(no draft yet: use the answers)",
         "extraction": story.extraction,
+        "own_follow_ups": [{"question": f.question, "answer": f.answer}
+                           for f in story.follow_ups if f.answer.strip() and not f.written_by_coach],
         "wpm": settings.words_per_minute,
     }

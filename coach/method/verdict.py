@@ -22,13 +22,18 @@ from coach.method.grounding import Material, content_words, normalise, placehold
 
 SUPPORTED, DOUBT, INVENTED = "supported", "doubt", "invented"
 # What a story's result is made of. An outcome of a kind the candidate never wrote ("later rolled out to every
-# team", "was promoted", "became the standard") is a claim however familiar its other words are; an outcome of a
-# kind they did write may be paraphrased ("cut" for "reduced").
+# team", "was promoted", "retention went up") is a claim however familiar its other words are; an outcome of a
+# kind they did write may be paraphrased ("cut by half" for "reduced"). Past forms only: "to improve" is an aim.
 OUTCOMES = {
     "adoption": r"roll(?:ed|s|ing)? (?:it |them )?out|adopt\w*|(?:became|become|made) (?:the |a )?(?:standard|default|norm)|"
                 r"standardi[sz]\w*|company[- ]wide|org(?:anization)?[- ]wide|across the (?:company|org\w*|industry)|"
-                r"every (?:team|other team|merchant|customer|department)|all (?:the )?(?:teams|departments)|"
+                r"every (?:\w+ )?(?:team|group|merchant|customer|department|squad|org\w*|office|region|site)|"
+                r"all (?:the )?(?:\w+ )?(?:teams|departments|customers|merchants|regions|offices|sites)|"
                 r"spread (?:to|across)|expanded to",
+    "rise": r"(?:went|gone|goes|shot|jumped) up|increased|\brose\b|\bgrew\b|grown|climbed|doubled|tripled|"
+            r"quadrupled|boosted|improved",
+    "fall": r"(?:went|gone|goes|came) down|decreased|dropped (?:by|from|to)\b|\bfell\b(?! back| behind| apart)|"
+            r"reduced|shrank|halved|cut (?:by|in half|from)|lowered",
     "recognition": r"promot(?:ed|ion)|award\w*|recogni[sz]\w*|prais\w*|commend\w*|shout-?out|bonus",
     "never": r"never (?:missed|failed|broke|slipped|had (?:a|an|another))|not (?:a|one) single|zero (?:incidents|"
              r"outages|defects|bugs|complaints|escalations)",
@@ -105,7 +110,7 @@ def judge(material: Material, text: str, sources: list[str] | None = None, *, sp
     found = [q.text for q in verdict.quotes if q.found]
     if claims and found and not missing_quotes(verdict) and not material.relevant(without_placeholders(text), found):
         verdict.reasons.append(f"its quotes ({_listed(found)}) share no word with it: they are about something else")
-    elif claims and speech and not missing_quotes(verdict):
+    elif claims and speech and not missing_quotes(verdict) and not placeholders(text):  # a template is theirs to fill
         loose = material.uncarried(text, found)
         if loose is not None:
             verdict.loose = loose
