@@ -60,6 +60,10 @@ def make_app(terminal: Terminal | None = None) -> typer.Typer:
     from coach.cli import bank, interview, jobs, notes, practice
 
     out, terminal = Output(), terminal or Terminal()
+    if terminal.engine is None:
+        from coach.cli.model import engine_for
+
+        terminal.engine = engine_for
 
     class Group(CoachGroup):
         output = out

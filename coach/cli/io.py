@@ -21,12 +21,6 @@ def echo(text: str, nl: bool = True) -> None:
     typer.echo(printable(text), nl=nl)
 
 
-def _engine(bank, model: str | None):
-    from coach.cli.model import engine_for
-
-    return engine_for(bank, model)
-
-
 @dataclass
 class Terminal:
     """What the drivers read, measure and ask through: the seams tests replace with their own.
@@ -38,7 +32,7 @@ class Terminal:
     clock: Callable[[], float] = time.monotonic
     now: Callable[[], datetime] = datetime.now
     interactive: Callable[[], bool] = lambda: sys.stdin.isatty()
-    engine: Callable = _engine
+    engine: Callable | None = None  # None: the configured endpoint's (`cli.model.engine_for`), set by make_app
 
 
 @dataclass

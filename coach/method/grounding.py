@@ -16,6 +16,24 @@ from coach.method.text import FUNCTION_WORDS, PLACEHOLDER, is_placeholder, place
 
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+", re.MULTILINE)
 MIN_QUOTE_WORDS = 3
+# What a story's result is made of. An outcome of a kind the candidate never wrote ("later rolled out to every
+# team", "was promoted", "retention went up") is a claim however familiar its other words are; an outcome of a
+# kind they did write may be paraphrased ("cut by half" for "reduced"). Past forms only: "to improve" is an aim.
+OUTCOMES = {
+    "adoption": r"roll(?:ed|s|ing)? (?:it |them )?out|adopt\w*|(?:became|become|made) (?:the |a )?(?:standard|default|norm)|"
+                r"standardi[sz]\w*|company[- ]wide|org(?:anization)?[- ]wide|across the (?:company|org\w*|industry)|"
+                r"every (?:\w+ )?(?:team|group|merchant|customer|department|squad|org\w*|office|region|site)|"
+                r"all (?:the )?(?:\w+ )?(?:teams|departments|customers|merchants|regions|offices|sites)|"
+                r"spread (?:to|across)|expanded to",
+    "rise": r"(?:went|gone|goes|shot|jumped) up|increased|\brose\b|\bgrew\b|grown|climbed|doubled|tripled|"
+            r"quadrupled|boosted|improved",
+    "fall": r"(?:went|gone|goes|came) down|decreased|dropped (?:by|from|to)\b|\bfell\b(?! back| behind| apart)|"
+            r"reduced|shrank|halved|cut (?:by|in half|from)|lowered",
+    "recognition": r"promot(?:ed|ion)|award\w*|recogni[sz]\w*|prais\w*|commend\w*|shout-?out|bonus",
+    "never": r"never (?:missed|failed|broke|slipped|had (?:a|an|another))|not (?:a|one) single|zero (?:incidents|"
+             r"outages|defects|bugs|complaints|escalations)",
+}
+OUTCOME = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in OUTCOMES.items()), re.IGNORECASE)
 CARRIED = 0.5  # the share of a sentence's content words the candidate's words must hold
 NOT_WORD = re.compile(r"[\W_]+")
 CONTENT_WORD = re.compile(r"[^\W\d_]{3,}|\d+")
@@ -123,10 +141,8 @@ class Material:
         return f" {words} " in self._quotable or f" {words} " in self._context_text
 
     def states_outcome(self, kind: str) -> bool:
-        """Return True when the facts state an outcome of this kind (see `verdict.OUTCOMES`)."""
+        """Return True when the facts state an outcome of this kind (see `OUTCOMES`)."""
         if self._outcomes is None:
-            from coach.method.verdict import OUTCOME
-
             self._outcomes = {match.lastgroup for match in OUTCOME.finditer(self.facts)}
         return kind in self._outcomes
 

@@ -15,30 +15,11 @@ claims nothing once they are out ("My biggest lesson was [what you learned].") i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from coach.method.grounding import Material, content_words, normalise, placeholders, without_placeholders
+from coach.method.grounding import OUTCOME, Material, content_words, normalise, placeholders, without_placeholders
 
 SUPPORTED, DOUBT, INVENTED = "supported", "doubt", "invented"
-# What a story's result is made of. An outcome of a kind the candidate never wrote ("later rolled out to every
-# team", "was promoted", "retention went up") is a claim however familiar its other words are; an outcome of a
-# kind they did write may be paraphrased ("cut by half" for "reduced"). Past forms only: "to improve" is an aim.
-OUTCOMES = {
-    "adoption": r"roll(?:ed|s|ing)? (?:it |them )?out|adopt\w*|(?:became|become|made) (?:the |a )?(?:standard|default|norm)|"
-                r"standardi[sz]\w*|company[- ]wide|org(?:anization)?[- ]wide|across the (?:company|org\w*|industry)|"
-                r"every (?:\w+ )?(?:team|group|merchant|customer|department|squad|org\w*|office|region|site)|"
-                r"all (?:the )?(?:\w+ )?(?:teams|departments|customers|merchants|regions|offices|sites)|"
-                r"spread (?:to|across)|expanded to",
-    "rise": r"(?:went|gone|goes|shot|jumped) up|increased|\brose\b|\bgrew\b|grown|climbed|doubled|tripled|"
-            r"quadrupled|boosted|improved",
-    "fall": r"(?:went|gone|goes|came) down|decreased|dropped (?:by|from|to)\b|\bfell\b(?! back| behind| apart)|"
-            r"reduced|shrank|halved|cut (?:by|in half|from)|lowered",
-    "recognition": r"promot(?:ed|ion)|award\w*|recogni[sz]\w*|prais\w*|commend\w*|shout-?out|bonus",
-    "never": r"never (?:missed|failed|broke|slipped|had (?:a|an|another))|not (?:a|one) single|zero (?:incidents|"
-             r"outages|defects|bugs|complaints|escalations)",
-}
-OUTCOME = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in OUTCOMES.items()), re.IGNORECASE)
 MOST = 0.5  # the share of a sentence's content words its quotes and the material must hold
 NOTHING_CLAIMED = 2  # a sentence of this many content words or fewer claims nothing ("The result?")
 
