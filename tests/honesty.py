@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.bank.folder import Bank
+from coach.errors import CoachError
 from coach.method.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,9 +77,18 @@ def judge_entry(entry: dict) -> Judged:
             task, _ = followups.task(bank, entry["story"], asked)
             _add(judged, task.judged(NewFollowUps.model_validate(entry["answer"])))
         else:
-            asked = followups.Request("regenerate", list(args.get("ids", [])))
-            task, _ = followups.task(bank, entry["story"], asked)
-            _add(judged, task.judged(RewrittenAnswers.model_validate(entry["answer"])))
+            value = RewrittenAnswers.model_validate(entry["answer"])
+            try:
+                task, _ = followups.task(bank, entry["story"], followups.Request("regenerate", list(args.get("ids", []))))
+            except CoachError:  # the ids were made by a generate that ran first: judge over the story's material
+                from coach.jobs import grounded
+                from coach.method.grounding import Material, own_answers
+
+                [(_, story)] = bank.select([entry["story"]])
+                material = Material.of(story, bank.settings(), own_answers(story))
+                _add(judged, [pair for a in value.answers for pair in grounded.at(f"id {a.id}", grounded.verdicts(a.answer, material))])
+            else:
+                _add(judged, task.judged(value))
     elif job == "analyze":
         from coach.jobs.analyze import Analysis, _unsupported, analysis_material
 

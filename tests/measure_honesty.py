@@ -37,6 +37,10 @@ def main() -> None:
                 for where, sentence, why in judged.flags:
                     print(f"FALSE ALARM {entry['id']} {where}: {sentence!r}: {why}")
         else:
+            others = [f for f in judged.flags if not any(p.lower() in f"{f[1]} {f[2]}".lower() for p in entry["planted"])]
+            sentences["flagged beside a plant"] += len(others)
+            for where, sentence, why in others if args.verbose else []:
+                print(f"FLAGGED BESIDE THE PLANT {entry['id']} {where}: {sentence!r}: {why}")
             missed = [p for p in entry["planted"] if not judged.caught(p)]
             if missed:
                 totals["miss", job] += 1
@@ -51,7 +55,8 @@ def main() -> None:
     invented = sum(totals["invented", j] for j in jobs)
     print(f"{'all':<17} false alarms {sum(totals['false alarm', j] for j in jobs)}/{faithful} answers "
           f"({sentences['flagged']}/{sentences['faithful']} sentences)  "
-          f"misses {sum(totals['miss', j] for j in jobs)}/{invented}")
+          f"misses {sum(totals['miss', j] for j in jobs)}/{invented} ({sentences['flagged beside a plant']} other "
+          f"sentences of invented answers flagged)")
 
 
 if __name__ == "__main__":

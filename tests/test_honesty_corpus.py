@@ -14,11 +14,12 @@ TRUE_PROBLEMS = {
     "c-01": "its quote shares no word with the sentence: the writer had the fact from a follow-up answer the prompt "
             "did not show then, and quoted something else",
 }
-# planted inventions the guard does not catch yet (held-out corpus c, written before the guard saw it)
+# planted inventions the guard does not catch yet (from the held-out corpora c and d)
 KNOWN_MISSES = {
     "c-13": "a vendor's name that is also a common word, opening a sentence ('Snowflake let me ...')",
     "c-16": "a timeline with no number ('By the end of that week')",
     "c-25": "a vague magnitude ('hundreds of patients') the material's other figures allow",
+    "d-16": "a scope widened from what the material states ('all four teams' to 'every engineering team')",
 }
 
 

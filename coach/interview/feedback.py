@@ -123,8 +123,12 @@ def feedback_problems(result: Feedback, answer: str, stories: dict[str, Story], 
         if not 1 <= scored.score <= 5:
             problems.append(f"{dimension}.score is {scored.score}; give a whole number from 1 to 5")
         if scored.evidence.strip() and not quoted_in(scored.evidence, answer):
-            problems.append(Doubt(f'{dimension}.evidence "{scored.evidence}" is not in the candidate\'s answer; copy '
-                                  "three or more of their exact words, or leave it empty with a score of 1 or 2"))
+            found = all(f" {normalise(piece)} " in f" {normalise(answer)} "
+                        for piece in re.split(r"\s*(?:…|\.\.\.)\s*", scored.evidence) if normalise(piece))
+            why = ("is too short to show anything: quote more of the sentence it comes from" if found else
+                   "is not in the candidate's answer")
+            problems.append(Doubt(f'{dimension}.evidence "{scored.evidence}" {why}; copy three or more of their exact '
+                                  "words, two of them words that carry meaning, or leave it empty with a score of 1 or 2"))
         elif not scored.evidence.strip() and scored.score > 2:
             problems.append(Doubt(f"{dimension}.evidence is empty; quote the words of the answer behind a score of {scored.score}"))
     if result.best_story.strip() and result.best_story.strip() not in stories:

@@ -30,12 +30,16 @@ OUTCOMES = {
     "fall": r"(?:went|gone|goes|came) down|decreased|dropped (?:by|from|to)\b|\bfell\b(?! back| behind| apart)|"
             r"reduced|shrank|halved|cut (?:by|in half|from)|lowered",
     "recognition": r"promot(?:ed|ion)|award\w*|recogni[sz]\w*|prais\w*|commend\w*|shout-?out|bonus",
-    "never": r"never (?:missed|failed|broke|slipped|had (?:a|an|another))|not (?:a|one) single|zero (?:incidents|"
+    "never": r"never (?:missed|failed|broke|slipped|again|(?:had|needed) to|had (?:a|an|another))|not (?:a|one) single|zero (?:incidents|"
              r"outages|defects|bugs|complaints|escalations)",
 }
 OUTCOME = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in OUTCOMES.items()), re.IGNORECASE)
 CARRIED = 0.5  # the share of a sentence's content words the candidate's words must hold
 NOT_WORD = re.compile(r"[\W_]+")
+NOT_CONTRACTED = re.compile(r"n't\b")
+# words that frame what is said rather than state it ("let me walk you through a specific example")
+DISCOURSE = frozenset("let walk specific specifically example moment story tell talk share mean means meant exactly "
+                      "honestly actually basically thing things way lot bit kind number numbers".split())
 CONTENT_WORD = re.compile(r"[^\W\d_]{3,}|\d+")
 
 
@@ -167,6 +171,16 @@ class Material:
         loose = [word for word in words if not {form[:6] for form in forms(word)} & held]
         return loose if len(loose) > (len(words) + blanks) * (1 - CARRIED) else None
 
+    def connects(self, text: str) -> bool:
+        """Return True when a sentence names one of the story's values or the company: the closing connection,
+        which the method asks for in the candidate's own words rather than the draft's."""
+        said = f" {normalise(text)} "
+        return any(f" {name} " in said for name in self._connections)
+
+    @cached_property
+    def _connections(self) -> list[str]:
+        return [normalise(line.split(":")[0]) for line in self.context.splitlines() if normalise(line.split(":")[0])]
+
     def relevant(self, claim: str, quotes: list[str]) -> bool:
         """Return True when a quote shares a content word with the claim it is given for."""
         return bool(_content_forms(claim) & _content_forms(" ".join(quotes)))
@@ -174,7 +188,8 @@ class Material:
 
 def content_words(text: str) -> list[str]:
     """Return the words of a text that carry meaning (no stopwords, no words under three letters)."""
-    return [word for word in CONTENT_WORD.findall(text.lower().replace("’", "'")) if word not in FUNCTION_WORDS]
+    text = NOT_CONTRACTED.sub(" not", text.lower().replace("’", "'"))  # "didn't" is "did not", not "didn"
+    return [word for word in CONTENT_WORD.findall(text) if word not in FUNCTION_WORDS and word not in DISCOURSE]
 
 
 def _content_forms(text: str) -> set[str]:

@@ -21,6 +21,11 @@ SUFFIXES = ("ization", "isation", "ians", "ian", "ean", "ese", "ish", "ical", "i
             "ed", "ing", "er", "ers")
 
 
+ACRONYMS = re.compile(r"[A-Z]{2,}s")
+# what follows a person's name: an opening word a dictionary knows ("Tom", "Mark", "Will") is a name before these
+PERSON_AFTER = re.compile(r"\s*(?:,\s*(?:our|my|the|a|an|his|her|their)\b|\s+and\s+(?:I|me)\b|['’]s\b|\s+(?:told|said|"
+                          r"asked|suggested|agreed|pushed|wanted|proposed|decided|insisted|argued|replied|reminded|"
+                          r"approved|nominated|thanked|praised|promoted|joined|called|emailed|messaged)\b)")
 GERUND_OR_ADVERB = re.compile(r"[a-z]{3,}(?:ing|ly|ed)$")
 
 
@@ -89,6 +94,8 @@ class NameIndex:
         """Return True when the material has the word, or a form of it (possessive, plural, adjective)."""
         # Brazilian from Brazil and Canadian from Canada, but never Mario from Maria: a clipped form only
         # meets a stem that lost a suffix, never another clipped form
+        if ACRONYMS.fullmatch(word) and word[:-1].lower() in self.known:  # "ETAs", "APIs": the plural of a known one
+            return True
         return bool(forms(word) & (self.known | self.clipped) or _clipped(word) & self.known)
 
     def unsupported(self, text: str) -> list[str]:
@@ -96,8 +103,10 @@ class NameIndex:
         sentence's first word when it is capitalised and no common word."""
         found: list[str] = []
         for sentence in SENTENCE_BREAK.split(text):
-            for word, opens in _names_in(sentence):
-                if word not in found and not self.knows(word) and not (opens and common_word(word)):
+            for word, opens, end in _names_in(sentence):
+                if word in found or self.knows(word):
+                    continue
+                if not opens or not common_word(word) or PERSON_AFTER.match(sentence, end):
                     found.append(word)
         return found
 
@@ -115,10 +124,10 @@ def _before(sentence: str, start: int) -> str:
     return sentence[index] if index >= 0 else ""
 
 
-def _names_in(sentence: str) -> list[tuple[str, bool]]:
+def _names_in(sentence: str) -> list[tuple[str, bool, int]]:
     """Return the words of one sentence or list item that are written as names, each with whether it opens the
-    sentence (where a capital is no sign of a name on its own)."""
-    names: list[tuple[str, bool]] = []
+    sentence (where a capital is no sign of a name on its own) and where its token ends."""
+    names: list[tuple[str, bool, int]] = []
     for number, match in enumerate(TOKEN.finditer(sentence)):
         before = _before(sentence, match.start())
         opens = number == 0 or before in OPENERS
@@ -130,6 +139,6 @@ def _names_in(sentence: str) -> list[tuple[str, bool]]:
             if len(word) < 2 or word in FUNCTION_WORDS or word in TITLES or re.match(r"i['’]", word):
                 opens = False
                 continue
-            names.append((re.sub(r"['’]s$", "", part.rstrip(".’'")), opens))
+            names.append((re.sub(r"['’]s$", "", part.rstrip(".’'")), opens, match.end()))
             opens = False
     return names

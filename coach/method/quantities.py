@@ -91,8 +91,10 @@ def _fraction(value: float) -> Quantity:
     return Quantity("", ratios=_ratio(value))
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Return every quantity in text: digits, clock times, money, percentages, spelled numbers and fractions."""
+def quantities(text: str, pointing: bool = False) -> list[Quantity]:
+    """With `pointing`, "the three" counts as three: in the material it states what a claim may later say.
+
+Return every quantity in text: digits, clock times, money, percentages, spelled numbers and fractions."""
     found: list[tuple[int, int, Quantity]] = []
     taken: list[tuple[int, int]] = []
     for match in DIGIT_QUANTITY.finditer(text):
@@ -100,7 +102,7 @@ def quantities(text: str) -> list[Quantity]:
         if quantity is not None:
             found.append((*match.span(), quantity))
             taken.append(match.span())
-    found += _word_quantities(text, taken)
+    found += _word_quantities(text, taken, pointing)
     return [_with_length(quantity, text, end) for _, end, quantity in sorted(found, key=lambda triple: triple[0])]
 
 
@@ -161,14 +163,15 @@ def _digit_quantity(match: re.Match) -> Quantity | None:
     return quantity
 
 
-def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, Quantity]]:
+def _word_quantities(text: str, taken: list[tuple[int, int]], pointing: bool = False) -> list[tuple[int, int, Quantity]]:
     """Return the spelled quantities of text, parsing a few words from each number word only (linear)."""
     found: list[tuple[int, int, Quantity]] = []
     consumed = 0
     for candidate in NUMBER_WORD.finditer(text):
         if candidate.start() < consumed or _inside(candidate.start(), taken):
             continue
-        if candidate.group(0).lower() in POINTED and POINTING.search(text, max(0, candidate.start() - 8), candidate.start()):
+        if (not pointing and candidate.group(0).lower() in POINTED
+                and POINTING.search(text, max(0, candidate.start() - 8), candidate.start())):
             continue
         tokens = list(WORD.finditer(text, candidate.start(), min(len(text), candidate.start() + WINDOW)))
         words = [t.group(0).lower() for t in tokens]
@@ -262,7 +265,7 @@ class QuantityIndex:
         self.minutes: set[float] = set()
         self.clocks: set[float] = set()
         self.magnitudes: set[float] = set()
-        for quantity in [*quantities(material), *durations_said_in_words(material)]:
+        for quantity in [*quantities(material, pointing=True), *durations_said_in_words(material)]:
             if quantity.kind == "clock":
                 self.clocks |= quantity.values
                 for minutes in quantity.values:  # "at 9" is supported by "9pm"

@@ -14,7 +14,9 @@ FUNCTION_WORDS = frozenset(
     "they i me us him them so if not no yes all any each every some most more very just also only even still yet "
     "do did does done had has have having can could would should will shall may might must there here when while "
     "who whom which what why how where once because since until nobody everyone everybody everything something "
-    "nothing someone anyone instead now today really i'm i've i'd we're we've both either neither myself ourselves yourself himself herself itself themselves".split()
+    "nothing someone anyone instead now today really i'm i've i'd we're we've both either neither myself ourselves yourself himself herself itself themselves anything "
+    "through across within without around against among between during toward towards upon via per behind beyond "
+    "despite inside outside unlike".split()
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”'’)]?\s+(?=[\"“'‘(\[A-Z0-9])")
 
@@ -66,7 +68,7 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(flat) if s.strip()]
 
 
-PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,80})\](?!\()")  # not a Markdown link's [text](url)
+PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,160})\](?!\()")  # not a Markdown link's [text](url)
 CHECKBOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+$")
 
 

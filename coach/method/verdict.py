@@ -15,12 +15,16 @@ claims nothing once they are out ("My biggest lesson was [what you learned].") i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from coach.method.grounding import OUTCOME, Material, content_words, normalise, placeholders, without_placeholders
 
 SUPPORTED, DOUBT, INVENTED = "supported", "doubt", "invented"
 MOST = 0.5  # the share of a sentence's content words its quotes and the material must hold
+# someone else's words quoted in a sentence ("Marcus told me, "You were right...""): they must be in the material
+REMARK = re.compile(r"(?:\b(?:he|she|they|[A-Z][\w'’-]+|(?:my|our|the|a|his|her|their) [\w -]{1,30}?) (?:told (?:me|us|him|"
+                    r"her|them)|said|asked|replied|wrote|added|put it)[,:]?\s*[\"“]([^\"”]{8,})[\"”])")
 NOTHING_CLAIMED = 2  # a sentence of this many content words or fewer claims nothing ("The result?")
 
 
@@ -44,6 +48,7 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)  # each says which test failed, to the model
     loose: list[str] = field(default_factory=list)  # words neither its quotes nor the material hold, when most are
     outcomes: list[str] = field(default_factory=list)  # outcomes of a kind the material never states
+    remarks: list[str] = field(default_factory=list)  # someone's quoted words the material never has
 
     @property
     def supported(self) -> bool:
@@ -91,13 +96,18 @@ def judge(material: Material, text: str, sources: list[str] | None = None, *, sp
     found = [q.text for q in verdict.quotes if q.found]
     if claims and found and not missing_quotes(verdict) and not material.relevant(without_placeholders(text), found):
         verdict.reasons.append(f"its quotes ({_listed(found)}) share no word with it: they are about something else")
-    elif claims and speech and not missing_quotes(verdict) and not placeholders(text):  # a template is theirs to fill
+    elif claims and speech and not missing_quotes(verdict) and not placeholders(text) and not material.connects(text):
+        # a template is the candidate's to fill; a closing line that names a value or the company says what it means
         loose = material.uncarried(text, found)
         if loose is not None:
             verdict.loose = loose
             verdict.reasons.append(f"its quotes and the candidate's material do not carry it ({_listed(loose[:6])} "
                                    "in none of them)" if sources is not None else
                                    f"the candidate's material does not carry it ({_listed(loose[:6])} in none of it)")
+    remarks = [m.group(1).strip() for m in REMARK.finditer(text) if not material.contains(m.group(1))]
+    if speech and remarks:
+        verdict.remarks = remarks
+        verdict.reasons.append(f"it quotes someone's words the candidate never wrote ({_listed(remarks)})")
     if speech and (outcomes := new_outcomes(material, without_placeholders(text))):
         verdict.outcomes = outcomes
         verdict.reasons.append(f"it claims an outcome the candidate never wrote ({_listed(outcomes)})")
@@ -112,6 +122,8 @@ def to_the_candidate(verdict: Verdict) -> str:
         why.append(f"it claims an outcome your draft and answers never state ({_listed(verdict.outcomes)})")
     if verdict.loose:
         why.append(f"most of its words are nowhere in your draft or answers ({_listed(verdict.loose[:4])})")
+    if verdict.remarks:
+        why.append(f"it quotes words you never wrote down ({_listed(verdict.remarks)})")
     missing = [q.text for q in verdict.quotes if not q.found]
     if missing:
         why.append(f"it rests on words you never wrote ({_listed(missing)})")
