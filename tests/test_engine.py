@@ -250,7 +250,7 @@ def test_the_same_rejected_answer_twice_ends_the_reasks(bank, make_engine, mock_
     mock_openai.respond(200, json=completion(refinement(refined="Too short.")))
     outcome = refine(bank, make_engine())
     assert mock_openai.call_count == 2
-    assert str(outcome.error).startswith("the model's answer gave the same rejected answer twice; the model keeps missing the word budget")
+    assert str(outcome.error).startswith("the model gave the same rejected answer twice; the model keeps missing the word budget")
 
 
 def test_the_cli_asks_through_an_engine_handed_to_make_app(runner, bank, make_engine, mock_openai):

@@ -123,7 +123,7 @@ def test_refine_all_json_lists_failures_with_their_error_and_exits_1(runner, ban
     stories = {story["story"]: story for story in json.loads(result.stdout)}
     assert stories["risk"]["refined"] is True
     assert stories["team"]["refined"] is False and stories["team"]["words"] is None
-    assert stories["team"]["error"].startswith("the model's answer gave the same rejected answer twice")
+    assert stories["team"]["error"].startswith("the model gave the same rejected answer twice")
     assert [line.split(":")[0] for line in result.stderr.splitlines() if "not refined" in line] == ["conflict", "learning", "team"]
 
 

@@ -65,7 +65,7 @@ def test_refine_all_refines_every_story_concurrently(runner, bank, endpoint):
     assert "risk: refined" in result.stdout and "not refined" not in result.stdout
     failures = [line for line in result.stderr.splitlines() if "not refined" in line]
     assert [line.split(":")[0] for line in failures] == ["conflict", "learning", "team"]
-    assert failures[0].startswith("conflict: not refined: the model's answer gave the same rejected answer twice")
+    assert failures[0].startswith("conflict: not refined: the model gave the same rejected answer twice")
 
 
 def test_refine_needs_a_story_or_all(runner, bank, endpoint):

@@ -461,7 +461,7 @@ def test_answers_nested_too_deep_every_time_are_one_error(runner, bank, endpoint
     clean_exit(result, 1)
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "Error: the model's answer gave the same rejected answer twice; the model does not write the JSON asked for: "
+        "Error: the model gave the same rejected answer twice; the model does not write the JSON asked for: "
         "use a stronger model (COACH_MODEL). The last answer's problems:",
         f"  1. the answer is not valid JSON for coach (its brackets nest more than {MAX_DEPTH} levels deep)",
         "(the last answer is kept: `coach log --show 1`)"]

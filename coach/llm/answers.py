@@ -133,9 +133,10 @@ def rejection(errors: list[str], attempts: int, repeated: bool) -> str:
     """Say why the answers were rejected: every reason, numbered and shortest first, then advice fit for the cause."""
     reasons = sorted(dict.fromkeys(errors), key=len)
     times = "once" if attempts == 1 else f"{attempts} times"
-    how = "gave the same rejected answer twice" if repeated else f"failed the method's checks {times}"
+    how = ("the model gave the same rejected answer twice" if repeated else
+           f"the model's answer failed the method's checks {times}")
     listed = "\n".join(f"  {n}. {reason}" for n, reason in enumerate(reasons, 1))
-    return f"the model's answer {how}; {advice(reasons)}. The last answer's problems:\n{listed}"
+    return f"{how}; {advice(reasons)}. The last answer's problems:\n{listed}"
 
 
 def advice(reasons: list[str]) -> str:
