@@ -93,3 +93,17 @@ def test_every_sentence_quoting_itself_is_supported(text):
 
     material = Material(text)
     assert [v for v in (judge(material, s, [s]) for s in sentences(text)) if not v.supported] == []
+
+
+@pytest.mark.parametrize("text", [
+    "I tied the two together by presenting a report.", "Both of them agreed with me.",
+    "One of the engineers pushed back.", "A couple of engineers pushed back.", "These three alerts mattered most.",
+])
+def test_words_that_point_back_are_no_counts(text):
+    assert Material("I wrote a report. The engineers pushed back on the alerts.").unsupported_numbers(text) == []
+
+
+def test_a_count_is_still_a_count_and_the_material_may_point_back_to_it():
+    material = Material("We looked at the three incidents that hit those shippers.")
+    assert material.unsupported_numbers("I hired two engineers.") == ["two"]
+    assert material.unsupported_numbers("Three incidents hit the shippers.") == []
