@@ -14,12 +14,19 @@ TRUE_PROBLEMS = {
     "c-01": "its quote shares no word with the sentence: the writer had the fact from a follow-up answer the prompt "
             "did not show then, and quoted something else",
 }
-# planted inventions the guard does not catch yet (from the held-out corpora c and d)
+# planted inventions the guard does not catch yet (from the held-out corpora c, d and e): claims made of the
+# material's own words, which a lexical guard cannot tell from a paraphrase
 KNOWN_MISSES = {
     "c-13": "a vendor's name that is also a common word, opening a sentence ('Snowflake let me ...')",
     "c-16": "a timeline with no number ('By the end of that week')",
     "c-25": "a vague magnitude ('hundreds of patients') the material's other figures allow",
     "d-16": "a scope widened from what the material states ('all four teams' to 'every engineering team')",
+    "e-15": "a consequence never stated, in the material's words ('could have meant state fines')",
+    "e-16": "a customer reaction never stated, proposed in analyze ('travellers wrote in to thank us')",
+    "e-17": "a trust outcome never stated, proposed in analyze ('the other leads started asking me to review')",
+    "e-19": "a team size that matches another figure's number ('all 12 engineers' against 'the last 12 months')",
+    "e-20": "a superlative in a hook ('the worst Android incident Voyago had that year')",
+    "e-21": "a cause never stated ('results need a clinician to review them before release')",
 }
 
 

@@ -27,7 +27,7 @@ OUTCOMES = {
                 r"spread (?:to|across)|expanded to",
     "rise": r"(?:went|gone|goes|shot|jumped) up|increased|\brose\b|\bgrew\b|grown|climbed|doubled|tripled|"
             r"quadrupled|boosted|improved",
-    "fall": r"(?:went|gone|goes|came) down|decreased|dropped (?:by|from|to)\b|\bfell\b(?! back| behind| apart)|"
+    "fall": r"decreased|dropped (?:by|from|to)\b|\bfell\b(?! back| behind| apart)|"
             r"reduced|shrank|halved|cut (?:by|in half|from)|lowered",
     "recognition": r"promot(?:ed|ion)|award\w*|recogni[sz]\w*|prais\w*|commend\w*|shout-?out|bonus",
     "never": r"never (?:missed|failed|broke|slipped|again|(?:had|needed) to|had (?:a|an|another))|not (?:a|one) single|zero (?:incidents|"

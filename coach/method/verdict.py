@@ -24,7 +24,7 @@ SUPPORTED, DOUBT, INVENTED = "supported", "doubt", "invented"
 MOST = 0.5  # the share of a sentence's content words its quotes and the material must hold
 # someone else's words quoted in a sentence ("Marcus told me, "You were right...""): they must be in the material
 REMARK = re.compile(r"(?:\b(?:he|she|they|[A-Z][\w'’-]+|(?:my|our|the|a|his|her|their) [\w -]{1,30}?) (?:told (?:me|us|him|"
-                    r"her|them)|said|asked|replied|wrote|added|put it)[,:]?\s*[\"“]([^\"”]{8,})[\"”])")
+                    r"her|them)|said|asked|replied|wrote|added|put it)[,:]?\s*(?:[\"“]([^\"”]{8,})[\"”]|['‘]([^'‘’]{8,}?)['’](?!\w)))")
 NOTHING_CLAIMED = 2  # a sentence of this many content words or fewer claims nothing ("The result?")
 
 
@@ -94,7 +94,7 @@ def judge(material: Material, text: str, sources: list[str] | None = None, *, sp
         elif claims and not verdict.quotes and not placeholders(text):  # a blank to fill is the candidate's
             verdict.reasons.append("it gives no quote of the candidate's words")
     found = [q.text for q in verdict.quotes if q.found]
-    if claims and found and not missing_quotes(verdict) and not material.relevant(without_placeholders(text), found):
+    if claims and found and not missing_quotes(verdict) and not material.relevant(text, found):
         verdict.reasons.append(f"its quotes ({_listed(found)}) share no word with it: they are about something else")
     elif claims and speech and not missing_quotes(verdict) and not placeholders(text) and not material.connects(text):
         # a template is the candidate's to fill; a closing line that names a value or the company says what it means
@@ -104,7 +104,7 @@ def judge(material: Material, text: str, sources: list[str] | None = None, *, sp
             verdict.reasons.append(f"its quotes and the candidate's material do not carry it ({_listed(loose[:6])} "
                                    "in none of them)" if sources is not None else
                                    f"the candidate's material does not carry it ({_listed(loose[:6])} in none of it)")
-    remarks = [m.group(1).strip() for m in REMARK.finditer(text) if not material.contains(m.group(1))]
+    remarks = [said.strip() for m in REMARK.finditer(text) if not material.contains(said := m.group(1) or m.group(2))]
     if speech and remarks:
         verdict.remarks = remarks
         verdict.reasons.append(f"it quotes someone's words the candidate never wrote ({_listed(remarks)})")
