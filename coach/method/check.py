@@ -11,7 +11,7 @@ from coach.bank.folder import Bank
 from coach.bank.models import BankSettings, Story
 from coach.bank.phrases import company_phrase
 from coach.method import style
-from coach.method.grounding import Material, content_words, own_answers, placeholders
+from coach.method.grounding import Either, Material, content_words, own_answers, placeholders
 from coach.method.quantities import quantities
 from coach.method.text import sentences, timing, word_budget
 from coach.method.verdict import DOUBT, judge_all, to_the_candidate
@@ -70,7 +70,9 @@ def check_story(story: Story, settings: BankSettings, slug: str = "") -> StoryRe
         if text.strip():
             spoken = timing(text, wpm)
             report.parts.append(PartReport(part, spoken.words, spoken.seconds))
-    material = Material.of(story, settings, own_answers(story))
+    base = Material.of(story, settings)  # indexed once; the user's own follow-up answers are added beside it
+    own = own_answers(story)
+    material = Either(base, Material("\n".join(own))) if own else base
     if story.refined.strip():
         report.findings += check_refined(story.refined, story, settings, target, material=material,
                                          by_coach=story.refined_source != "hand")
@@ -78,8 +80,8 @@ def check_story(story: Story, settings: BankSettings, slug: str = "") -> StoryRe
         report.findings.append(Finding("not-refined", INFO, "No refined version yet; run `coach refine` or write one under ## Refined."))
     if story.draft.strip():
         report.findings += [Finding(f.code, INFO if f.severity == ERROR else f.severity, f.message, "draft") for f in _style(story.draft)]
-    report.findings += _follow_up_grounding(story, settings, material)
-    report.findings += _claims(story, material)
+    report.findings += _follow_up_grounding(story, base, material)
+    report.findings += _claims(story, settings)
     report.findings += _unanswered(story)
     return report
 
@@ -100,7 +102,7 @@ def _type_checked(report: StoryReport, story: Story, path: Path, bank_root: Path
 
 
 def check_refined(text: str, story: Story, settings: BankSettings, target: tuple[int, int], wpm: int | None = None,
-                  material: Material | None = None, by_coach: bool = True) -> list[Finding]:
+                  material: Material | Either | None = None, by_coach: bool = True) -> list[Finding]:
     """Check a refined version against the method; the LLM validators call this too. A number or name the material
     lacks is an error in what coach wrote, and a warning to verify in what the user wrote (`by_coach=False`)."""
     material = material or Material.of(story, settings)
@@ -155,7 +157,7 @@ def _mentions_value(text: str, value: str, settings: BankSettings) -> bool:
     return value.lower() in text.lower() or len(words & key_words) >= 2
 
 
-def grounding_findings(text: str, material: Material, part: str = "refined", where: str = "",
+def grounding_findings(text: str, material: Material | Either, part: str = "refined", where: str = "",
                        by_coach: bool = True) -> list[Finding]:
     """Return the placeholders to fill and the numbers and names the user's material never states: errors in text
     coach wrote, warnings in the user's own words (theirs to verify, saying where the fact stands alone)."""
@@ -251,7 +253,7 @@ def _fillers(text: str) -> list[Finding]:
     return [Finding("filler", WARNING, f"Filler words: {listed}; cut them{spelling}.")]
 
 
-def _follow_up_grounding(story: Story, settings: BankSettings, material: Material) -> list[Finding]:
+def _follow_up_grounding(story: Story, base: Material, material: Material | Either) -> list[Finding]:
     """Check each follow-up answer: coach's against the material and the user's own answers (errors), the user's
     against the material and their other answers (warnings to verify)."""
     findings = []
@@ -260,17 +262,21 @@ def _follow_up_grounding(story: Story, settings: BankSettings, material: Materia
         if follow_up.written_by_coach or not follow_up.answer.strip():
             findings += grounding_findings(follow_up.answer, material, "follow-up", where)
             continue
-        others = [f.answer for i, f in enumerate(story.follow_ups) if i != number and not f.written_by_coach]
-        findings += grounding_findings(follow_up.answer, Material.of(story, settings, others), "follow-up", where,
-                                       by_coach=False)
+        others = [f.answer for i, f in enumerate(story.follow_ups)
+                  if i != number and f.answer.strip() and not f.written_by_coach]
+        own = Either(base, Material("\n".join(others))) if others else base
+        findings += grounding_findings(follow_up.answer, own, "follow-up", where, by_coach=False)
     return findings
 
 
-def _claims(story: Story, material: Material) -> list[Finding]:
+def _claims(story: Story, settings: BankSettings) -> list[Finding]:
     """Return a warning for each sentence coach wrote (and the user left as it was) that the guard still doubts: the
     same verdict the job gave when it kept the sentence with a note to confirm or cut it."""
     texts = [("refined", "", story.refined)] if story.refined.strip() and story.refined_source != "hand" else []
     texts += [("follow-up", f" (the answer to '{f.question}')", f.answer) for f in story.follow_ups if f.written_by_coach]
+    if not texts:
+        return []
+    material = Material.of(story, settings, own_answers(story))
     findings = []
     for part, where, text in texts:
         for verdict in judge_all(material, sentences(text)):

@@ -186,6 +186,28 @@ class Material:
         return bool(_content_forms(claim) & _content_forms(" ".join(quotes)))
 
 
+class Either:
+    """Several materials read as one for facts: a number or name is supported when any of them states it. Cheaper
+    than indexing their text again together (`coach check` adds the user's own follow-up answers this way)."""
+
+    def __init__(self, *materials: Material):
+        self.materials = materials
+
+    def unsupported_numbers(self, text: str) -> list[str]:
+        """Return the quantities of text that none of the materials states."""
+        found = self.materials[0].unsupported_numbers(text)
+        for material in self.materials[1:]:
+            found = [n for n in found if n in material.unsupported_numbers(text)] if found else found
+        return found
+
+    def unsupported_names(self, text: str) -> list[str]:
+        """Return the names in text that none of the materials has."""
+        found = self.materials[0].unsupported_names(text)
+        for material in self.materials[1:]:
+            found = [n for n in found if n in material.unsupported_names(text)] if found else found
+        return found
+
+
 def content_words(text: str) -> list[str]:
     """Return the words of a text that carry meaning (no stopwords, no words under three letters)."""
     text = NOT_CONTRACTED.sub(" not", text.lower().replace("’", "'"))  # "didn't" is "did not", not "didn"
