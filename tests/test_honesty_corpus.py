@@ -13,9 +13,10 @@ CORPUS = entries()
 TRUE_PROBLEMS = {
     "c-01": "its quote shares no word with the sentence: the writer had the fact from a follow-up answer the prompt "
             "did not show then, and quoted something else",
+    "f-07": "two sentences quote the extraction questions' own words as sources, which its writer agreed is no source",
 }
-# planted inventions the guard does not catch yet (from the held-out corpora c, d and e): claims made of the
-# material's own words, which a lexical guard cannot tell from a paraphrase
+# planted inventions the guard does not catch (from the held-out corpora c to f): claims made of the material's own
+# words, which a lexical guard cannot tell from a paraphrase
 KNOWN_MISSES = {
     "c-13": "a vendor's name that is also a common word, opening a sentence ('Snowflake let me ...')",
     "c-16": "a timeline with no number ('By the end of that week')",
@@ -27,6 +28,14 @@ KNOWN_MISSES = {
     "e-19": "a team size that matches another figure's number ('all 12 engineers' against 'the last 12 months')",
     "e-20": "a superlative in a hook ('the worst Android incident Voyago had that year')",
     "e-21": "a cause never stated ('results need a clinician to review them before release')",
+    "f-14": "an action never taken, in an improve line, advice where only names and numbers are held to the material",
+    "f-15": "an outcome and scope in a strength line ('got the vendor to fix it for all of their customers')",
+    "f-18": "a process change and scope ('a security sign-off became a required step for every vendor integration')",
+    "f-20": "a cause never stated ('because the older ones were due to be retired that year')",
+    "f-22": "a before and after with no number ('went from failing most nights to running clean')",
+    "f-27": "an action never stated, with a name the bank knows ('I showed Steve a side-by-side diff')",
+    "f-28": "an outcome only the story's hand-written refined version holds ('the team hit every quarterly goal')",
+    "f-31": "a timeline with no number ('in a short call the same week')",
 }
 
 
