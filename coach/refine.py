@@ -12,12 +12,12 @@ from coach.bank.catalog import unknown_type
 from coach.bank.folder import Bank, read_text
 from coach.bank.storyfile import parse_story
 from coach.errors import CatalogError, CoachError, Interrupted
-from coach.jobs import grounded, runner
+from coach.jobs import runner
 from coach.jobs.refine import Merge, RefineTask, Target
 from coach.llm.jobs import JobsInterrupted, run_jobs
 from coach.method.check import Finding, check_refined
 from coach.method.text import Timing, fit, timing
-from coach.method.verdict import Verdict
+from coach.method.verdict import Verdict, judge_all
 
 
 @dataclass
@@ -177,7 +177,7 @@ def explain_story(bank: Bank, path: Path, log) -> Explanation:
     found = last_refine(log, refined) if log is not None else None
     if found is None:
         # sources unknown: each sentence is judged on the material alone
-        return Explanation(task.slug, path, "file", grounded.verdicts(sentences(refined), task.material))
+        return Explanation(task.slug, path, "file", judge_all(task.material, sentences(refined)))
     call, value = found
     return Explanation(task.slug, path, "log", task.verdicts(value), call)
 

@@ -83,10 +83,11 @@ def judge_entry(entry: dict) -> Judged:
             except CoachError:  # the ids were made by a generate that ran first: judge over the story's material
                 from coach.jobs import grounded
                 from coach.method.grounding import Material, own_answers
+                from coach.method.verdict import judge_all
 
                 [(_, story)] = bank.select([entry["story"]])
                 material = Material.of(story, bank.settings(), own_answers(story))
-                _add(judged, [pair for a in value.answers for pair in grounded.at(f"id {a.id}", grounded.verdicts(a.answer, material))])
+                _add(judged, [pair for a in value.answers for pair in grounded.at(f"id {a.id}", judge_all(material, a.answer))])
             else:
                 _add(judged, task.judged(value))
     elif job == "analyze":

@@ -14,7 +14,7 @@ from coach.interview.session import JUDGED, Round, Session
 from coach.jobs.task import Task
 from coach.llm.answers import Doubt
 from coach.method.grounding import Material, content_words, normalise
-from coach.method.text import word_count
+from coach.method.text import quoted, word_count
 from coach.method.verdict import Verdict, judge
 
 
@@ -203,10 +203,9 @@ def apply_feedback(r: Round, result: Feedback, stories: dict[str, Story], settin
 
 def dropped_because(verdict: Verdict) -> str:
     """Return why a note was dropped, said to the candidate."""
-    facts = [f'"{fact}"' for fact in verdict.numbers + verdict.names]
+    facts = verdict.numbers + verdict.names
     if facts:
-        listed = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
-        return f"{listed} {'is' if len(facts) == 1 else 'are'} in neither your answer nor your stories"
+        return f"{quoted(facts)} {'is' if len(facts) == 1 else 'are'} in neither your answer nor your stories"
     return "most of its words are in neither your answer nor your stories"
 
 

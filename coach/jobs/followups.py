@@ -21,6 +21,7 @@ from coach.method.context import story_context
 from coach.method.grounding import Material, SourcedSentence, content_words, own_answers, placeholders, spoken
 from coach.method.quantities import ORDINALS, SCALES, TENS, UNITS
 from coach.method.text import word_count
+from coach.method.verdict import judge_all
 
 ANSWER_SECONDS = 30  # a suggested answer takes about this long to say
 OVER = 1.15  # "about": an answer may run this much over before it is re-asked
@@ -121,7 +122,7 @@ def answer_problems(where: str, sentences: list[SourcedSentence], material: Mate
     count = word_count(text)
     if count > max_words * OVER:
         problems.append(f"{where}: the answer has {count} words; keep it to {max_words} words at most")
-    problems += grounded.problems(grounded.at(where, grounded.verdicts(sentences, material)))
+    problems += grounded.problems(grounded.at(where, judge_all(material, sentences)))
     return problems
 
 
@@ -205,7 +206,7 @@ class GenerateTask(FollowUpTask):
         """Return the guard's verdict on each sentence of each new answer."""
         given = [f for f in value.follow_ups if f.question.strip()][: self.count]
         return [pair for item in given
-                for pair in grounded.at(f"follow-up '{item.question.strip()}'", grounded.verdicts(item.answer, self.material))]
+                for pair in grounded.at(f"follow-up '{item.question.strip()}'", judge_all(self.material, item.answer))]
 
     def merge(self, latest: Story, value: NewFollowUps, made: Made) -> Written:
         """Add the new questions to the story as it is now (one the user added meanwhile is not added twice)."""
@@ -217,7 +218,7 @@ class GenerateTask(FollowUpTask):
             fid = latest.follow_up_ids()[-1]
             written.ids.append(fid)
             written.aims[fid] = item.aims_at.strip()
-            if sentences := [v.text for v in grounded.verdicts(item.answer, self.material) if not v.supported]:
+            if sentences := [v.text for v in judge_all(self.material, item.answer) if not v.supported]:
                 written.unsupported[fid] = sentences
         self.confirm(latest, written)
         return written
@@ -259,7 +260,7 @@ class RegenerateTask(FollowUpTask):
         """Return the guard's verdict on each sentence of each rewritten answer."""
         answered = {a.id.strip().lower(): a for a in value.answers}
         return [pair for fid in self.ids if fid in answered
-                for pair in grounded.at(f"id {fid}", grounded.verdicts(answered[fid].answer, self.material))]
+                for pair in grounded.at(f"id {fid}", judge_all(self.material, answered[fid].answer))]
 
     def merge(self, latest: Story, value: RewrittenAnswers, made: Made) -> Written:
         """Rewrite each answer in the story as it is now, unless it was changed or removed while coach worked."""
@@ -280,7 +281,7 @@ class RegenerateTask(FollowUpTask):
                 latest.history.append(HistoryEntry.kept(follow_up.answer, follow_up.source, made.at,
                                                         f"follow-up: {follow_up.question}"))
             follow_up.rewrite(text, made.model)
-            if sentences := [v.text for v in grounded.verdicts(answers[fid].answer, self.material) if not v.supported]:
+            if sentences := [v.text for v in judge_all(self.material, answers[fid].answer) if not v.supported]:
                 written.unsupported[fid] = sentences
             written.ids.append(fid)
         self.confirm(latest, written)

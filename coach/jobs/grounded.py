@@ -5,14 +5,7 @@ coaching note that asks the candidate to confirm or cut it."""
 from __future__ import annotations
 
 from coach.llm.answers import Doubt
-from coach.method.grounding import Material
-from coach.method.verdict import DOUBT, INVENTED, Verdict, judge_all
-
-
-def verdicts(sentences: list, material: Material, *, speech: bool = True) -> list[Verdict]:
-    """Return the guard's verdict on each sentence (`SourcedSentence`s or plain texts)."""
-    return judge_all(material, sentences, speech=speech)
-
+from coach.method.verdict import DOUBT, INVENTED, Verdict
 
 Judged = list[tuple[str, Verdict]]  # where in the answer ("hook", "follow-up 'Why?'"), and the verdict there
 

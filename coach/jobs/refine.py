@@ -16,9 +16,9 @@ from coach.jobs.replace import Replacement, same_text, still_open
 from coach.jobs.task import Made, StoryTask
 from coach.method.check import check_refined
 from coach.method.context import story_context
-from coach.method.grounding import Material, SourcedSentence, Traced, own_answers, spoken, traced
+from coach.method.grounding import Material, SourcedSentence, own_answers, spoken
 from coach.method.text import word_budget, word_count
-from coach.method.verdict import Verdict
+from coach.method.verdict import Verdict, judge_all
 
 REJECTED_CODES = {"we-heavy"}  # timing is judged by the word budget, facts by the guard's verdicts
 COACH_CAPS = {"hooks": 3, "key_words": 6, "follow_ups": 5}  # coach's own at most, as the prompt asks; the user's are extra
@@ -59,10 +59,6 @@ class Refinement(BaseModel):
     def refined(self) -> str:
         """Return the refined story as one text."""
         return spoken(self.sentences)
-
-    def traced(self) -> list[Traced]:
-        """Return each sentence with the quotes it says it rests on."""
-        return traced(self.sentences)
 
 
 @dataclass
@@ -179,11 +175,11 @@ class RefineTask(StoryTask[Refinement]):
         """Return the guard's verdict on every sentence the refinement puts in the candidate's mouth: the refined
         version's sentences, the hooks, the key words (their facts only) and the follow-up answers."""
         material = self.material
-        judged = grounded.at("refined", grounded.verdicts(value.sentences, material))
-        judged += grounded.at("hook", grounded.verdicts(value.hooks, material))
-        judged += grounded.at("key word", grounded.verdicts(value.key_words, material, speech=False))
+        judged = grounded.at("refined", judge_all(material, value.sentences))
+        judged += grounded.at("hook", judge_all(material, value.hooks))
+        judged += grounded.at("key word", judge_all(material, value.key_words, speech=False))
         for follow_up in value.follow_ups:
-            judged += grounded.at(f"follow-up '{follow_up.question}'", grounded.verdicts(follow_up.answer, material))
+            judged += grounded.at(f"follow-up '{follow_up.question}'", judge_all(material, follow_up.answer))
         return judged
 
     def verdicts(self, value: Refinement) -> list[Verdict]:

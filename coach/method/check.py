@@ -13,7 +13,7 @@ from coach.bank.phrases import company_phrase
 from coach.method import style
 from coach.method.grounding import Either, Material, content_words, own_answers, placeholders
 from coach.method.quantities import quantities
-from coach.method.text import sentences, timing, word_budget
+from coach.method.text import quoted, sentences, timing, word_budget
 from coach.method.verdict import DOUBT, judge_all, to_the_candidate
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -177,12 +177,12 @@ def grounding_findings(text: str, material: Material | Either, part: str = "refi
         if not items:
             continue
         if code == "placeholder":
-            message = f"{_list(items)}{where} {_verb(items, code)} {advice}"
+            message = f"{quoted(items)}{where} {_verb(items, code)} {advice}"
         elif by_coach:
-            message = f"{_list(items)}{where} {_verb(items, code)} {nowhere} {advice}"
+            message = f"{quoted(items)}{where} {_verb(items, code)} {nowhere} {advice}"
         else:  # the user's own words: theirs to verify, not coach's to judge
             verb = nowhere_else if len(items) == 1 else nowhere_else.replace("is ", "are ", 1)
-            message = (f"{_list(items)}{own} {verb}; if true, add {'it' if len(items) == 1 else 'them'} to an "
+            message = (f"{quoted(items)}{own} {verb}; if true, add {'it' if len(items) == 1 else 'them'} to an "
                        "extraction answer so coach can use it; if not, remove it.")
         findings.append(Finding(code, severity, message, part))
     return findings
@@ -294,11 +294,6 @@ def _unanswered(story: Story) -> list[Finding]:
     proposed = sum(1 for q in missing if q.proposed)
     waiting = f" ({proposed} proposed by `coach analyze`, waiting for you to accept)" if proposed else ""
     return [Finding("unanswered", WARNING, f"{len(missing)} extraction question(s) have no answer yet{waiting}, starting with '{first}'.", "extraction")]
-
-
-def _list(items: list[str]) -> str:
-    quoted = [f'"{item}"' for item in items]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _verb(items: list[str], code: str) -> str:

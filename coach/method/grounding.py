@@ -4,7 +4,6 @@ what the candidate wrote. `Material` indexes a story's own words once; each chec
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 
 from pydantic import BaseModel, Field
@@ -64,14 +63,6 @@ def normalise(text: str) -> str:
     return " ".join(NOT_WORD.sub(" ", text.replace("’", "'").replace("'", "")).lower().split())
 
 
-@dataclass
-class Traced:
-    """A sentence the coach wrote and the verbatim quotes of the user's material it says it rests on."""
-
-    text: str
-    sources: list[str]
-
-
 class SourcedSentence(BaseModel):
     """A sentence a model wrote for the candidate to say, with the candidate's own words it rests on."""
 
@@ -79,14 +70,9 @@ class SourcedSentence(BaseModel):
     sources: list[str] = Field(description="Short verbatim quotes of the candidate's draft or answers this sentence rests on.")
 
 
-def traced(sentences: list[SourcedSentence]) -> list[Traced]:
-    """Return the non-empty sentences of a model's answer with the quotes they say they rest on."""
-    return [Traced(" ".join(s.text.split()), s.sources) for s in sentences if s.text.strip()]
-
-
 def spoken(sentences: list[SourcedSentence]) -> str:
     """Return sourced sentences as one text to speak."""
-    return " ".join(sentence.text for sentence in traced(sentences))
+    return " ".join(" ".join(sentence.text.split()) for sentence in sentences if sentence.text.strip())
 
 
 def own_answers(story: Story) -> list[str]:

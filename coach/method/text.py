@@ -83,3 +83,9 @@ def is_placeholder(match: re.Match) -> bool:
 def placeholders(text: str) -> list[str]:
     """Return the `[bracketed placeholders]` of a text, which the candidate must fill before speaking it."""
     return [match.group(0) for match in PLACEHOLDER.finditer(text) if is_placeholder(match)]
+
+
+def quoted(items: list[str]) -> str:
+    """Return items quoted and joined as said: '"a"', '"a" and "b"', '"a", "b" and "c"'."""
+    marked = [f'"{item}"' for item in items]
+    return marked[0] if len(marked) == 1 else ", ".join(marked[:-1]) + " and " + marked[-1]

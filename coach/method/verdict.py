@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.method.grounding import OUTCOME, Material, content_words, normalise, placeholders, without_placeholders
+from coach.method.text import quoted
 
 SUPPORTED, DOUBT, INVENTED = "supported", "doubt", "invented"
 MOST = 0.5  # the share of a sentence's content words its quotes and the material must hold
@@ -80,7 +81,7 @@ def judge(material: Material, text: str, sources: list[str] | None = None, *, sp
     verdict.names = material.unsupported_names(text)
     for kind, found in (("numbers", verdict.numbers), ("names", verdict.names)):
         if found:
-            verdict.reasons.append(f"{_listed(found)} {'is' if len(found) == 1 else 'are'} not in the candidate's "
+            verdict.reasons.append(f"{quoted(found)} {'is' if len(found) == 1 else 'are'} not in the candidate's "
                                    f"material (use only {kind} they gave, or a [placeholder])")
     claims = len(content_words(without_placeholders(text))) > NOTHING_CLAIMED
     if sources is not None:
@@ -88,29 +89,29 @@ def judge(material: Material, text: str, sources: list[str] | None = None, *, sp
         verdict.quotes = [Quote(q, material.contains(q)) for q in quotes]
         missing = [q.text for q in verdict.quotes if not q.found]
         if missing:
-            verdict.reasons.append(f"the quote {_listed(missing)} is not in the candidate's draft or answers"
+            verdict.reasons.append(f"the quote {quoted(missing)} is not in the candidate's draft or answers"
                                    if len(missing) == 1 else
-                                   f"the quotes {_listed(missing)} are not in the candidate's draft or answers")
+                                   f"the quotes {quoted(missing)} are not in the candidate's draft or answers")
         elif claims and not verdict.quotes and not placeholders(text):  # a blank to fill is the candidate's
             verdict.reasons.append("it gives no quote of the candidate's words")
     found = [q.text for q in verdict.quotes if q.found]
     if claims and found and not missing_quotes(verdict) and not material.relevant(text, found):
-        verdict.reasons.append(f"its quotes ({_listed(found)}) share no word with it: they are about something else")
+        verdict.reasons.append(f"its quotes ({quoted(found)}) share no word with it: they are about something else")
     elif claims and speech and not missing_quotes(verdict) and not placeholders(text) and not material.connects(text):
         # a template is the candidate's to fill; a closing line that names a value or the company says what it means
         loose = material.uncarried(text, found)
         if loose is not None:
             verdict.loose = loose
-            verdict.reasons.append(f"its quotes and the candidate's material do not carry it ({_listed(loose[:6])} "
+            verdict.reasons.append(f"its quotes and the candidate's material do not carry it ({quoted(loose[:6])} "
                                    "in none of them)" if sources is not None else
-                                   f"the candidate's material does not carry it ({_listed(loose[:6])} in none of it)")
+                                   f"the candidate's material does not carry it ({quoted(loose[:6])} in none of it)")
     remarks = [said.strip() for m in REMARK.finditer(text) if not material.contains(said := m.group(1) or m.group(2))]
     if speech and remarks:
         verdict.remarks = remarks
-        verdict.reasons.append(f"it quotes someone's words the candidate never wrote ({_listed(remarks)})")
+        verdict.reasons.append(f"it quotes someone's words the candidate never wrote ({quoted(remarks)})")
     if speech and (outcomes := new_outcomes(material, without_placeholders(text))):
         verdict.outcomes = outcomes
-        verdict.reasons.append(f"it claims an outcome the candidate never wrote ({_listed(outcomes)})")
+        verdict.reasons.append(f"it claims an outcome the candidate never wrote ({quoted(outcomes)})")
     verdict.status = INVENTED if verdict.numbers or verdict.names else DOUBT if verdict.reasons else SUPPORTED
     return verdict
 
@@ -119,14 +120,14 @@ def to_the_candidate(verdict: Verdict) -> str:
     """Return why a sentence is in doubt, said to the candidate (the reasons speak to the model)."""
     why = []
     if verdict.outcomes:
-        why.append(f"it claims an outcome your draft and answers never state ({_listed(verdict.outcomes)})")
+        why.append(f"it claims an outcome your draft and answers never state ({quoted(verdict.outcomes)})")
     if verdict.loose:
-        why.append(f"most of its words are nowhere in your draft or answers ({_listed(verdict.loose[:4])})")
+        why.append(f"most of its words are nowhere in your draft or answers ({quoted(verdict.loose[:4])})")
     if verdict.remarks:
-        why.append(f"it quotes words you never wrote down ({_listed(verdict.remarks)})")
+        why.append(f"it quotes words you never wrote down ({quoted(verdict.remarks)})")
     missing = [q.text for q in verdict.quotes if not q.found]
     if missing:
-        why.append(f"it rests on words you never wrote ({_listed(missing)})")
+        why.append(f"it rests on words you never wrote ({quoted(missing)})")
     return "; ".join(why) or verdict.why
 
 
@@ -152,8 +153,3 @@ def judge_all(material: Material, sentences: list, *, speech: bool = True) -> li
         if text.strip():
             verdicts.append(judge(material, text, sources, speech=speech))
     return verdicts
-
-
-def _listed(items: list[str]) -> str:
-    quoted = [f'"{item}"' for item in items]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
