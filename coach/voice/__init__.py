@@ -1,0 +1,13 @@
+"""Hearing the candidate: a spoken take recorded or read from a file, transcribed (locally by faster-whisper or by an
+OpenAI-compatible endpoint) and compared with their own script and material.
+
+    transcript.py   what a transcriber heard: words with their timings and how sure it was of each
+    transcribe.py   which transcriber: the local model or an endpoint, from the environment; audio files checked
+    local.py        faster-whisper on this machine (the optional extra `coach[voice]`)
+    endpoint.py     /v1/audio/transcriptions on OpenAI or any compatible server
+    record.py       the microphone: a take recorded until Enter, with a timer and a level meter
+    hearing.py      what a take says: seconds, pace, pauses, fillers, the script said or skipped, facts not in material
+
+Imports run downward: voice uses `bank` and `method`, never `cli` or `display`; nothing here imports faster-whisper,
+sounddevice or httpx until a take is transcribed or recorded.
+"""
