@@ -33,6 +33,8 @@ class Terminal:
     now: Callable[[], datetime] = datetime.now
     interactive: Callable[[], bool] = lambda: sys.stdin.isatty()
     engine: Callable | None = None  # None: the configured endpoint's (`cli.model.engine_for`), set by make_app
+    microphone: Callable | None = None  # () -> a coach.voice.record Microphone; None: the default input device's
+    transcriber: Callable | None = None  # () -> a coach.voice.transcribe Transcriber; None: the environment's
 
 
 @dataclass
