@@ -152,7 +152,9 @@ def undo_take(bank: Bank, path: Path) -> Undone:
 
 
 def _take_dict(take: PracticeTake, window: tuple[int, int] | None = None) -> dict:
-    data = {"at": take.at.isoformat(), "seconds": take.seconds, "words": take.words}
+    data = {"at": take.at.isoformat(), "seconds": take.seconds, "words": take.words, "heard": take.heard}
+    if take.heard:
+        data |= {"wpm": take.wpm, "fillers": take.fillers, "coverage": take.coverage}
     if window:
         data["within"] = fit(take.seconds, window) == "within"
     return data
@@ -200,6 +202,7 @@ class Calibration:
     seconds: float
     previous: int | None = None  # the rate it replaced, once saved
     saved_to: str = ""
+    heard: bool = False  # measured from heard takes (the words said), not timed ones (the script's words)
 
     def as_dict(self) -> dict:
         """Return the rate as plain data for JSON output."""
@@ -208,13 +211,19 @@ class Calibration:
 
 
 def measured_rate(stories: list[Story]) -> Calibration | None:
-    """Return the speaking rate over every take that recorded its word count, or None without enough takes."""
+    """Return the speaking rate over the takes that recorded their word count, or None without enough takes.
+
+    Heard takes, when there are enough of them, are the only ones counted: their words are the words said, in the
+    seconds spoken, where a timed take can only assume the whole script was said.
+    """
     takes = [t for story in stories for t in story.practice if t.words]
+    heard = [t for t in takes if t.heard]
+    takes = heard if len(heard) >= MIN_CALIBRATION_TAKES else takes
     words = sum(t.words or 0 for t in takes)
     seconds = sum(t.seconds for t in takes)
     if len(takes) < MIN_CALIBRATION_TAKES or seconds <= 0:  # takes of `seconds: 0` written by hand measure nothing
         return None
-    return Calibration(round(words / seconds * 60), len(takes), words, round(seconds, 1))
+    return Calibration(round(words / seconds * 60), len(takes), words, round(seconds, 1), heard=takes is heard)
 
 
 def calibrate(bank: Bank) -> Calibration:

@@ -23,14 +23,38 @@ def imported_modules() -> set[str]:
     return names - set(sys.stdlib_module_names) - {"coach", "__future__"}
 
 
-def declared() -> set[str]:
-    """Return the distributions coach depends on outside its extras, normalised as PEP 503 names them."""
-    found = (re.match(r"[A-Za-z0-9._-]+", line).group(0) for line in requires("coach") or [] if "extra ==" not in line)
+def declared(extra: str | None = None) -> set[str]:
+    """Return the distributions coach depends on outside its extras (or in `extra`), normalised as PEP 503 does."""
+    wanted = (lambda line: "extra ==" not in line) if extra is None else (lambda line: f'extra == "{extra}"' in line)
+    found = (re.match(r"[A-Za-z0-9._-]+", line).group(0) for line in requires("coach") or [] if wanted(line))
     return {re.sub(r"[-_.]+", "-", name).lower() for name in found}
 
 
+def _owners(module: str) -> set[str]:
+    return {re.sub(r"[-_.]+", "-", d).lower() for d in packages_distributions().get(module, [])}
+
+
 def test_every_imported_library_is_a_declared_dependency():
-    owners = packages_distributions()
-    undeclared = {module: owners.get(module, ["(not installed)"]) for module in imported_modules()
-                  if not {re.sub(r"[-_.]+", "-", d).lower() for d in owners.get(module, [])} & declared()}
+    voice = declared("voice")
+    undeclared = {module: sorted(_owners(module)) or ["(not installed)"] for module in imported_modules()
+                  if not _owners(module) & (declared() | voice)}
     assert undeclared == {}, f"imported but not in pyproject's dependencies: {undeclared}"
+
+
+def test_the_voice_extra_is_imported_only_where_a_take_is_heard_or_recorded():
+    """faster-whisper, sounddevice and numpy are optional: only coach's voice modules import them, inside functions."""
+    voice = declared("voice") - declared()
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        top = {node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module.split(".")[0]]
+            else:
+                continue
+            for module in modules:
+                if _owners(module) & voice:
+                    assert node not in top, f"{path.name} imports {module} at module level: only inside a function"
+                    assert path.parent.name == "voice" or path.name == "voice.py", f"{path} imports {module}"

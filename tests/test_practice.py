@@ -286,7 +286,7 @@ def test_undo_counts_down_then_refuses(runner, bank):
 def test_undo_as_json(runner, bank):
     practice(runner, "risk", "--seconds", "52.5")
     data = json.loads(runner.invoke(app, ["practice", "risk", "--undo", "--json"]).output)
-    assert data == {"story": "risk", "removed": {"at": "2026-11-24T09:00:00", "seconds": 52.5, "words": 143}, "remaining": 0}
+    assert data == {"story": "risk", "removed": {"at": "2026-11-24T09:00:00", "seconds": 52.5, "words": 143, "heard": False}, "remaining": 0}
 
 
 def test_one_action_at_a_time(runner, bank):
@@ -312,9 +312,9 @@ def test_history_as_json(runner, bank):
     assert json.loads(result.output) == {
         "story": "risk", "title": "The Risk Story", "target_seconds": [45, 60], "words_per_minute": 150,
         "estimate_seconds": 57.2,
-        "takes": [{"at": "2026-11-24T09:00:00", "seconds": 40.0, "words": 143, "within": False},
-                  {"at": "2026-11-24T09:10:00", "seconds": 52.5, "words": 143, "within": True},
-                  {"at": "2026-11-24T09:20:00", "seconds": 71.0, "words": 143, "within": False}],
+        "takes": [{"at": "2026-11-24T09:00:00", "seconds": 40.0, "words": 143, "heard": False, "within": False},
+                  {"at": "2026-11-24T09:10:00", "seconds": 52.5, "words": 143, "heard": False, "within": True},
+                  {"at": "2026-11-24T09:20:00", "seconds": 71.0, "words": 143, "heard": False, "within": False}],
         "best_seconds": 52.5, "latest_seconds": 71.0, "measured_words_per_minute": 157,  # 429 words in 163.5 s
     }
 
@@ -349,7 +349,7 @@ def test_calibration_as_json(runner, bank):
         practice(runner, "risk", "--seconds", seconds, now=now)
     data = json.loads(runner.invoke(app, ["practice", "--calibrate", "--json"]).output)
     assert data == {"words_per_minute": 156, "previous_words_per_minute": 150, "takes": 3, "words": 429,
-                    "seconds": 165.0, "saved_to": "stories/coach.yaml"}
+                    "seconds": 165.0, "saved_to": "stories/coach.yaml", "heard": False}
 
 
 def test_practice_output_fits_80_columns_and_keeps_words_whole(runner, bank, monkeypatch):

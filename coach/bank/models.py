@@ -214,16 +214,28 @@ class PracticeTake(Strict):
 
     at: datetime
     seconds: float = Field(ge=0, allow_inf_nan=False)  # `.nan` or `.inf` in a file is no length of time
-    words: int | None = None
+    words: int | None = None  # the refined version's words, or for a heard take the words said
+    # a take coach heard (practice --audio or --record) also keeps its pace, filler words and the share of the
+    # script said, in percent
+    wpm: int | None = Field(default=None, ge=0)
+    fillers: int | None = Field(default=None, ge=0)
+    coverage: int | None = Field(default=None, ge=0, le=100)
 
     def __deepcopy__(self, memo: dict | None = None) -> PracticeTake:
         return self
 
+    @property
+    def heard(self) -> bool:
+        """Return True for a take coach heard and measured, not only timed."""
+        return self.wpm is not None
+
     @classmethod
     def from_line(cls, line: str) -> PracticeTake:
         """Return the take a front matter line in coach's own form (a TAKE_LINE) records."""
-        at, seconds, words = TAKE_LINE.fullmatch(line).groups()
-        return cls(at=datetime.fromisoformat(at), seconds=float(seconds), words=int(words) if words else None)
+        at, seconds, words, wpm, fillers, coverage = TAKE_LINE.fullmatch(line).groups()
+        number = lambda text: int(text) if text else None  # noqa: E731
+        return cls(at=datetime.fromisoformat(at), seconds=float(seconds), words=number(words), wpm=number(wpm),
+                   fillers=number(fillers), coverage=number(coverage))
 
 
 # A take as coach writes it in front matter, `- {at: '2026-11-24T09:05:00', seconds: 52.5, words: 143}`, spelled so
@@ -234,10 +246,12 @@ _DATE = (r"(?:[1-9]\d{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]
 _AT = _DATE + r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"  # a real date (29 February in leap years only) and time
 _SECONDS = r"[1-9]\d{0,5}(?:\.\d{1,6})?"  # 1 up, no leading zero (YAML reads 052 as octal), no exponent
 _WORDS = r"0|[1-9]\d{0,8}"
-_LINE = "- \\{{at: '{}', seconds: {}(?:, words: {})?\\}}"
-TAKE_LINE = re.compile(_LINE.format(f"({_AT})", f"({_SECONDS})", f"({_WORDS})"))
+_PERCENT = r"100|[1-9]?\d"
+_LINE = "- \\{{at: '{}', seconds: {}(?:, words: {})?(?:, wpm: {})?(?:, fillers: {})?(?:, coverage: {})?\\}}"
+TAKE_LINE = re.compile(_LINE.format(f"({_AT})", f"({_SECONDS})", f"({_WORDS})", f"({_WORDS})", f"({_WORDS})",
+                                    f"({_PERCENT})"))
 # a block of them, each ended; atomic, as each line matches one way or none: 3x faster over 100,000 takes
-TAKE_LINES = re.compile(f"(?>{_LINE.format(_AT, _SECONDS, f'(?:{_WORDS})')}\n)*")
+TAKE_LINES = re.compile(f"(?>{_LINE.format(_AT, _SECONDS, *[f'(?:{_WORDS})'] * 3, f'(?:{_PERCENT})')}\n)*")
 
 
 class Takes(MutableSequence):

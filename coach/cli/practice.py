@@ -23,18 +23,24 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         seconds: Annotated[float | None, typer.Option("--seconds", help="Record a take timed elsewhere (up to 600).")] = None,
         cue: Annotated[bool, typer.Option("--cue", help="Show only the hook and key words, not the full text.")] = False,
         yes: Annotated[bool, typer.Option("--yes", "-y", help="Record a take under a third of the target's low end without asking.")] = False,
+        audio: Annotated[Path | None, typer.Option("--audio", metavar="FILE", help="Hear a take recorded elsewhere (wav, mp3, m4a, webm, ogg).")] = None,
+        record: Annotated[bool, typer.Option("--record", help="Record the take from the microphone and hear it.")] = False,
+        keep_audio: Annotated[bool, typer.Option("--keep-audio", help="Keep the take's audio beside its transcript.")] = False,
         undo: Annotated[bool, typer.Option("--undo", help="Remove the story's last take from its practice log.")] = False,
         history: Annotated[bool, typer.Option("--history", help="List the takes with a chart against the target.")] = False,
         calibrate: Annotated[bool, typer.Option("--calibrate", help="Save your measured speaking rate to the bank settings.")] = False,
         as_json: AsJson = False,
         stories: StoriesDir = DEFAULT_BANK,
     ) -> None:
-        """Rehearse a story out loud with a stopwatch and record the take in its practice log."""
+        """Rehearse a story out loud, timed or heard, and record the take in its practice log."""
         from coach import practice
         from coach.display import practice as views
 
         bank = out.bank(stories)
-        one_action(("--seconds", seconds is not None), ("--undo", undo), ("--history", history), ("--calibrate", calibrate))
+        one_action(("--seconds", seconds is not None), ("--audio", audio is not None), ("--record", record),
+                   ("--undo", undo), ("--history", history), ("--calibrate", calibrate))
+        if keep_audio and not (audio or record):
+            raise CoachError("--keep-audio keeps the audio of a heard take; add --audio FILE or --record")
         if calibrate:
             out.show(practice.calibrate(bank), as_json, views.calibration_view)
             return
@@ -45,6 +51,14 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             out.show(practice.undo_take(bank, path), as_json, views.undo_view)
         elif history:
             out.show(practice.take_history(bank, path), as_json, views.history_view)
+        elif audio is not None or record:
+            from coach.display.hearing import heard_view
+
+            result = heard(terminal, bank, path, audio, cue, yes, keep_audio, as_json)
+            if result is None:
+                typer.echo("Nothing was recorded.")
+            else:
+                out.show(result, as_json, heard_view)
         else:
             verdict = take(terminal, bank, path, seconds, cue, yes, as_json)
             if verdict is None:
@@ -73,6 +87,45 @@ def take(terminal: Terminal, bank, path: Path, seconds: float | None, cue: bool,
             return None
         result = practice.record_take(bank, path, seconds, at, sure=True)
     return result
+
+
+def heard(terminal: Terminal, bank, path: Path, audio: Path | None, cue: bool, yes: bool, keep_audio: bool,
+          as_json: bool):
+    """Hear a take (from a file, or recorded now), record it, asking about one that looks like a slip; None if declined."""
+    import tempfile
+
+    from coach import practice, spoken
+    from coach.cli.voice import transcribing
+
+    ask: Callable[[str], str] | None = terminal.input if (terminal.interactive() and not as_json) else None
+    if audio is None:
+        if as_json:
+            raise CoachError("--json needs --audio FILE: a recorded take talks to you in the terminal")
+        script = practice.load_script(bank, path)  # before the microphone opens: a story with no script is refused
+        with tempfile.TemporaryDirectory(prefix="coach-take-") as folder:
+            return heard(terminal, bank, path, record_take(terminal, script, cue, Path(folder) / "take.wav"), cue,
+                         yes, keep_audio, as_json)
+    with transcribing(terminal, quiet=as_json) as transcriber:
+        listened = spoken.listen(bank, path, audio, transcriber)
+    at = terminal.now()
+    result = spoken.keep_take(bank, path, listened, at, sure=yes, keep_audio=keep_audio)
+    if isinstance(result, practice.Slip):
+        if ask is None:
+            raise CoachError(f"{result.reason}; nothing was recorded (add --yes to record it anyway)")
+        if not meant(ask, result.seconds):
+            return None
+        result = spoken.keep_take(bank, path, listened, at, sure=True, keep_audio=keep_audio)
+    return result
+
+
+def record_take(terminal: Terminal, script, cue: bool, into: Path) -> Path:
+    """Show the script and record one take from the microphone into `into`."""
+    from coach.cli.voice import record_answer
+    from coach.display.practice import script_view
+
+    echo(script_view(script, cue) + "\n")
+    record_answer(terminal, into, script.window)
+    return into
 
 
 def meant(ask: Callable[[str], str], seconds: float) -> bool:

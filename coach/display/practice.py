@@ -82,11 +82,27 @@ def history_view(history: TakeHistory) -> str:
         mark = "✓" if fit(take.seconds, history.window) == "within" else " "
         lines.append(f"{take.at:%Y-%m-%d %H:%M}  {take.seconds:6.1f}s {mark} {''.join(row)}")
     lines.append(f"{'':17}  {'':8} {bottom:<{chart // 2}.0f}{top:>{chart - chart // 2}.0f}s")
+    lines += _heard_trend(history)
     rate = history.measured
     if rate and rate.wpm != history.words_per_minute:
         lines += ["", *_prose(f"Your takes give {rate.wpm} wpm (the bank uses {history.words_per_minute}); "
                               "`coach practice --calibrate` saves it.", 2)]
     return "\n".join(lines)
+
+
+def _heard_trend(history: TakeHistory) -> list[str]:
+    """Return the heard takes' pace, filler words and share of the script said, take by take, and their trend."""
+    heard = [take for take in history.takes if take.heard]
+    if not heard:
+        return []
+    lines = ["", f"{'Heard takes':17}  {'seconds':>8} {'wpm':>5} {'fillers':>8} {'script said':>12}"]
+    lines += [f"{t.at:%Y-%m-%d %H:%M}  {t.seconds:7.1f}s {t.wpm:5d} {t.fillers:8d} {t.coverage:11d}%" for t in heard]
+    if len(heard) > 1:
+        first, last = heard[0], heard[-1]
+        lines += ["", *_prose(f"Since the first heard take: {first.seconds:.0f}s → {last.seconds:.0f}s spoken, "
+                              f"pace {first.wpm} → {last.wpm} wpm, fillers {first.fillers} → {last.fillers}, "
+                              f"script said {first.coverage}% → {last.coverage}%.", 2)]
+    return lines
 
 
 def undo_view(undone: Undone) -> str:
@@ -99,5 +115,6 @@ def undo_view(undone: Undone) -> str:
 
 def calibration_view(rate: Calibration) -> str:
     """Say the speaking rate measured from the takes, the one it replaced, and where it was saved."""
-    return "\n".join(_prose(f"Speaking rate {rate.wpm} wpm from {rate.takes} takes ({rate.words} words in "
+    takes = f"{rate.takes} heard takes" if rate.heard else f"{rate.takes} takes"
+    return "\n".join(_prose(f"Speaking rate {rate.wpm} wpm from {takes} ({rate.words} words in "
                             f"{rate.seconds:g}s); was {rate.previous} wpm. Saved to {rate.saved_to}.", 2))

@@ -1,0 +1,111 @@
+"""The view of a heard take: in one screen, how long and how fast the candidate spoke, where they paused, what of
+their own script they left out or changed, and what they said that their material does not back."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from coach.display.bank import practiced
+from coach.display.layout import wrapped
+from coach.method.text import fit, quoted
+
+if TYPE_CHECKING:
+    from coach.spoken import HeardTake
+    from coach.voice.hearing import Hearing
+
+SHOWN = 3  # pauses, changed sentences and sure flags listed by name before "and N more"
+SNIPPET = 60  # characters of a sentence quoted in a list
+
+
+def _prose(text: str, indent: int = 2, first: str | None = "") -> list[str]:
+    return wrapped(text, indent, first)
+
+
+def _clip(text: str, size: int = SNIPPET) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _more(items: list[str], total: int) -> str:
+    shown = "; ".join(items)
+    return shown + (f"; and {total - len(items)} more" if total > len(items) else "")
+
+
+def heard_view(take: HeardTake) -> str:
+    """Say how a heard take went: time and pace, pauses and fillers, the script said, the facts, where it was kept."""
+    h, verdict = take.heard.hearing, take.verdict
+    low, high = verdict.window
+    where = {"over": f"{h.spoken_seconds - high:.1f}s over the {low}-{high}s target",
+             "under": f"{low - h.spoken_seconds:.1f}s under the {low}-{high}s target",
+             "within": f"within the {low}-{high}s target"}[fit(h.spoken_seconds, verdict.window)]
+    lines = _prose(f"{take.heard.title}: {h.spoken_seconds:.1f}s spoken, {where}.")
+    lines += _prose(f"Pace {h.wpm} words per minute ({h.words} words); {_fillers(h)}; {_pauses(h)}.")
+    lines += _script(h)
+    lines += _delivery(h)
+    lines += _facts(h)
+    kept = [p.name for p in take.saved]
+    folder = take.saved[0].parent if take.saved else None
+    lines += _prose(f"Practiced {practiced(verdict.takes)}" + (f" Transcript kept in {folder}/ ({', '.join(kept)})."
+                                                                if folder else ""))
+    return "\n".join(lines)
+
+
+def _fillers(h: Hearing) -> str:
+    if not h.fillers:
+        return "no filler words heard"
+    counts = Counter(f.text.lower() for f in h.fillers)
+    said = ", ".join(f'"{word}"' + (f" ×{n}" if n > 1 else "") for word, n in counts.most_common())
+    return f"{_count(len(h.fillers), 'filler word')} ({said})"
+
+
+def _pauses(h: Hearing) -> str:
+    if not h.pauses:
+        return "no pause over a second"
+    shown = [f"{p.seconds:.1f}s at {p.at:.0f}s after \"{_clip(p.after, 30)}\"" for p in h.pauses[:SHOWN]]
+    return f"{_count(len(h.pauses), 'pause')} over a second: " + _more(shown, len(h.pauses))
+
+
+def _script(h: Hearing) -> list[str]:
+    said = [s for s in h.sentences if s.status == "said"]
+    changed = [s for s in h.sentences if s.status == "changed"]
+    skipped = [s for s in h.sentences if s.status == "skipped"]
+    parts = [f"{len(said)} of {len(h.sentences)} said", f"{len(changed)} changed", f"{len(skipped)} skipped"]
+    lines = _prose(f"Your script: {', '.join(parts)} ({round(h.coverage * 100)}% of its words heard).")
+    for s in skipped:
+        lines += _prose(f"Skipped: \"{_clip(s.text)}\"", 4, "")
+    for s in changed[:SHOWN]:
+        lines += _prose(f"Changed: \"{_clip(s.text, 40)}\", heard as \"{_clip(s.heard, 40)}\"", 4, "")
+    if len(changed) > SHOWN:
+        lines += _prose(f"and {len(changed) - SHOWN} more changed", 4, "")
+    return lines
+
+
+def _delivery(h: Hearing) -> list[str]:
+    parts = []
+    if h.hooks:
+        parts.append(f"opened with your hook \"{_clip(h.hook, 40)}\"" if h.hook else "no hook of yours opened the take")
+    if h.key_words:
+        landed = [word for word, hit in h.key_words if hit]
+        missed = [word for word, hit in h.key_words if not hit]
+        parts.append(f"{len(landed)} of {len(h.key_words)} key words landed"
+                     + (f" (missed {quoted(missed)})" if missed else ""))
+    parts.append(f"\"I\" {h.i_count} times, \"we\" {h.we_count}")
+    return _prose(parts[0][0].upper() + "; ".join(parts)[1:] + ".")
+
+
+def _facts(h: Hearing) -> list[str]:
+    lines = []
+    for flag in h.flags[:SHOWN]:
+        lines += _prose(f"Not in your material: \"{flag.text}\" at {flag.at:.0f}s; {flag.reason}.")
+    if len(h.flags) > SHOWN:
+        lines += _prose(f"and {len(h.flags) - SHOWN} more said that your material does not back (see --json).")
+    if h.unsure:
+        heard = ", ".join(f"\"{f.text}\"" + (f" ({f.probability:.0%} sure)" if f.probability is not None else "")
+                          for f in h.unsure[:SHOWN])
+        lines += _prose(f"Heard too unsurely to count against you: {heard}.")
+    return lines

@@ -1,0 +1,172 @@
+"""A spoken take: heard, measured against the candidate's own script, recorded in the practice log, and its
+transcript kept beside the story (`stories/takes/SLUG/`), the audio too when asked.
+
+The core of `practice --audio` and `practice --record` (and of the page's recorder): a front end hands over an audio
+file and a transcriber; `listen` hears it (slow, and no file is touched), `keep_take` records what was heard.
+
+    heard = listen(bank, path, audio, transcriber)
+    result = keep_take(bank, path, heard, at)        # HeardTake, or the Slip to ask about
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from coach.bank.folder import Bank, load_story, write_atomic
+from coach.bank.models import PracticeTake, Story
+from coach.errors import CoachError
+from coach.method.grounding import Material, own_answers
+from coach.method.text import timing
+from coach.practice import MAX_TAKE_SECONDS, MIN_TAKE_SECONDS, Slip, TakeVerdict, looks_like_a_slip, require_refined
+from coach.voice.hearing import Hearing, Script, hear
+from coach.voice.transcribe import Transcriber, audio_seconds, check_audio
+from coach.voice.transcript import Transcript
+
+TAKES = "takes"  # the bank's folder of heard takes: takes/SLUG/STAMP.md (to read), .json (words and timings)
+
+
+@dataclass
+class Heard:
+    """A take as heard, before anything is written: the story it was measured against, the transcript, the hearing."""
+
+    slug: str
+    title: str
+    audio: Path
+    transcript: Transcript
+    hearing: Hearing
+
+
+def script_of(story: Story, settings) -> Script:
+    """Return what a take of the story is measured against: its refined version, hooks, key words and material.
+
+    The material is everything the candidate wrote, their refined version and own follow-up answers included: a fact
+    their script says is theirs to say (whether the script itself is backed is `coach check`'s to tell).
+    """
+    material = Material.of(story, settings, [*own_answers(story), story.refined])
+    notes = story.practice_notes
+    return Script(story.refined, tuple(notes.hooks), tuple(notes.key_words), material, story.window(settings))
+
+
+def listen(bank: Bank, path: Path, audio: Path, transcriber: Transcriber) -> Heard:
+    """Transcribe a take of the story and measure it; nothing is written. Refuse audio with no speech in it."""
+    story, settings = load_story(path), bank.settings()
+    require_refined(story, path)
+    check_audio(audio)
+    length = audio_seconds(audio)
+    if length is not None and length > MAX_TAKE_SECONDS * 1.5:
+        raise CoachError(f"{audio}: {length / 60:.0f} minutes of audio is longer than any spoken story; trim it to "
+                         f"the take (up to {MAX_TAKE_SECONDS // 60} minutes) and pass it again")
+    transcript = transcriber.transcribe(audio)
+    hearing = hear(transcript, script_of(story, settings))
+    if not hearing.words:
+        raise CoachError(f"{audio}: no speech was heard in it; nothing was recorded (check the recording is of you "
+                         "saying the story, with the microphone on)")
+    if hearing.spoken_seconds < MIN_TAKE_SECONDS:
+        raise CoachError(f"{audio}: only {hearing.spoken_seconds:.1f}s of speech was heard, not a delivery of the "
+                         "story; nothing was recorded")
+    if hearing.spoken_seconds > MAX_TAKE_SECONDS:
+        raise CoachError(f"{audio}: {hearing.spoken_seconds:.0f}s of speech is over {MAX_TAKE_SECONDS // 60} minutes, "
+                         "longer than any spoken story; nothing was recorded")
+    return Heard(path.stem, story.title, audio, transcript, hearing)
+
+
+@dataclass
+class HeardTake:
+    """A heard take as recorded: how it went against the window, what was heard, and the files written for it."""
+
+    verdict: TakeVerdict
+    heard: Heard
+    saved: list[Path] = field(default_factory=list)  # the transcript's files, then the audio when kept
+
+    def as_dict(self) -> dict:
+        """Return the take as plain data for JSON output."""
+        return {**self.verdict.as_dict(), "hearing": self.heard.hearing.as_dict(),
+                "transcript": self.heard.transcript.as_dict(), "saved": [str(p) for p in self.saved]}
+
+
+def keep_take(bank: Bank, path: Path, heard: Heard, at: datetime, *, sure: bool = False,
+              keep_audio: bool = False) -> HeardTake | Slip:
+    """Record a heard take: its transcript (and audio, if asked) under takes/, then its line in the practice log.
+
+    A take that looks like a slip comes back as the `Slip` unless `sure`. Should the story's update fail, the files
+    written for the take are removed: a failed command leaves the bank as it was.
+    """
+    hearing, settings = heard.hearing, bank.settings()
+    seconds = round(hearing.spoken_seconds, 1)
+    story = load_story(path)
+    window = story.window(settings)
+    if not sure and looks_like_a_slip(seconds, window):
+        return Slip(path.stem, seconds, window)
+    at = at.replace(microsecond=0)
+    take = PracticeTake(at=at, seconds=seconds, words=hearing.words, wpm=hearing.wpm, fillers=len(hearing.fillers),
+                        coverage=round(hearing.coverage * 100))
+    saved = _write_take_files(bank, path.stem, heard, at, keep_audio)
+
+    def add_take(story: Story) -> Story:
+        require_refined(story, path)
+        story.practice.append(take)
+        return story
+
+    try:
+        story = bank.update(path, add_take)
+    except BaseException:
+        for written in saved:
+            written.unlink(missing_ok=True)
+        raise
+    verdict = TakeVerdict(seconds, story.window(settings), timing(story.refined, settings.words_per_minute).seconds,
+                          len(story.practice), path.stem, at)
+    return HeardTake(verdict, heard, saved)
+
+
+def takes_folder(bank: Bank, slug: str) -> Path:
+    """Return the folder a story's heard takes are kept in."""
+    return bank.root / TAKES / slug
+
+
+def _write_take_files(bank: Bank, slug: str, heard: Heard, at: datetime, keep_audio: bool) -> list[Path]:
+    """Write the take's transcript (Markdown to read, JSON with the timings) and, if asked, a copy of its audio;
+    readable by their owner only, as the interview transcripts are. Return the paths written."""
+    folder = takes_folder(bank, slug)
+    stem, n = at.strftime("%Y-%m-%d-%H%M%S"), 2
+    while (folder / f"{stem}.md").exists():
+        stem, n = f"{at:%Y-%m-%d-%H%M%S}-{n}", n + 1
+    written: list[Path] = []
+    audio: Path | None = None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if keep_audio:
+            audio = folder / f"{stem}{heard.audio.suffix.lower()}"
+            shutil.copyfile(heard.audio, audio)
+            audio.chmod(0o600)
+        data = {"story": slug, "at": at.isoformat(), "audio": audio.name if audio else None,
+                "transcript": heard.transcript.as_dict(), "hearing": heard.hearing.as_dict()}
+        for path, text in ((folder / f"{stem}.json", json.dumps(data, indent=1, ensure_ascii=False) + "\n"),
+                           (folder / f"{stem}.md", take_markdown(heard, at, audio))):
+            write_atomic(path, text, private=True)
+            written.append(path)
+        if audio:
+            written.append(audio)
+    except OSError as error:
+        for path in [*written, *([audio] if audio else [])]:
+            path.unlink(missing_ok=True)
+        raise CoachError(f"could not keep the take's transcript in {folder} ({error.strerror or error}); check that "
+                         f"{folder.parent} is a folder you can write to; nothing was recorded") from None
+    return written
+
+
+def take_markdown(heard: Heard, at: datetime, audio: Path | None) -> str:
+    """Return the transcript of a take as a Markdown file a person reads: what was measured, then what was heard."""
+    h = heard.hearing
+    said = sum(s.status == "said" for s in h.sentences)
+    lines = [f"# {heard.title}: take of {at:%Y-%m-%d %H:%M}", "",
+             f"- Spoken: {h.spoken_seconds:.1f}s, {h.words} words, {h.wpm} words per minute",
+             f"- Filler words: {len(h.fillers)}; pauses over a second: {len(h.pauses)}",
+             f"- Script: {said} of {len(h.sentences)} sentences said ({round(h.coverage * 100)}% of its words)",
+             f"- Heard by: {heard.transcript.engine}"]
+    if audio:
+        lines.append(f"- Audio: {audio.name}")
+    return "\n".join([*lines, "", "## Transcript", "", heard.transcript.text, ""])
