@@ -220,8 +220,8 @@ def test_a_model_that_cannot_be_downloaded_says_how_to_get_it(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     progress, message = done.stdout.splitlines()[:2]
     assert progress == "Downloading the speech model tiny.en from the Hugging Face Hub (first use only)"
-    assert message.startswith("the speech model tiny.en is not on this machine and could not be downloaded (")
-    assert message.endswith("); connect to the internet once, or set COACH_WHISPER_MODEL to a CTranslate2 model folder")
+    assert message == ("the speech model tiny.en is not on this machine and could not be downloaded (HF_HUB_OFFLINE is "
+                       "set); connect to the internet once, or set COACH_WHISPER_MODEL to a CTranslate2 model folder")
 
 
 def test_a_file_that_is_not_audio_is_one_sentence(tmp_path):
@@ -230,6 +230,12 @@ def test_a_file_that_is_not_audio_is_one_sentence(tmp_path):
     with pytest.raises(CoachError, match=r"take.m4a: could not be decoded as audio \(.+\); check that it is a "
                                          "recording, or convert it to wav"):
         local_transcriber().transcribe(fake)
+
+
+def test_a_model_is_loaded_once_per_process():
+    from coach.voice.local import load
+
+    assert load(tiny_model()) is load(tiny_model() + "/")
 
 
 # The local model on a real take -----------------------------------------------------------------------------------
@@ -393,7 +399,8 @@ def test_a_refusal_that_stands_after_adapting_is_one_sentence(take):
     (401, "openai-401.json", "asr.test rejected the API key (401: Incorrect API key provided: sk-proj-***"),
     (404, "whispercpp-not-found.txt", "http://asr.test/v1 has no /audio/transcriptions endpoint (404: File Not "
                                       "Found (/v1/audio/transcriptions)); check that COACH_TRANSCRIBE_URL is the "
-                                      "server's base URL, usually ending in /v1"),
+                                      "server's base URL, usually ending in /v1 (whisper.cpp's server serves it "
+                                      "when started with --inference-path /v1/audio/transcriptions)"),
     (404, "speaches-model-not-installed.json", "asr.test does not serve the model whisper-1 (404: Model "
                                                "'Systran/faster-whisper-small' is not installed locally"),
     (413, "openai-413.json", "asr.test refused the recording as too large (413: Maximum content size limit (26214400) "
@@ -459,6 +466,7 @@ def test_a_server_that_is_not_running_is_one_sentence_without_the_password(take)
         transcriber.transcribe(take)
     assert str(caught.value) == (f"no transcription server answers at http://127.0.0.1:{port}/v1; start it, or unset "
                                  "COACH_TRANSCRIBE_URL to transcribe on this machine")
+    assert "s3cret" not in transcriber.name and "s3cret" not in transcriber.shown_url
 
 
 @respx.mock

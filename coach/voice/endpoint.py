@@ -133,7 +133,8 @@ class EndpointTranscriber:
                 return (f"{self.host} does not serve the model {self.model} ({quoted}); set COACH_TRANSCRIBE_MODEL "
                         "to a transcription model it serves")
             return (f"{self.shown_url} has no /audio/transcriptions endpoint ({quoted}); check that "
-                    "COACH_TRANSCRIBE_URL is the server's base URL, usually ending in /v1")
+                    "COACH_TRANSCRIBE_URL is the server's base URL, usually ending in /v1 (whisper.cpp's server "
+                    "serves it when started with --inference-path /v1/audio/transcriptions)")
         if status == 413:
             return f"{self.host} refused the recording as too large ({quoted}); record a shorter take, or save it as mp3"
         if status == 429:

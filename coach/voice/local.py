@@ -139,8 +139,10 @@ def model_folder(model: str, on_progress: Callable[[str], None] | None = None) -
     try:
         return huggingface_hub.snapshot_download(repo, allow_patterns=MODEL_FILES)
     except Exception as error:  # offline, a proxy, a full disk: the Hub raises many kinds
+        offline = getattr(getattr(huggingface_hub, "constants", None), "HF_HUB_OFFLINE", False)
+        reason = "HF_HUB_OFFLINE is set" if offline else _reason(error)
         raise CoachError(f"the speech model {model} is not on this machine and could not be downloaded "
-                         f"({_reason(error)}); connect to the internet once, or set COACH_WHISPER_MODEL to a "
+                         f"({reason}); connect to the internet once, or set COACH_WHISPER_MODEL to a "
                          "CTranslate2 model folder") from None
 
 
