@@ -65,7 +65,7 @@ def test_a_spoken_session_is_heard_shown_and_scored_on_its_measured_seconds(runn
     assert "Answer out loud: press Enter to start speaking and Enter again when you finish" in out
     assert "type the command instead of pressing Enter" in out
     assert "Answer in writing" not in out
-    assert out.count("Recording: press Enter when you finish (Ctrl-C abandons the take).") == 3
+    assert out.count("Recording: press Enter when you finish.") == 3
     assert "You (spoken 52.4s): At Salesforce in 2023 our on-call rotation was burning" in out
     assert "You (spoken 38.0s): When our lead engineer went on leave" in out
     # the measured seconds, not the estimate from the words, are what feedback and concision rest on

@@ -60,19 +60,19 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             return
         from coach.display.interview import interview_heading
 
-        hearing = _Voice(terminal) if voice else None  # the microphone and transcriber, found before any question
+        listener = _Voice(terminal) if voice else None  # the microphone and transcriber, found before any question
         engine, progress = terminal.engine(bank, model)
         screen = _Screen(out, quiet=as_json)
         if not as_json:
             out.say(interview_heading(bank.settings(), planned, persona, live=scripted is None and not voice))
         machine = interview.Interview(bank, engine, planned, persona=persona, now=terminal.now, on_words=screen.words,
                                       on_speaking=screen.speaking, busy=progress.spinning)
-        if hearing is not None:
+        if listener is not None:
             from coach.display.recording import voice_how
 
             out.say(voice_how())
             with tempfile.TemporaryDirectory(prefix="coach-voice-") as folder:
-                session = _converse(machine, screen, _spoken(terminal, screen, machine, hearing, Path(folder)))
+                session = _converse(machine, screen, _spoken(terminal, screen, machine, listener, Path(folder)))
         elif scripted is not None:
             session = _converse(machine, screen, _written(interview.Replies(scripted), screen))
         else:
@@ -179,8 +179,9 @@ class _Voice:
 def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folder: Path) -> Reply:
     """Return a reader of answers said out loud: Enter records one, shown as heard once transcribed (its audio then
     deleted); a command, or an answer, typed instead of Enter is taken as typed."""
-    from coach.cli.voice import INTERVIEW_INSTEAD, hear, record_answer, spoken_seconds
+    from coach.cli.voice import INTERVIEW_INSTEAD, hear, record_answer, seconds_spoken
     from coach.display.recording import TRY_AGAIN, nothing_heard, spoken_line
+    from coach.interview.machine import Stage
     from coach.voice.record import EmptyTake, NotFinished
 
     def reply() -> tuple[str, bool, float | None]:
@@ -189,7 +190,7 @@ def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folde
             if first.strip():
                 return _typed_answer(terminal.input, first), True, None
             audio = folder / "answer.wav"
-            window = None if machine.stage.name == "PROBED" else machine.session.window  # a probe's reply is short
+            window = None if machine.stage is Stage.PROBED else machine.session.window  # a probe's reply is short
             try:
                 recorded = record_answer(terminal, audio, window, voice.microphone, INTERVIEW_INSTEAD)
                 transcript = hear(voice.transcriber, audio)
@@ -205,7 +206,7 @@ def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folde
             if not transcript.text.strip():
                 screen.line(nothing_heard())
                 continue
-            seconds = spoken_seconds(transcript, recorded)
+            seconds = seconds_spoken(transcript, recorded)
             screen.line(spoken_line(transcript.text, seconds))
             return transcript.text, True, seconds
 

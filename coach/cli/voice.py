@@ -31,7 +31,7 @@ def record_answer(terminal: Terminal, into: Path, window: tuple[int, int] | None
 
     mic = mic or microphone(terminal, instead)
     live = sys.stdout.isatty()
-    echo("Recording: press Enter when you finish (Ctrl-C abandons the take).")
+    echo("Recording: press Enter when you finish.")
     show = (lambda elapsed, level: _draw(_line(elapsed, level, window))) if live else None
     try:
         return record_to(into, mic, lambda: terminal.input(""), show, terminal.clock, notice=_notice(live),
@@ -64,7 +64,7 @@ def hear(hearer, audio: Path):
         raise CoachError(f"transcription failed ({said}): check COACH_WHISPER_MODEL or COACH_TRANSCRIBE_URL") from None
 
 
-def spoken_seconds(transcript, recorded: float) -> float:
+def seconds_spoken(transcript, recorded: float) -> float:
     """Return how long the candidate spoke: first word to last, or the recording's length without word timings."""
     words = transcript.words
     span = words[-1].end - words[0].start if words else 0.0
