@@ -18,6 +18,7 @@ import pytest
 
 from coach.display.recording import level_meter, recording_line
 from coach.errors import CoachError, Interrupted
+from coach.voice import record
 from coach.voice.record import (
     DeviceMicrophone,
     EmptyTake,
@@ -184,6 +185,16 @@ def test_a_take_stops_recording_at_the_longest_and_says_so(tmp_path):
                         notice=notices.append, most_seconds=2)
     assert seconds == 2.0 and frames_of(tmp_path / "take.wav")[0][3] == 2 * RATE
     assert notices == ["2 seconds is the longest take: recording stopped; press Enter."]
+
+
+def test_a_device_that_stops_handing_over_sound_has_failed(tmp_path, monkeypatch):
+    monkeypatch.setattr(record, "STALL_SECONDS", 0.3)
+    notices: list[str] = []
+    mic = FakeMicrophone(sine(1.5), threaded=True)
+    with pytest.raises(CoachError, match=r"^the microphone failed mid-take \(no sound arrived for 0.3 seconds\), so"):
+        record_to(tmp_path / "take.wav", mic, lambda: mic.delivered.wait(5) and time.sleep(0.8), notice=notices.append)
+    assert notices == ["The microphone stopped (no sound arrived for 0.3 seconds); press Enter."]
+    assert list(tmp_path.iterdir()) == []
 
 
 # The default device: sounddevice and PortAudio, simulated
@@ -368,3 +379,19 @@ def test_commands_that_do_not_record_import_no_audio_library():
               "loaded = {'sounddevice', 'numpy'} & set(sys.modules)\nassert not loaded, loaded\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_terminal_driver_draws_the_line_only_on_a_terminal_and_clears_it_after_enter(tmp_path, capsys,
+                                                                                         monkeypatch):
+    from coach.cli.io import Terminal
+    from coach.cli.voice import record_answer
+
+    mic = FakeMicrophone(sine(2.0), threaded=True, pace=0.01)
+    terminal = Terminal(microphone=lambda: mic, input=lambda prompt: mic.delivered.wait(5) and time.sleep(0.3))
+    assert record_answer(terminal, tmp_path / "piped.wav", (45, 60)) == 2.0
+    assert capsys.readouterr().out == "Recording: press Enter when you finish.\n"
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert record_answer(terminal, tmp_path / "live.wav", (45, 60)) == 2.0
+    out = capsys.readouterr().out
+    assert out.startswith("Recording: press Enter when you finish.\n\r") and out.endswith("\r\x1b[K")
+    assert "target 45-60s" in out and "● rec ▕" in out

@@ -30,6 +30,7 @@ LEAST_SECONDS = 1.0  # a shorter take is a slip of the Enter key
 SILENT = 10 ** (-50 / 20)  # a take whose loudest moment stays under -50 dBFS heard nothing: a muted microphone
 FLOOR_DB = -60.0  # the level meter's empty end; 0 dBFS is its full end
 INTERVAL = 0.1  # seconds between redraws of the live line
+STALL_SECONDS = 3.0  # a device that hands over nothing for this long has stopped, whatever it says
 ELSEWHERE = "record elsewhere and pass --audio FILE"  # what to do instead, unless the driver says otherwise
 
 
@@ -138,8 +139,11 @@ class _Take:
 
     def _watch(self, writer, limit: int, show, clock, started: float, notice) -> None:
         """Save the queued samples and redraw the live line until the take ends; say so once when it stops by itself."""
-        said = False
+        said, idle = False, 0
         while not self._done.wait(INTERVAL):
+            idle = 0 if self._queued else idle + 1
+            if idle * INTERVAL >= STALL_SECONDS:
+                self._failed(f"no sound arrived for {STALL_SECONDS:g} seconds")
             self._save(writer, limit)
             stopped = self._stopped_by_itself()
             if stopped and not said:
