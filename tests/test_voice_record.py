@@ -152,16 +152,18 @@ def test_a_silent_take_says_the_microphone_may_be_muted(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_take_under_a_second_is_not_kept(tmp_path):
+@pytest.mark.parametrize("samples", [sine(0.6), b""])  # Enter pressed twice, before the device's first block or after
+def test_a_take_under_a_second_is_not_kept(tmp_path, samples):
     with pytest.raises(EmptyTake) as raised:
-        record_to(tmp_path / "take.wav", FakeMicrophone(sine(0.6)), after())
+        record_to(tmp_path / "take.wav", FakeMicrophone(samples), after())
     assert str(raised.value) == "the take was under a second, so nothing was kept: press Enter once you have finished speaking"
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_device_that_sends_nothing_is_named(tmp_path):
     with pytest.raises(CoachError) as raised:
-        record_to(tmp_path / "take.wav", FakeMicrophone(b""), after(), instead="leave out --voice and type your answers")
+        record_to(tmp_path / "take.wav", FakeMicrophone(b""), after(), clock=iter([0.0, 1.5]).__next__,
+                  instead="leave out --voice and type your answers")
     assert str(raised.value) == ("the microphone sent no sound: check that it is plugged in and chosen as the input "
                                  "device, or leave out --voice and type your answers")
 

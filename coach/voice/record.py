@@ -120,7 +120,7 @@ class _Take:
             if not stopped:  # Ctrl-C, end of input or a file that could not be written: the device is let go
                 with suppress(Exception):
                     self.microphone.stop()
-        return self._checked(self.frames / self.microphone.rate)
+        return self._checked(self.frames / self.microphone.rate, clock() - started)
 
     def _deliver(self, samples: bytes) -> None:
         """Take samples from the device's thread: queue them and measure their level."""
@@ -178,12 +178,12 @@ class _Take:
             self.frames += len(kept) // 2
             self.full = self.frames >= limit
 
-    def _checked(self, seconds: float) -> float:
+    def _checked(self, seconds: float, elapsed: float) -> float:
         """Return the take's seconds, or say in one sentence why nothing was kept."""
         if self.failure:
             raise CoachError(f"the microphone failed mid-take ({self.failure}), so nothing was kept: check its "
                              f"connection and try again, or {self.instead}")
-        if not self.frames:
+        if not self.frames and elapsed >= LEAST_SECONDS:  # sooner, a device may not have handed over its first block
             raise CoachError("the microphone sent no sound: check that it is plugged in and chosen as the input "
                              f"device, or {self.instead}")
         if seconds < LEAST_SECONDS:
