@@ -1,7 +1,8 @@
-"""`coach interview` and `coach sessions`: two drivers of the interview machine (the terminal, an answers file), and
-the list of past sessions."""
+"""`coach interview` and `coach sessions`: three drivers of the interview machine (the terminal, an answers file, the
+microphone), and the list of past sessions."""
 
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,8 @@ from coach.cli.io import Output, Terminal, echo
 from coach.cli.options import DEFAULT_BANK, AsJson, Model, ShowPrompt, StoriesDir, complete_story
 from coach.errors import CoachError, Interrupted, LLMError
 
-Reply = Callable[[], tuple[str, bool]]  # the candidate's next answer, and whether a probe could be put to them
+# the candidate's next answer, whether a probe could be put to them, and the seconds it took to say (None: estimate)
+Reply = Callable[[], tuple[str, bool, float | None]]
 
 
 def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
@@ -25,6 +27,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         story: Annotated[str | None, typer.Option("--story", metavar="STORY", autocompletion=complete_story, help="Rehearse the questions one story should answer, its follow-ups included.")] = None,
         persona: Annotated[str, typer.Option("--persona", metavar="NAME", help="friendly, neutral or tough.")] = "neutral",
         answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE", help="Take the answers from FILE, separated by lines of ---, instead of the terminal.")] = None,
+        voice: Annotated[bool, typer.Option("--voice", help="Answer out loud: each answer is recorded and transcribed.")] = False,
         seed: Annotated[int | None, typer.Option("--seed", hidden=True, help="Seed the choice of questions.")] = None,
         model: Model = None,
         show_prompt: ShowPrompt = False,
@@ -42,6 +45,8 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         interview.check_persona(persona)
         if show_prompt and as_json:
             raise CoachError("--show-prompt prints the prompt as text; leave out --json")
+        if voice and (answers is not None or as_json):
+            raise CoachError(f"--voice records your answers in the terminal; leave out {'--answers' if answers else '--json'}")
         if as_json and answers is None:
             raise CoachError("--json needs --answers FILE: an interview without one talks to you in the terminal")
         if story and values:
@@ -55,14 +60,23 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             return
         from coach.display.interview import interview_heading
 
+        listener = _Voice(terminal) if voice else None  # the microphone and transcriber, found before any question
         engine, progress = terminal.engine(bank, model)
         screen = _Screen(out, quiet=as_json)
         if not as_json:
-            out.say(interview_heading(bank.settings(), planned, persona, live=scripted is None))
+            out.say(interview_heading(bank.settings(), planned, persona, live=scripted is None and not voice))
         machine = interview.Interview(bank, engine, planned, persona=persona, now=terminal.now, on_words=screen.words,
                                       on_speaking=screen.speaking, busy=progress.spinning)
-        reply = _written(interview.Replies(scripted), screen) if scripted is not None else _typed(terminal.input)
-        session = _converse(machine, screen, reply)
+        if listener is not None:
+            from coach.display.recording import voice_how
+
+            out.say(voice_how())
+            with tempfile.TemporaryDirectory(prefix="coach-voice-") as folder:
+                session = _converse(machine, screen, _spoken(terminal, screen, machine, listener, Path(folder)))
+        elif scripted is not None:
+            session = _converse(machine, screen, _written(interview.Replies(scripted), screen))
+        else:
+            session = _converse(machine, screen, _typed(terminal.input))
         if as_json:
             out.json(session.as_dict())
         else:
@@ -104,10 +118,10 @@ def _converse(machine, screen: "_Screen", reply: Reply):
                 event = machine.next()
                 continue
             try:
-                text, can_probe = reply()
+                text, can_probe, seconds = reply()
             except EOFError:  # the answers ran out, or Ctrl-D
-                text, can_probe = "/quit", False
-            event = machine.answer(text, can_probe=can_probe)
+                text, can_probe, seconds = "/quit", False, None
+            event = machine.answer(text, can_probe=can_probe, seconds=seconds)
         return event.session
     except KeyboardInterrupt:  # while waiting for an answer: the machine ends the session
         screen.line("")
@@ -120,22 +134,81 @@ def _converse(machine, screen: "_Screen", reply: Reply):
             screen.line("")
         screen.line("")
         raise
+    except CoachError as error:  # the recorder or the transcriber failed: the session so far is kept, and said so
+        from coach.interview import transcripts
+
+        screen.line("")
+        machine.session.status = "stopped: the answer could not be recorded or transcribed"
+        raise CoachError(f"{error}; {transcripts.keep(machine.session)}") from None
 
 
 def _typed(ask: Callable[[str], str]) -> Reply:
     """Return a reader of answers typed over several lines, an empty line sending one; a command sends at once."""
 
-    def reply() -> tuple[str, bool]:
-        lines: list[str] = []
-        while True:
-            text = ask("You: " if not lines else "     ")
-            if not text.strip():
-                if lines:
-                    return "\n".join(lines), True
-                continue
-            if text.strip().startswith("/") and not lines:
-                return text.strip(), True
+    def reply() -> tuple[str, bool, None]:
+        return _typed_answer(ask, ask("You: ")), True, None
+
+    return reply
+
+
+def _typed_answer(ask: Callable[[str], str], first: str) -> str:
+    """Return an answer typed over several lines from its first line on, an empty line ending it; a command at once."""
+    lines: list[str] = []
+    text = first
+    while True:
+        if not text.strip():
+            if lines:
+                return "\n".join(lines)
+        elif text.strip().startswith("/") and not lines:
+            return text.strip()
+        else:
             lines.append(text)
+        text = ask("You: " if not lines else "     ")
+
+
+class _Voice:
+    """What `--voice` hears answers with: the microphone (checked at once) and the transcriber."""
+
+    def __init__(self, terminal: Terminal):
+        from coach.cli.voice import INTERVIEW_INSTEAD, microphone, transcriber
+
+        self.microphone = microphone(terminal, INTERVIEW_INSTEAD)
+        self.transcriber = transcriber(terminal)
+
+
+def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folder: Path) -> Reply:
+    """Return a reader of answers said out loud: Enter records one, shown as heard once transcribed (its audio then
+    deleted); a command, or an answer, typed instead of Enter is taken as typed."""
+    from coach.cli.voice import INTERVIEW_INSTEAD, hear, record_answer, seconds_spoken
+    from coach.display.recording import TRY_AGAIN, nothing_heard, spoken_line
+    from coach.interview.machine import Stage
+    from coach.voice.record import EmptyTake, NotFinished
+
+    def reply() -> tuple[str, bool, float | None]:
+        while True:
+            first = terminal.input("You (Enter to speak): ")
+            if first.strip():
+                return _typed_answer(terminal.input, first), True, None
+            audio = folder / "answer.wav"
+            window = None if machine.stage is Stage.PROBED else machine.session.window  # a probe's reply is short
+            try:
+                recorded = record_answer(terminal, audio, window, voice.microphone, INTERVIEW_INSTEAD)
+                transcript = hear(voice.transcriber, audio)
+            except EmptyTake as error:
+                screen.line(f"{str(error)[:1].upper()}{str(error)[1:]}. {TRY_AGAIN}")
+                continue
+            except Interrupted:  # Ctrl-C mid-take: the machine ends the session and says what was kept
+                raise KeyboardInterrupt from None
+            except NotFinished:  # input ended mid-take: as at the prompt, the session ends
+                raise EOFError from None
+            finally:
+                audio.unlink(missing_ok=True)
+            if not transcript.text.strip():
+                screen.line(nothing_heard())
+                continue
+            seconds = seconds_spoken(transcript, recorded)
+            screen.line(spoken_line(transcript.text, seconds))
+            return transcript.text, True, seconds
 
     return reply
 
@@ -144,10 +217,10 @@ def _written(replies, screen: "_Screen") -> Reply:
     """Return a reader of the answers file's answers, each shown as if typed."""
     from coach.display.layout import wrapped
 
-    def reply() -> tuple[str, bool]:
+    def reply() -> tuple[str, bool, None]:
         answer = replies.next()
         screen.line("\n".join(wrapped(answer.text, 5, "You:")))
-        return answer.text, replies.probe_next
+        return answer.text, replies.probe_next, None
 
     return reply
 

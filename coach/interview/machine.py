@@ -107,14 +107,15 @@ class Interview:
         self._expect(Stage.NEW)
         return self._guard(self._ask_next)
 
-    def answer(self, text: str, *, can_probe: bool = True) -> Event:
+    def answer(self, text: str, *, can_probe: bool = True, seconds: float | None = None) -> Event:
         """Take the candidate's answer (or a command: /skip, /hint, /repeat, /quit) and return what follows.
 
         `can_probe` False when the driver has no reply to a probe (a file of written answers holds none next): the
-        probe is then noted on the round as one an interviewer would ask, not asked.
+        probe is then noted on the round as one an interviewer would ask, not asked. `seconds`: how long the answer
+        took to say, measured (a recorded answer); None estimates it from its words at the bank's rate.
         """
         self._expect(Stage.ASKED, Stage.PROBED)
-        return self._guard(lambda: self._take(text.strip(), can_probe))
+        return self._guard(lambda: self._take(text.strip(), can_probe, seconds))
 
     def next(self) -> Question | Done:
         """After feedback or a skip: ask the next question, or end the session."""
@@ -151,7 +152,7 @@ class Interview:
         self.stage = Stage.ASKED
         return Question(r.number, r.planned.value, self._asked)
 
-    def _take(self, text: str, can_probe: bool) -> Event:
+    def _take(self, text: str, can_probe: bool, seconds: float | None = None) -> Event:
         command = text.lower()
         if command == HINT:
             return Hint(hint(self.bank, self._round.planned))
@@ -166,7 +167,7 @@ class Interview:
         r = self._round
         if self.stage is Stage.ASKED:
             r.turns.append(Turn("question", self._asked, text))
-            r.seconds = spoken_seconds(text, self.session.wpm)
+            r.seconds = spoken_seconds(text, self.session.wpm) if seconds is None else round(seconds, 1)
             self._prober = Prober(r, self.settings, self.session.window)
         else:
             r.turns.append(Turn("probe", self._asked, text, self._why))
