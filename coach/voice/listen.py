@@ -1,0 +1,110 @@
+"""What was heard of the script's parts: the hook that opened the take, the key words that landed, and the
+stretches the transcriber lost (nothing heard where the script's words would fit in the time).
+
+A transcriber that loses a stretch (the first words of a take, a 30-second window of a small model) leaves a run
+of the script's words unmatched at a gap in the heard words' timings. When that gap could hold those words at the
+take's own pace, they are counted unheard, not skipped: nobody is blamed for what the machine missed.
+"""
+
+from __future__ import annotations
+
+from coach.voice.align import FILLER_TOKENS, HEARD, HeardWords, Pair, ScriptWords
+from coach.voice.sounds import similarity, tokens
+
+ALIKE = 0.7  # a hook's or key word's token heard at least this alike is heard
+HOOK_SHARE = 0.6  # the share of a hook's tokens heard at the take's opening for the hook to have opened it
+HOOK_SLACK = 4  # heard tokens past the hook's length it may take to come out (an "um", a "so")
+# a run of script words unmatched at a gap in the timings is lost when the gap holds this share of the time they
+# take to say: generous at the start (transcribers drop a take's first second), strict inside and at the end,
+# where a candidate who forgot a sentence pauses too
+FITS = {"start": (0.6, 1.0), "middle": (0.8, 2.0), "end": (0.9, 2.0)}  # share of the time, least seconds
+PACE = (100, 220)  # words per minute assumed when the take's own pace is out of this range
+
+
+def lost_tokens(pairs: list[Pair], written: ScriptWords, heard: HeardWords, duration: float,
+                wpm: int) -> list[tuple[tuple[float, float], list[int]]]:
+    """Return each stretch of audio the transcriber lost, with the script tokens that fell in it."""
+    pace = min(max(wpm or 150, PACE[0]), PACE[1])
+    last_end = max(duration, heard.words[-1].end) if heard.words else duration
+    found = []
+    index = 0
+    while index < len(pairs):
+        if pairs[index].heard:
+            index += 1
+            continue
+        end = index
+        while end < len(pairs) and not pairs[end].heard:
+            end += 1
+        run = [t for pair in pairs[index:end] for t in pair.script]
+        where = "start" if index == 0 else "end" if end == len(pairs) else "middle"
+        before = heard.words[heard.word_of[pairs[index - 1].heard[-1]]].end if index else 0.0
+        after = heard.words[heard.word_of[pairs[end].heard[0]]].start if end < len(pairs) else last_end
+        count = len({written.tokens[t].word for t in run if not written.tokens[t].blank})
+        expected = count * 60 / pace
+        share, least = FITS[where]
+        gap = after - before
+        if count and gap >= least and gap >= share * expected:
+            stretch = ((max(0.0, after - expected), after) if where == "start" else
+                       (before, min(last_end, before + expected)) if where == "end" else (before, after))
+            found.append((stretch, run))
+        index = end
+    return found
+
+
+def hook_heard(hooks: tuple[str, ...], heard: HeardWords) -> str | None:
+    """Return the hook whose words opened the take (the best heard, when several do), or None."""
+    opening = [token for token in heard.tokens if token not in FILLER_TOKENS]
+    best, best_share = None, HOOK_SHARE
+    for hook in hooks:
+        wanted = tokens(hook)
+        if not wanted:
+            continue
+        window = opening[: len(wanted) + HOOK_SLACK]
+        share = sum(any(similarity(token, said) >= ALIKE for said in window) for token in wanted) / len(wanted)
+        if share >= best_share:
+            best, best_share = hook, share
+    return best
+
+
+def landed(key: str, heard: HeardWords, pairs: list[Pair], written: ScriptWords) -> bool:
+    """Return True when a key word or phrase was heard: said anywhere in the take (fuzzily, an extra word allowed
+    inside), or heard where the script has it."""
+    wanted = tokens(key)
+    if not wanted:
+        return False
+    said = heard.tokens
+    for start in range(len(said)):
+        if similarity(wanted[0], said[start]) >= ALIKE and _follows(wanted, said, start):
+            return True
+    return _heard_in_script(wanted, pairs, written)
+
+
+def _follows(wanted: list[str], said: list[str], start: int) -> bool:
+    """Return True when the wanted tokens are heard from start on, allowing one extra or split word."""
+    position, slack = start + 1, 1
+    for token in wanted[1:]:
+        while position < len(said):
+            if similarity(token, said[position]) >= ALIKE:
+                break
+            if position + 1 < len(said) and similarity(token, said[position] + said[position + 1]) >= ALIKE:
+                position += 1
+                break
+            if not slack:
+                return False
+            slack, position = slack - 1, position + 1
+        else:
+            return False
+        position += 1
+    return True
+
+
+def _heard_in_script(wanted: list[str], pairs: list[Pair], written: ScriptWords) -> bool:
+    """Return True when the phrase is in the script and each of its words there was heard."""
+    heard_at = {}
+    for pair in pairs:
+        for index in pair.script:
+            heard_at[index] = bool(pair.heard) and pair.similarity >= HEARD
+    texts = [token.text for token in written.tokens]
+    size = len(wanted)
+    return any(texts[i : i + size] == wanted and all(heard_at.get(k) for k in range(i, i + size))
+               for i in range(len(texts) - size + 1))
