@@ -29,6 +29,8 @@ BLOCK = 3  # tokens heard exactly as written, in a row, that are taken as aligne
 MARGIN = 10  # tokens either side of the anchors' path that the alignment may stray
 FILLER_TOKENS = frozenset("um umm uh uhh uhm er erm ah ahh hmm hm mm mmm mhm".split())
 INF = float("inf")
+NOISE = 0.2  # a word heard with less confidence than this is no evidence that anything was said there
+REPEATS = 4
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class HeardWords:
     words: list[Word]
     tokens: list[str]
     word_of: list[int]
+    reliable: list[bool]  # per word: False for what a transcriber makes up (see `noise`)
 
     @classmethod
     def of(cls, heard: list[Word] | tuple[Word, ...]) -> HeardWords:
@@ -111,7 +114,22 @@ class HeardWords:
             for token in tokens(word.text):
                 texts.append(token)
                 owners.append(index)
-        return cls(list(heard), texts, owners)
+        return cls(list(heard), texts, owners, [not flag for flag in noise(list(heard))])
+
+
+def noise(heard: list[Word]) -> list[bool]:
+    """Return, for each heard word, whether it is a transcriber's noise rather than speech: heard at under NOISE
+    confidence, lasting no time at all, or one of a run of the same word said REPEATS times or more ("I, I, I, I")."""
+    plain = [" ".join(tokens(word.text)) for word in heard]
+    flags = [(word.probability is not None and word.probability < NOISE) or word.end - word.start <= 0.0
+             for word in heard]
+    start = 0
+    for index in range(1, len(heard) + 1):
+        if index == len(heard) or plain[index] != plain[start]:
+            if index - start >= REPEATS:
+                flags[start:index] = [True] * (index - start)
+            start = index
+    return flags
 
 
 def align(script: list[ScriptToken], heard: list[str]) -> list[Pair]:

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coach.method.grounding import Either, Material
+from coach.method.names import common_word
 from coach.method.quantities import quantities
-from coach.voice.align import FILLER_TOKENS, SAME
+from coach.voice.align import FILLER_TOKENS, HEARD, SAME
 from coach.voice.sounds import similarity, tokens
 from coach.voice.transcript import Word
 
 SOUND_ALIKE = 0.6  # a heard name at least this alike one of the material's is a mishearing of it
+IN_PLACE = 0.4  # heard where the script has a word, it need only be this alike it ("Maria" for "Priya")
 NAME_WORD = re.compile(r"\b[A-Z][\w'’-]+")
 
 
@@ -52,7 +54,7 @@ def script_material(refined: str) -> Material:
 def _known_words(facts: str, context: str, refined: str) -> tuple[frozenset[str], frozenset[str]]:
     """Return the name-like tokens and the number tokens of the material and the script, for sound-alikes."""
     text = f"{facts}\n{context}\n{refined}"
-    names = frozenset(t for word in NAME_WORD.findall(text) for t in tokens(word))
+    names = frozenset(t for word in set(NAME_WORD.findall(text)) if not common_word(word) for t in tokens(word))
     numbers = frozenset(t for q in quantities(text) for t in tokens(q.written) if t[0].isdigit())
     return names, numbers
 
@@ -103,10 +105,13 @@ def _passes(item: str, kind: str, indices: tuple[int, ...], places: list[Place],
     here = [places[i] for i in indices]
     if any(place.blank for place in here) or all(place.similarity >= SAME for place in here):
         return True
+    if kind == "name" and all(place.script and place.similarity >= HEARD for place in here):
+        return True  # a piece of the script's word misheard ("mapped" heard as "Map Tower")
     alike = _teen_or_ty if kind == "number" else _sound_alike
+    in_place = _teen_or_ty if kind == "number" else _in_place
     said = [t for t in tokens(item) if t[0].isdigit() == (kind == "number")]
     for token in said:
-        if not any(place.script and alike(token, place.script) for place in here) and not any(
+        if not any(place.script and in_place(token, place.script) for place in here) and not any(
                 alike(token, other) for other in known):
             return False
     return bool(said)
@@ -119,6 +124,10 @@ def _sound(item: str) -> bool:
 
 def _sound_alike(a: str, b: str) -> bool:
     return similarity(a, b) >= SOUND_ALIKE
+
+
+def _in_place(a: str, b: str) -> bool:
+    return similarity(a, b) >= IN_PLACE
 
 
 def _teen_or_ty(a: str, b: str) -> bool:

@@ -57,9 +57,9 @@ def _filler_size(words: list[Word], plain: list[str], scripted: list[bool], inde
         return 2 if _opens(words, plain, index) or _ends_clause(words[index + 1]) else 0
     if (word, following) in (("kind", "of"), ("sort", "of")):
         return 2 if after not in KINDS and before not in KIND_BEFORE else 0
-    if word == "like":
-        comma = _ends_clause(words[index]) or _opens(words, plain, index)
-        return 1 if comma and before not in LIKE_MEANT else 0
+    if word == "like":  # "we, like, cut it" and "Like I said"; never "we would like", "it felt like"
+        marked = _ends_clause(words[index]) and (_opens(words, plain, index) or before not in LIKE_MEANT)
+        return 1 if marked or _opens(words, plain, index, comma=False) else 0
     if word == "so":
         return 1 if _opens(words, plain, index, comma=False) else 0  # ", so we cut it" is meant
     return 0

@@ -180,6 +180,7 @@ def _places(pairs: list[Pair], written: ScriptWords, heard: HeardWords) -> tuple
     places = [Place("", 0.0, False)] * count
     scripted = [False] * count
     sentence_of: list[int | None] = [None] * count
+    seen = [False] * count
     current: int | None = None
     for pair in pairs:
         if pair.script:
@@ -189,9 +190,11 @@ def _places(pairs: list[Pair], written: ScriptWords, heard: HeardWords) -> tuple
         for token in pair.heard:
             word = heard.word_of[token]
             sentence_of[word] = current
-            if pair.script:
-                places[word] = Place(text, pair.similarity, blank)
-                scripted[word] = scripted[word] or pair.similarity >= SAME
+            if pair.script:  # a word of several tokens ("45%") is as alike as its least alike token
+                was = places[word] if seen[word] else Place("", 1.0, False)
+                places[word] = Place(was.script + text, min(was.similarity, pair.similarity), was.blank or blank)
+                scripted[word] = places[word].similarity >= SAME
+            seen[word] = True
     return places, scripted, sentence_of
 
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 APOSTROPHES = re.compile(r"['’‘`]")
 NOT_TOKEN = re.compile(r"[^a-z0-9.%$]+")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+DIGIT_RUN = re.compile(r"\d+")
+DIFFERENT_FIGURES = 0.4  # two different figures are alike at most this: a change, never the same word heard
 # what a transcriber writes for a number and what a script writes may differ: both become digits
 NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -114,6 +116,13 @@ def similarity(a: str, b: str) -> float:
         return 1.0
     if not a or not b:
         return 0.0
+    figures_a, figures_b = DIGIT_RUN.findall(a), DIGIT_RUN.findall(b)
+    if figures_a and figures_b and figures_a != figures_b:
+        return min(DIFFERENT_FIGURES, _similarity(a, b))  # "45 percent" is no reading of "30 percent"
+    return _similarity(a, b)
+
+
+def _similarity(a: str, b: str) -> float:
     a_said, b_said = said(a), said(b)
     if a_said[0] != b_said[0] and abs(len(a_said) - len(b_said)) > 3:
         return 0.0  # cheap: nothing alike starts differently and differs this much in length
