@@ -141,6 +141,16 @@ def test_a_sentence_left_out_is_skipped_and_only_that_one():
     assert statuses(hear(take(heard), script())) == ["said", "said", "skipped", "said", "said", "said"]
 
 
+def test_a_first_sentence_left_out_at_once_is_skipped():
+    heard = SAID.split(". ", 1)[1]
+    assert statuses(hear(take(heard, start=0.3), script()))[0] == "skipped"
+
+
+def test_a_sentence_left_out_after_a_long_pause_is_skipped():
+    heard = SAID.replace(" Tech debt kept piling up.", " |6|")
+    assert statuses(hear(take(heard), script()))[1] == "skipped"
+
+
 def test_a_sentence_said_in_other_words_is_changed():
     heard = SAID.replace("I took a risk proposing a sprint report to five engineers.",
                          "So I risked suggesting a weekly sprint summary for all five of them.")
@@ -201,6 +211,12 @@ def test_a_pause_is_measured_after_its_words_and_in_its_sentence():
     assert len(pauses) == 1
     assert pauses[0].seconds == pytest.approx(2.2 + 0.05) and pauses[0].seconds > PAUSE_SECONDS
     assert pauses[0].after.endswith("piling up.") and pauses[0].sentence == 1
+
+
+def test_timings_spread_over_the_audio_show_no_pause():
+    heard = take(SAID.replace("piling up.", "piling up. |2.2|"))
+    spread = Transcript(heard.words, heard.duration, "audio")
+    assert hear(spread, script()).pauses == [] and len(hear(heard, script()).pauses) == 1
 
 
 def test_fillers_are_counted_but_the_scripts_own_like_is_not():

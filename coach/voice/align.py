@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from coach.method.text import PLACEHOLDER, FUNCTION_WORDS, is_placeholder, sentences
+from coach.method.text import FUNCTION_WORDS, PLACEHOLDER, is_placeholder, sentences
 from coach.voice.sounds import similarity, tokens
 from coach.voice.transcript import Word
 
@@ -186,7 +186,8 @@ def _aligned(script: list[ScriptToken], heard: list[str]) -> list[Pair]:
     return _trace(back, low, texts, heard, n, m)
 
 
-def _matches(cost, low, texts, heard, i, j, best, move, blank_before):
+def _matches(cost: list[list[float]], low: list[int], texts: list[str], heard: list[str], i: int, j: int,
+             best: float, move: int, blank_before: bool) -> tuple[float, int]:
     """Try the moves that read script tokens as heard ones: one for one, one as two, two as one, two as two."""
     if blank_before:
         here = _at(cost, low, i - 1, j - 1)
@@ -211,11 +212,14 @@ def _matches(cost, low, texts, heard, i, j, best, move, blank_before):
 
 
 def _change(a: str, b: str) -> float:
+    """Return the cost of reading script text a as heard text b: nothing when equal, as much as a skipped word and
+    an extra one together when they are unrelated."""
     alike = similarity(a, b)
     return 2 * (1 - alike) if alike >= UNRELATED else SKIP + EXTRA + 0.01
 
 
 def _at(cost: list[list[float]], low: list[int], i: int, j: int) -> float:
+    """Return the cost at a cell of the banded table (infinite outside the band)."""
     offset = j - low[i]
     row = cost[i]
     return row[offset] if 0 <= offset < len(row) else INF
@@ -225,6 +229,7 @@ STEPS = {1: (1, 0), 2: (0, 1), 3: (1, 1), 4: (1, 2), 5: (2, 1), 6: (2, 2)}
 
 
 def _trace(back: list[list[int]], low: list[int], texts: list[str], heard: list[str], n: int, m: int) -> list[Pair]:
+    """Return the pairs of the cheapest path, walked back from the table's last cell."""
     pairs: list[Pair] = []
     i, j = n, m
     while i > 0 or j > 0:

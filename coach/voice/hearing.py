@@ -153,7 +153,8 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     hearing = Hearing(span, len(said), wpm, script.window, hooks=script.hooks)
     hearing.lost = [stretch for stretch, _ in lost]
     hearing.spoken_seconds = _spoken(said, hearing.lost, transcript.duration)
-    hearing.pauses = _pauses(said, sentence_of, hearing.lost)
+    if transcript.timing != "audio":  # timings spread evenly over the audio show no silence
+        hearing.pauses = _pauses(said, sentence_of, hearing.lost)
     hearing.fillers = [Filler(text, at) for text, at in filler_words(said, scripted)]
     gone = {token for _, tokens in lost for token in tokens}
     hearing.sentences, hearing.coverage = _sentences(pairs, written, heard, gone)

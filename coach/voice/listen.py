@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from coach.voice.align import FILLER_TOKENS, HEARD, HeardWords, Pair, ScriptWords
 from coach.voice.sounds import similarity, tokens
+from coach.voice.transcript import Word
 
 ALIKE = 0.7  # a hook's or key word's token heard at least this alike is heard
 HOOK_SHARE = 0.6  # the share of a hook's tokens heard at the take's opening for the hook to have opened it
@@ -19,6 +20,7 @@ HOOK_SLACK = 4  # heard tokens past the hook's length it may take to come out (a
 # where a candidate who forgot a sentence pauses too
 FITS = {"start": (0.6, 1.0), "middle": (0.8, 2.0), "end": (0.9, 2.0)}  # share of the time, least seconds
 KEY_SHARE = 0.6  # the share of a key phrase's words heard where the script has it ("MLOP song -core")
+LONGEST = 2  # past the start, a gap over twice the words' time (and a second) is a pause: the candidate's skip
 PACE = (100, 220)  # words per minute assumed when the take's own pace is out of this range
 
 
@@ -45,7 +47,7 @@ def lost_tokens(pairs: list[Pair], written: ScriptWords, heard: HeardWords, dura
         expected = count * 60 / pace
         share, least = FITS[where]
         gap = after - before
-        if count and gap >= least and gap >= share * expected:
+        if count and gap >= least and gap >= share * expected and (where == "start" or gap <= LONGEST * expected + 1):
             stretch = ((max(0.0, after - expected), after) if where == "start" else
                        (before, min(last_end, before + expected)) if where == "end" else (before, after))
             found.append((stretch, run))
@@ -53,11 +55,13 @@ def lost_tokens(pairs: list[Pair], written: ScriptWords, heard: HeardWords, dura
     return found
 
 
-def _last_reliable(pair: Pair, heard: HeardWords):
+def _last_reliable(pair: Pair, heard: HeardWords) -> Word:
+    """Return the last word of a pair that is no noise."""
     return heard.words[max(heard.word_of[t] for t in pair.heard if heard.reliable[heard.word_of[t]])]
 
 
-def _first_reliable(pair: Pair, heard: HeardWords):
+def _first_reliable(pair: Pair, heard: HeardWords) -> Word:
+    """Return the first word of a pair that is no noise."""
     return heard.words[min(heard.word_of[t] for t in pair.heard if heard.reliable[heard.word_of[t]])]
 
 
