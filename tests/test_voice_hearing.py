@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from coach.method.grounding import Material
 from coach.voice.hearing import PAUSE_SECONDS, SURE, Hearing, Script, hear
+from coach.voice.sounds import tokens
 from coach.voice.transcript import Transcript, Word
 
 HEARD = Path(__file__).parent / "fixtures" / "heard"
@@ -70,23 +71,29 @@ def fixture(path: Path) -> tuple[dict, Transcript, Script]:
 
 
 def planted(data: dict, transcript: Transcript) -> float | None:
-    """Return the least confidence the transcriber gave the planted figure or name, None when it was not heard."""
-    wanted = data["expect"].get("flag")
-    heard = [w.probability for w in transcript.words if wanted and wanted in w.text.replace(",", "")]
+    """Return the least confidence the transcriber gave the planted figure or name (as it wrote it: "three" for
+    "3", or the fixture's `heard_as`), None when it was not heard."""
+    wanted = tokens(data["expect"].get("heard_as", data["expect"].get("flag", "")))
+    heard = [w.probability for w in transcript.words if wanted and wanted[0] in tokens(w.text)]
     return min(heard) if heard else None
+
+
+def flagged(data: dict, flags: list) -> bool:
+    """Return True when a flag names the planted figure or name (as the transcriber wrote it)."""
+    wanted = tokens(data["expect"].get("heard_as", data["expect"].get("flag", "")))
+    return bool(wanted) and any(wanted[0] in tokens(flag.text) for flag in flags)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[path.stem for path in FIXTURES])
 def test_a_real_take_is_judged_on_what_was_heard(path):
     data, transcript, measured = fixture(path)
     hearing = hear(transcript, measured)
-    wanted = data["expect"].get("flag")
-    assert [flag.text for flag in hearing.flags if not wanted or wanted not in flag.text] == []  # no false alarm
+    assert [flag.text for flag in hearing.flags if not flagged(data, [flag])] == []  # no false alarm
     confidence = planted(data, transcript)
     if confidence is not None and confidence >= SURE:
-        assert any(wanted in flag.text for flag in hearing.flags)
+        assert flagged(data, hearing.flags)
     elif confidence is not None:
-        assert any(wanted in flag.text for flag in hearing.unsure)
+        assert flagged(data, hearing.unsure)
     skipped = [sentence.index for sentence in hearing.sentences if sentence.status == "skipped"]
     expected = data["expect"].get("skipped", [])
     assert skipped == [index for index in expected if hearing.sentences[index].status != "unheard"]
@@ -175,6 +182,15 @@ def test_an_invented_name_is_flagged_and_a_sound_alike_is_not():
     hearing = hear(take(SAID.replace("I took a risk", "With Marcus, I took a risk")), script())
     assert [flag.text for flag in hearing.flags] == ["Marcus"]
     assert hear(take(SAID.replace("Priya", "Priyah")), script()).flags == []
+
+
+def test_a_common_word_opening_a_sentence_is_no_name_unless_it_acts_as_one():
+    assert hear(take(SAID + " Map it out."), script()).flags == []
+    assert [flag.text for flag in hear(take(SAID + " Mark told me."), script()).flags] == ["Mark"]
+
+
+def test_a_spelled_w_is_no_figure():
+    assert hear(take(SAID.replace("MLOps", "a double U .S.")), script()).flags == []  # tiny.en's "AWS"
 
 
 def test_a_name_heard_as_two_unsure_words_is_no_flag():

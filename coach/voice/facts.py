@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coach.method.grounding import Either, Material
-from coach.method.names import common_word
+from coach.method.names import PERSON_AFTER, common_word
 from coach.method.quantities import quantities
 from coach.voice.align import FILLER_TOKENS, HEARD, SAME
 from coach.voice.sounds import similarity, tokens
@@ -70,7 +70,7 @@ def unbacked(words: list[Word], places: list[Place], material: Material, refined
         for item in items:
             for span in _spans(text, item, kind):
                 indices = _words_in(starts, *span)
-                if indices and not _passes(item, kind, indices, places, known) and not _sound(item):
+                if indices and not _passes(item, kind, indices, places, known) and not _misread(item, indices, words):
                     found.append(_said(item, kind, indices, words))
     return sorted(found, key=lambda said: said.at)
 
@@ -117,9 +117,21 @@ def _passes(item: str, kind: str, indices: tuple[int, ...], places: list[Place],
     return bool(said)
 
 
-def _sound(item: str) -> bool:
-    """Return True for a filler sound a transcriber capitalised ("Umm, at Salesforce"): no name."""
-    return all(token in FILLER_TOKENS for token in tokens(item))
+def _misread(item: str, indices: tuple[int, ...], words: list[Word]) -> bool:
+    """Return True for what the guard takes for a number or a name only as a transcriber writes speech: a filler
+    capitalised ("Umm, at Salesforce"), the "double" of a spelled W ("a double U.S."), a common word opening a
+    sentence ("Map" in "in two weeks. Map and") where the same word elsewhere reads as a name."""
+    if all(token in FILLER_TOKENS for token in tokens(item)):
+        return True
+    following = words[indices[-1] + 1].text.strip() if indices[-1] + 1 < len(words) else ""
+    if item.lower() == "double" and following[:1] in ("u", "U") and len(following.strip(".,")) <= 4:
+        return True
+    first = indices[0]
+    opens = first == 0 or words[first - 1].text.rstrip().endswith((".", "?", "!"))
+    if not (opens and item[:1].isupper() and common_word(item)):
+        return False
+    said = " ".join(word.text.strip() for word in words[first : first + 4])
+    return not PERSON_AFTER.match(said, len(item))  # "Mark told me" names someone
 
 
 def _sound_alike(a: str, b: str) -> bool:

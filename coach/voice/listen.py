@@ -31,7 +31,7 @@ def lost_tokens(pairs: list[Pair], written: ScriptWords, heard: HeardWords, dura
     last_end = max(duration, heard.words[-1].end) if heard.words else duration
     found = []
     index = 0
-    evidence = [any(heard.reliable[heard.word_of[t]] for t in pair.heard) for pair in pairs]
+    evidence = _evidence(pairs, heard)
     while index < len(pairs):
         if evidence[index]:
             index += 1
@@ -43,16 +43,26 @@ def lost_tokens(pairs: list[Pair], written: ScriptWords, heard: HeardWords, dura
         where = "start" if index == 0 else "end" if end == len(pairs) else "middle"
         before = _last_reliable(pairs[index - 1], heard).end if index else 0.0
         after = _first_reliable(pairs[end], heard).start if end < len(pairs) else last_end
+        spoken = {heard.word_of[t] for pair in pairs[index:end] for t in pair.heard if heard.reliable[heard.word_of[t]]}
+        gap = after - before - sum(heard.words[w].end - heard.words[w].start for w in spoken)  # silence, not speech
         count = len({written.tokens[t].word for t in run if not written.tokens[t].blank})
         expected = count * 60 / pace
         share, least = FITS[where]
-        gap = after - before
         if count and gap >= least and gap >= share * expected and (where == "start" or gap <= LONGEST * expected + 1):
             stretch = ((max(0.0, after - expected), after) if where == "start" else
                        (before, min(last_end, before + expected)) if where == "end" else (before, after))
             found.append((stretch, run))
         index = end
     return found
+
+
+def _evidence(pairs: list[Pair], heard: HeardWords) -> list[bool]:
+    """Return, for each pair, whether it shows the script was heard there: a script word heard alike in a word that is
+    no noise, next to another such pair (a lone match among lost words is the alignment's guess, not evidence)."""
+    matched = [bool(pair.script) and pair.similarity >= HEARD
+               and any(heard.reliable[heard.word_of[t]] for t in pair.heard) for pair in pairs]
+    return [match and ((index > 0 and matched[index - 1]) or (index + 1 < len(pairs) and matched[index + 1]))
+            for index, match in enumerate(matched)]
 
 
 def _last_reliable(pair: Pair, heard: HeardWords) -> Word:
