@@ -1,17 +1,30 @@
 """What a spoken take says, measured against the candidate's own script and material (no I/O, no model call).
 
     hearing = hear(transcript, script)
+
+The script's words are aligned with the words heard (`align`), so each sentence of the refined version is said,
+changed or skipped; a stretch the transcriber lost (nothing heard where the script's words fit) is `unheard`, never
+held against the candidate. Fillers are a lower bound (`fillers`); the fact guard (`facts`) flags a number or name
+only on words heard surely.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from coach.method.grounding import Material
-from coach.voice.transcript import Transcript
+from coach.method.style import pronoun_counts
+from coach.voice.align import HEARD, SAME, HeardWords, Pair, ScriptWords, align
+from coach.voice.facts import Place, unbacked
+from coach.voice.fillers import fillers as filler_words
+from coach.voice.listen import hook_heard, landed, lost_tokens
+from coach.voice.transcript import Transcript, Word
 
 PAUSE_SECONDS = 1.0  # a silence longer than this between two words is a pause worth showing
 SURE = 0.5  # a word heard with less confidence than this is never flagged as the candidate's invention
+SAID, SKIPPED = 0.7, 0.3  # a sentence with this share of its words heard is said; under the second, skipped
+PAUSE_CONTEXT = 4  # words shown before a pause
+STATUSES = ("said", "changed", "skipped", "unheard")  # unheard: the transcriber lost it; no verdict on the candidate
 
 
 @dataclass(frozen=True)
@@ -45,12 +58,12 @@ class Filler:
 
 @dataclass(frozen=True)
 class SentenceHeard:
-    """One sentence of the refined version: said, changed or skipped, and what was heard for it."""
+    """One sentence of the refined version: said, changed, skipped or unheard, and what was heard for it."""
 
     index: int
     text: str
-    status: str  # said | changed | skipped
-    share: float  # the share of its words heard, 0 to 1
+    status: str  # said | changed | skipped | unheard (in a stretch the transcriber lost: not judged)
+    share: float  # the share of its words heard, 0 to 1 (of the words that could be heard)
     heard: str  # the transcript's words aligned to it ("" when skipped)
 
 
@@ -66,9 +79,10 @@ class Flag:
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the word alignment, for a word diff: same, changed (script word heard as another), skipped, extra."""
+    """One step of the word alignment, for a word diff: same, changed (script word heard as another), skipped,
+    extra, or unheard (a script word in a stretch the transcriber lost)."""
 
-    op: str  # same | changed | skipped | extra
+    op: str  # same | changed | skipped | extra | unheard
     script: str  # the script's word ("" for extra)
     said: str  # the word heard ("" for skipped)
     at: float | None  # when the heard word started
@@ -78,14 +92,14 @@ class Step:
 class Hearing:
     """Everything a take says, for the terminal, --json, the practice log and the page."""
 
-    spoken_seconds: float  # first word to last
+    spoken_seconds: float  # first word to last (a lost start or end counted in)
     words: int  # words said
     wpm: int
     window: tuple[int, int] | None
     pauses: list[Pause] = field(default_factory=list)
     fillers: list[Filler] = field(default_factory=list)
     sentences: list[SentenceHeard] = field(default_factory=list)
-    coverage: float = 0.0  # the share of the script's words heard, 0 to 1
+    coverage: float = 0.0  # the share of the script's words heard, 0 to 1 (of those that could be heard)
     hook: str | None = None  # the hook that opened the take, None when none did (or there are no hooks)
     hooks: tuple[str, ...] = ()
     key_words: list[tuple[str, bool]] = field(default_factory=list)  # each key word and whether it landed
@@ -94,13 +108,173 @@ class Hearing:
     flags: list[Flag] = field(default_factory=list)  # numbers and names said that the material does not back
     unsure: list[Flag] = field(default_factory=list)  # the same, heard too unsurely to blame on the candidate
     steps: list[Step] = field(default_factory=list)
+    lost: list[tuple[float, float]] = field(default_factory=list)  # stretches the transcriber heard nothing of
+
+    @property
+    def nothing_heard(self) -> bool:
+        """Return True when no word was heard (no take to record)."""
+        return self.words == 0
 
     def as_dict(self) -> dict:
         """Return the hearing as plain data for JSON output."""
-        raise NotImplementedError  # helper "hearing"
+        return {
+            "spoken_seconds": round(self.spoken_seconds, 1), "words": self.words, "wpm": self.wpm,
+            "window": list(self.window) if self.window else None, "nothing_heard": self.nothing_heard,
+            "pauses": [_rounded(asdict(pause)) for pause in self.pauses],
+            "fillers": [_rounded(asdict(filler)) for filler in self.fillers],
+            "sentences": [_rounded(asdict(sentence)) for sentence in self.sentences],
+            "coverage": round(self.coverage, 2), "hook": self.hook, "hooks": list(self.hooks),
+            "key_words": [{"text": text, "landed": hit} for text, hit in self.key_words],
+            "i_count": self.i_count, "we_count": self.we_count,
+            "flags": [_rounded(asdict(flag)) for flag in self.flags],
+            "unsure": [_rounded(asdict(flag)) for flag in self.unsure],
+            "steps": [_rounded(asdict(step)) for step in self.steps],
+            "lost": [[round(start, 2), round(end, 2)] for start, end in self.lost],
+        }
+
+
+def _rounded(data: dict) -> dict:
+    return {key: round(value, 2 if key != "probability" else 3) if isinstance(value, float) else value
+            for key, value in data.items()}
 
 
 def hear(transcript: Transcript, script: Script) -> Hearing:
     """Measure a take: time, pace, pauses, fillers, which sentences were said, the hook, key words, I/we, and the
     numbers and names said that the material does not back (only on words heard surely; sound-alikes pass)."""
-    raise NotImplementedError  # helper "hearing"
+    said = [word for word in transcript.words if word.text.strip()]
+    if not said:
+        return Hearing(0.0, 0, 0, script.window, hooks=script.hooks, key_words=[(k, False) for k in script.key_words])
+    written, heard = ScriptWords.of(script.refined), HeardWords.of(said)
+    pairs = align(written.tokens, heard.tokens)
+    span = max(said[-1].end - said[0].start, 0.0)
+    wpm = round(len(said) * 60 / span) if span > 0 else 0
+    lost = lost_tokens(pairs, written, heard, transcript.duration, wpm)
+    places, scripted, sentence_of = _places(pairs, written, heard)
+    hearing = Hearing(span, len(said), wpm, script.window, hooks=script.hooks)
+    hearing.lost = [stretch for stretch, _ in lost]
+    hearing.spoken_seconds = _spoken(said, hearing.lost, transcript.duration)
+    if transcript.timing != "audio":  # timings spread evenly over the audio show no silence
+        hearing.pauses = _pauses(said, sentence_of, hearing.lost)
+    hearing.fillers = [Filler(text, at) for text, at in filler_words(said, scripted)]
+    gone = {token for _, tokens in lost for token in tokens}
+    hearing.sentences, hearing.coverage = _sentences(pairs, written, heard, gone)
+    hearing.steps = _steps(pairs, written, heard, gone)
+    hearing.hook = None if lost and lost[0][0][0] <= said[0].start else hook_heard(script.hooks, heard)
+    hearing.key_words = [(key, landed(key, heard, pairs, written)) for key in script.key_words]
+    hearing.i_count, hearing.we_count = pronoun_counts(transcript.text)
+    if script.material is not None:
+        hearing.flags, hearing.unsure = _guard(said, places, script)
+    return hearing
+
+
+def _spoken(said: list[Word], lost: list[tuple[float, float]], duration: float) -> float:
+    """Return the seconds spoken: first word to last, with a stretch lost at either end counted in."""
+    start = min([said[0].start, *(begin for begin, _ in lost)])
+    end = max([said[-1].end, *(finish for _, finish in lost)])
+    return round(end - start, 2)
+
+
+def _places(pairs: list[Pair], written: ScriptWords, heard: HeardWords) -> tuple[list[Place], list[bool], list[int | None]]:
+    """Return, for each heard word, what the script has there, whether it is the script's own word, and the
+    script sentence it fell in or after."""
+    count = len(heard.words)
+    places = [Place("", 0.0, False)] * count
+    scripted = [False] * count
+    sentence_of: list[int | None] = [None] * count
+    seen = [False] * count
+    current: int | None = None
+    for pair in pairs:
+        if pair.script:
+            current = written.tokens[pair.script[-1]].sentence
+        text = "".join(written.tokens[i].text for i in pair.script)
+        blank = any(written.tokens[i].blank for i in pair.script)
+        for token in pair.heard:
+            word = heard.word_of[token]
+            sentence_of[word] = current
+            if pair.script:  # a word of several tokens ("45%") is as alike as its least alike token
+                was = places[word] if seen[word] else Place("", 1.0, False)
+                places[word] = Place(was.script + text, min(was.similarity, pair.similarity), was.blank or blank)
+                scripted[word] = places[word].similarity >= SAME
+            seen[word] = True
+    return places, scripted, sentence_of
+
+
+def _pauses(said: list[Word], sentence_of: list[int | None], lost: list[tuple[float, float]]) -> list[Pause]:
+    """Return the silences over PAUSE_SECONDS between words (a stretch the transcriber lost is no silence)."""
+    found = []
+    for index in range(1, len(said)):
+        before, after = said[index - 1], said[index]
+        gap = after.start - before.end
+        if gap > PAUSE_SECONDS and not any(start <= before.end + 0.01 and end >= after.start - 0.01 for start, end in lost):
+            words = " ".join(word.text.strip() for word in said[max(0, index - PAUSE_CONTEXT) : index])
+            found.append(Pause(round(before.end, 2), round(gap, 2), words, sentence_of[index - 1]))
+    return found
+
+
+def _sentences(pairs: list[Pair], written: ScriptWords, heard: HeardWords, gone: set[int]) -> tuple[list[SentenceHeard], float]:
+    """Return each script sentence's verdict and the share of the script's words heard."""
+    size = [0] * len(written.sentences)
+    got = [0] * len(written.sentences)
+    lost = [0] * len(written.sentences)
+    words: list[list[int]] = [[] for _ in written.sentences]
+    for pair in pairs:
+        for index in pair.script:
+            token = written.tokens[index]
+            if index in gone:
+                lost[token.sentence] += 1
+                continue
+            if token.blank:
+                continue
+            size[token.sentence] += 1
+            got[token.sentence] += pair.similarity >= HEARD and bool(pair.heard)
+        if pair.script and pair.heard:
+            words[written.tokens[pair.script[0]].sentence] += [heard.word_of[t] for t in pair.heard]
+    found = []
+    for number, text in enumerate(written.sentences):
+        share = got[number] / size[number] if size[number] else (0.0 if lost[number] else 1.0)
+        status = ("unheard" if not size[number] and lost[number] else
+                  "said" if share >= SAID else "skipped" if share < SKIPPED else "changed")
+        spoken = " ".join(heard.words[w].text.strip() for w in sorted(set(words[number]))) if status != "skipped" else ""
+        found.append(SentenceHeard(number, text, status, round(share, 2), spoken))
+    total = sum(size)
+    return found, (sum(got) / total if total else 0.0)
+
+
+def _steps(pairs: list[Pair], written: ScriptWords, heard: HeardWords, gone: set[int]) -> list[Step]:
+    """Return the word diff: pairs that share a script word or a heard word are one step."""
+    groups: list[tuple[list[Pair], set[int], set[int]]] = []
+    for pair in pairs:
+        script_words = {written.tokens[i].word for i in pair.script}
+        heard_words = {heard.word_of[t] for t in pair.heard}
+        if groups and (script_words & groups[-1][1] or heard_words & groups[-1][2]):
+            groups[-1][0].append(pair)
+            groups[-1][1].update(script_words)
+            groups[-1][2].update(heard_words)
+        else:
+            groups.append(([pair], script_words, heard_words))
+    steps = []
+    for group, script_words, heard_words in groups:
+        tokens = [i for pair in group for i in pair.script]
+        op = ("extra" if not tokens else "unheard" if all(i in gone for i in tokens) else
+              "skipped" if not heard_words else
+              "same" if all(p.similarity >= SAME and p.script and p.heard for p in group) else "changed")
+        text = " ".join(written.words[w] for w in sorted(script_words))
+        spoken = " ".join(heard.words[w].text.strip() for w in sorted(heard_words))
+        steps.append(Step(op, text, spoken, heard.words[min(heard_words)].start if heard_words else None))
+    return steps
+
+
+def _guard(said: list[Word], places: list[Place], script: Script) -> tuple[list[Flag], list[Flag]]:
+    """Return the numbers and names said that nothing backs: flags on sure words, the rest unsure."""
+    flags, unsure = [], []
+    for item in unbacked(said, places, script.material, script.refined):
+        what = "number" if item.kind == "number" else "name"
+        reason = f'the {what} "{item.text}" is not in your material'
+        if item.probability is None:
+            flags.append(Flag(item.text, item.at, None, reason + " (the transcriber gave no confidence)"))
+        elif item.probability >= SURE:
+            flags.append(Flag(item.text, item.at, item.probability, reason))
+        else:
+            reason += f", but it was heard at {round(item.probability * 100)}% confidence: perhaps a mishearing"
+            unsure.append(Flag(item.text, item.at, item.probability, reason))
+    return flags, unsure
