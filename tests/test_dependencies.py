@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from importlib.metadata import packages_distributions, requires
@@ -25,13 +26,19 @@ def imported_modules() -> set[str]:
 
 def declared(extra: str | None = None) -> set[str]:
     """Return the distributions coach depends on outside its extras (or in `extra`), normalised as PEP 503 does."""
-    wanted = (lambda line: "extra ==" not in line) if extra is None else (lambda line: f'extra == "{extra}"' in line)
+    wanted = ((lambda line: "extra ==" not in line) if extra is None
+              else (lambda line: re.search(rf"extra == ['\"]{extra}['\"]", line) is not None))
     found = (re.match(r"[A-Za-z0-9._-]+", line).group(0) for line in requires("coach") or [] if wanted(line))
     return {re.sub(r"[-_.]+", "-", name).lower() for name in found}
 
 
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
+    return packages_distributions()  # reads every installed distribution's files: once per run
+
+
 def _owners(module: str) -> set[str]:
-    return {re.sub(r"[-_.]+", "-", d).lower() for d in packages_distributions().get(module, [])}
+    return {re.sub(r"[-_.]+", "-", d).lower() for d in _distributions().get(module, [])}
 
 
 def test_every_imported_library_is_a_declared_dependency():

@@ -136,9 +136,15 @@ def test_a_file_whose_length_cannot_be_read_has_none(tmp_path):
 # The transcriber the environment names ---------------------------------------------------------------------------
 
 
-def test_without_an_endpoint_the_take_is_transcribed_here_with_base_en():
+def test_without_an_endpoint_the_take_is_transcribed_here_with_the_bundled_tiny_en():
     transcriber = transcriber_from_env({})
     assert isinstance(transcriber, LocalTranscriber)
+    assert transcriber.model == tiny_model() and transcriber.name == "faster-whisper tiny.en (local)"
+
+
+def test_without_the_bundled_model_the_default_is_base_en(monkeypatch):
+    monkeypatch.setattr("coach.voice.transcribe.bundled_model", lambda: None)
+    transcriber = transcriber_from_env({})
     assert transcriber.model == "base.en" and transcriber.name == "faster-whisper base.en (local)"
 
 

