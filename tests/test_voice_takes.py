@@ -108,3 +108,34 @@ def test_a_file_with_no_speech_records_nothing(runner, bank, tmp_path):
     result = practice_audio(runner, silent)
     assert result.exit_code == 2 and "nothing was recorded" in result.output and "Traceback" not in result.output
     assert snapshot(bank.root) == before
+
+
+def test_a_take_recorded_from_the_microphone_is_heard_and_kept(runner, bank):
+    """`practice --record` through an injected microphone that hands over espeak-ng's speech: the script is shown,
+    the take recorded until Enter, heard by tiny.en and recorded; no sound card is needed."""
+    from tests.test_voice_record import FakeMicrophone, frames_of
+
+    wav = _take("skipped", " ".join(s for i, s in enumerate(SENTENCES) if i != LEFT_OUT))
+    (_, _, rate, _), samples = frames_of(wav)
+    seams = Terminal(now=times(), transcriber=_transcriber, microphone=lambda: FakeMicrophone(samples, rate=rate),
+                     input=lambda prompt="": "", interactive=lambda: False)
+    result = runner.invoke(make_app(seams), ["practice", "risk", "--record", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("The Risk Story · target 45-60s")  # the script first, then the recording
+    assert "Recording: press Enter when you finish." in result.output
+    assert 'Skipped: "Instead of just suggesting it' in result.output
+    assert load_story(bank.root / "risk.md").practice[-1].heard
+
+
+def test_ctrl_c_while_recording_keeps_nothing(runner, bank):
+    from tests.test_voice_record import FakeMicrophone
+
+    def interrupt(prompt=""):
+        raise KeyboardInterrupt
+
+    before = snapshot(bank.root)
+    seams = Terminal(now=times(), transcriber=_transcriber, microphone=lambda: FakeMicrophone(b"\1\0" * 16000),
+                     input=interrupt, interactive=lambda: True)
+    result = runner.invoke(make_app(seams), ["practice", "risk", "--record"])
+    assert result.exit_code == 130 and "nothing was recorded" in result.output
+    assert snapshot(bank.root) == before

@@ -174,6 +174,8 @@ class _Voice:
 
         self.microphone = microphone(terminal, INTERVIEW_INSTEAD)
         self.transcriber = transcriber(terminal)
+        if hasattr(self.transcriber, "prepare"):  # its library and model, loaded before the first question
+            self.transcriber.prepare()
 
 
 def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folder: Path) -> Reply:

@@ -95,17 +95,19 @@ def heard(terminal: Terminal, bank, path: Path, audio: Path | None, cue: bool, y
     import tempfile
 
     from coach import practice
-    from coach.cli.voice import Spinning, transcriber
+    from coach.cli.voice import Spinning, microphone, transcriber
 
     if audio is None and as_json:
         raise CoachError("--json needs --audio FILE: a recorded take talks to you in the terminal")
     hearer = Spinning(transcriber(terminal))
     if audio is not None:
         return keep_heard(terminal, bank, path, audio, hearer, yes, keep_audio, as_json)
-    script = practice.load_script(bank, path)  # before the microphone opens: a story with no script is refused
-    hearer.prepare()  # and a transcriber that cannot work is said before the candidate speaks, not after
+    # before the candidate speaks, not after: a story with no script, no microphone, a transcriber that cannot work
+    script = practice.load_script(bank, path)
+    mic = microphone(terminal)
+    hearer.prepare()
     with tempfile.TemporaryDirectory(prefix="coach-take-") as folder:
-        take = record_take(terminal, script, cue, Path(folder) / "take.wav")
+        take = record_take(terminal, script, cue, Path(folder) / "take.wav", mic)
         return keep_heard(terminal, bank, path, take, hearer, yes, keep_audio, as_json)
 
 
@@ -126,13 +128,13 @@ def keep_heard(terminal: Terminal, bank, path: Path, audio: Path, hearer, yes: b
     return result
 
 
-def record_take(terminal: Terminal, script, cue: bool, into: Path) -> Path:
+def record_take(terminal: Terminal, script, cue: bool, into: Path, mic) -> Path:
     """Show the script and record one take from the microphone into `into`."""
     from coach.cli.voice import record_answer
     from coach.display.practice import script_view
 
     echo(script_view(script, cue) + "\n")
-    record_answer(terminal, into, script.window)
+    record_answer(terminal, into, script.window, mic)
     return into
 
 
