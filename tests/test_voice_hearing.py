@@ -273,6 +273,11 @@ def test_nothing_heard_is_said_so():
     assert hearing.as_dict()["nothing_heard"] is True
 
 
+def test_a_take_of_transcriber_noise_only_is_nothing_heard():
+    hearing = hear(take("I, I, I, I, I, So,@0.01"), script())
+    assert hearing.nothing_heard and hearing.words == 6
+
+
 def test_the_steps_are_a_word_diff():
     hearing = hear(take(SAID.replace("tech debt backlog", "tech -net back log")), script())
     ops = {(step.script, step.said): step.op for step in hearing.steps}
@@ -284,13 +289,13 @@ def test_as_dict_is_json_and_stable():
     hearing = hear(take("Um, " + SAID + " We cut costs by 70%."), script(hooks=("At Salesforce",)))
     data = hearing.as_dict()
     assert json.loads(json.dumps(data)) == data
-    assert list(data) == ["spoken_seconds", "words", "wpm", "window", "nothing_heard", "pauses", "fillers", "sentences",
+    assert list(data) == ["spoken_seconds", "words", "wpm", "window", "nothing_heard", "clear_words", "pauses", "fillers", "sentences",
                           "coverage", "hook", "hooks", "key_words", "i_count", "we_count", "flags", "unsure", "steps",
                           "lost"]
     assert data["flags"][0]["text"] == "70%"
 
 
-WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789%-'., AB", min_size=0, max_size=12)
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789%-'., AB[]", min_size=0, max_size=12)
 
 
 @settings(max_examples=25, deadline=None)
