@@ -54,7 +54,7 @@ def take(seed: int = 7) -> Transcript:
 
 def cold() -> None:
     """Clear every cache the hearing fills, so that the next call pays what a fresh take pays."""
-    for cached in (sounds.similarity, sounds.key, facts.script_material, facts._known_words):
+    for cached in (sounds.similarity, sounds.key, sounds._tokens, facts.script_material, facts._known_words):
         cached.cache_clear()
 
 

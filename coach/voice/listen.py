@@ -96,11 +96,11 @@ def landed(key: str, heard: HeardWords, pairs: list[Pair], written: ScriptWords)
     wanted = tokens(key)
     if not wanted:
         return False
-    said = heard.tokens
-    for start in range(len(said)):
-        if similarity(wanted[0], said[start]) >= ALIKE and _follows(wanted, said, start):
-            return True
-    return _heard_in_script(wanted, pairs, written)
+    if _heard_in_script(wanted, pairs, written):
+        return True
+    said, first = heard.tokens, wanted[0]
+    return any((token == first or token[0] == first[0] and similarity(first, token) >= ALIKE)
+               and _follows(wanted, said, start) for start, token in enumerate(said))
 
 
 def _follows(wanted: list[str], said: list[str], start: int) -> bool:
