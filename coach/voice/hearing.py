@@ -203,7 +203,7 @@ def _places(pairs: list[Pair], written: ScriptWords, heard: HeardWords) -> tuple
             if pair.script:  # a word of several tokens ("45%") is as alike as its least alike token
                 was = places[word] if seen[word] else Place("", 1.0, False)
                 places[word] = Place(was.script + text, min(was.similarity, pair.similarity), was.blank or blank)
-                scripted[word] = places[word].similarity >= SAME
+                scripted[word] = places[word].similarity >= SAME and not places[word].blank  # a blank's "um" is one
             seen[word] = True
     return places, scripted, sentence_of
 
