@@ -161,22 +161,24 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     places, scripted, sentence_of = _places(pairs, written, heard)
     hearing = Hearing(span, len(said), wpm, script.window, hooks=script.hooks, clear_words=sum(heard.reliable))
     hearing.lost = [stretch for stretch, _ in lost]
-    hearing.spoken_seconds = _spoken(said, hearing.lost, transcript.duration)
+    hearing.spoken_seconds = _spoken(said, hearing.lost)
     if transcript.timing != "audio":  # timings spread evenly over the audio show no silence
         hearing.pauses = _pauses(said, sentence_of, hearing.lost)
     hearing.fillers = [Filler(text, at) for text, at in filler_words(said, scripted)]
     gone = {token for _, tokens in lost for token in tokens}
     hearing.sentences, hearing.coverage = _sentences(pairs, written, heard, gone)
     hearing.steps = _steps(pairs, written, heard, gone)
-    hearing.hook = None if lost and lost[0][0][0] <= said[0].start else hook_heard(script.hooks, heard)
+    lost_start = bool(lost) and lost[0][0][0] <= said[0].start  # the opening was lost: no hook can be told
+    hearing.hook = None if lost_start else hook_heard(script.hooks, heard)
     hearing.key_words = [(key, landed(key, heard, pairs, written)) for key in script.key_words]
-    hearing.i_count, hearing.we_count = pronoun_counts(transcript.text)
+    clear = " ".join(word.text.strip() for word, sure in zip(said, heard.reliable, strict=True) if sure)
+    hearing.i_count, hearing.we_count = pronoun_counts(clear)  # not the "I, I, I, I" of a hallucination
     if script.material is not None:
         hearing.flags, hearing.unsure = _guard(said, places, script)
     return hearing
 
 
-def _spoken(said: list[Word], lost: list[tuple[float, float]], duration: float) -> float:
+def _spoken(said: list[Word], lost: list[tuple[float, float]]) -> float:
     """Return the seconds spoken: first word to last, with a stretch lost at either end counted in."""
     start = min([said[0].start, *(begin for begin, _ in lost)])
     end = max([said[-1].end, *(finish for _, finish in lost)])
