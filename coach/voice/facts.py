@@ -52,12 +52,19 @@ def script_material(refined: str) -> Material:
 
 @lru_cache(maxsize=32)
 def _known_words(kind: str, facts: str, context: str, refined: str) -> frozenset[str]:
-    """Return the name tokens (capitalised words no dictionary has) or the number tokens of the material and the
+    """Return the name tokens (words capitalised inside a sentence) or the number tokens of the material and the
     script, for sound-alikes; asked only when something said is not in the material."""
     text = f"{facts}\n{context}\n{refined}"
     if kind == "number":
         return frozenset(t for q in quantities(text) for t in tokens(q.written) if t[0].isdigit())
-    return frozenset(t for word in set(NAME_WORD.findall(text)) if not common_word(word) for t in tokens(word))
+    return frozenset(t for match in NAME_WORD.finditer(text) if not _opens_sentence(text, match.start())
+                     for t in tokens(match.group(0)))
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Return True when a capitalised word opens a line or a sentence (where a capital is no sign of a name)."""
+    before = text[max(0, start - 3) : start].rstrip(" \t\"'“‘(")
+    return not before or before.endswith(("\n", ".", "!", "?", ":"))
 
 
 def unbacked(words: list[Word], places: list[Place], material: Material, refined: str) -> list[Said]:
