@@ -125,6 +125,16 @@ def test_a_real_take_has_the_fillers_said_and_no_other(path):
         assert set(found) <= {"uh", "um"}  # only a sound the transcriber made up in a hallucination
 
 
+def test_a_take_of_another_story_says_none_of_this_one():
+    _, transcript, _ = fixture(HEARD / "team-faithful-a.json")
+    _, _, measured = fixture(HEARD / "risk-faithful-a.json")
+    long = Transcript(tuple(Word(w.text, w.start + k * 60, w.end + k * 60, w.probability)
+                            for k in range(3) for w in transcript.words), 180.0)  # three minutes, rough alignment
+    for heard in (transcript, long):
+        hearing = hear(heard, measured)
+        assert "said" not in statuses(hearing) and hearing.coverage < 0.3
+
+
 def test_a_real_pause_is_found_where_it_fell():
     _, transcript, measured = fixture(HEARD / "risk-pause-a.json")
     pauses = hear(transcript, measured).pauses
