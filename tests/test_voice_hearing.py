@@ -283,6 +283,13 @@ def test_key_words_land_when_heard_even_misheard():
     assert landed == {"tech debt": True, "lead by example": False, "MLOps on-call": True}
 
 
+def test_a_key_word_where_the_transcriber_lost_the_take_is_not_judged():
+    sentences = SAID.split(". ")
+    measured = script(key_words=("sprint report", "tech debt backlog"))
+    landed = dict(hear(take(". ".join(sentences[3:]), start=12.0), measured).key_words)
+    assert landed == {"sprint report": None, "tech debt backlog": True}
+
+
 def test_i_and_we_are_counted_after_the_opening():
     hearing = hear(take(SAID), script())
     assert (hearing.i_count, hearing.we_count) == (4, 2)  # I, I, myself, I'd; We, our

@@ -119,7 +119,8 @@ class Hearing:
     coverage: float = 0.0  # the share of the script's words heard, 0 to 1 (of those that could be heard)
     hook: str | None = None  # the hook that opened the take, None when none did (or there are no hooks)
     hooks: tuple[str, ...] = ()
-    key_words: list[tuple[str, bool]] = field(default_factory=list)  # each key word and whether it landed
+    # each key word and whether it landed: None when the script has it only where the transcriber lost the take
+    key_words: list[tuple[str, bool | None]] = field(default_factory=list)
     i_count: int = 0
     we_count: int = 0
     flags: list[Flag] = field(default_factory=list)  # numbers and names said that the material does not back
@@ -180,7 +181,7 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     hearing.steps = _steps(pairs, written, heard, gone)
     lost_start = bool(lost) and lost[0][0][0] <= said[0].start  # the opening was lost: no hook can be told
     hearing.hook = None if lost_start else hook_heard(script.hooks, heard)
-    hearing.key_words = [(key, landed(key, heard, pairs, written)) for key in script.key_words]
+    hearing.key_words = [(key, landed(key, heard, pairs, written, gone)) for key in script.key_words]
     clear = " ".join(word.text.strip() for word, sure in zip(said, heard.reliable, strict=True) if sure)
     hearing.i_count, hearing.we_count = pronoun_counts(clear)  # not the "I, I, I, I" of a hallucination
     if script.material is not None:
