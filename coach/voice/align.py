@@ -2,8 +2,10 @@
 of what a transcriber does to speech: a word misheard as a sound-alike ("tech net"), one word heard as two
 ("back log") or two as one, a run of words lost. A `[placeholder]` of the script takes whatever was said there.
 
-The alignment runs in a band around anchors (words said once in the script and heard once, in order), so a
-2-minute take against a 170-word script aligns in milliseconds; with no anchors the band is the whole table.
+Runs of BLOCK words heard exactly as written are taken as they are (difflib finds them); only the stretches
+between them are searched, in a band around anchors (words said once in the script and heard once, in order),
+and a stretch too large for that (a take of other words) along its diagonal with equal words and sounds only.
+A 2-minute take against a 170-word script aligns in a few milliseconds.
 """
 
 from __future__ import annotations

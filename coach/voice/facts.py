@@ -68,7 +68,8 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 
 def unbacked(words: list[Word], places: list[Place], material: Material, refined: str) -> list[Said]:
-    """Return the numbers and names heard that neither the material nor the script backs, sound-alikes passed."""
+    """Return the numbers and names heard that neither the material nor the script backs, sound-alikes passed
+    (material may be any guard with `unsupported_numbers` and `unsupported_names`, such as grounding.Either)."""
     text, starts = _joined(words)
     script = script_material(refined)  # what the material lacks is asked of the script alone (Either re-reads text)
     lacked = {"number": [n for n in material.unsupported_numbers(text) if script.unsupported_numbers(n)],
@@ -76,7 +77,7 @@ def unbacked(words: list[Word], places: list[Place], material: Material, refined
     found: list[Said] = []
     for kind, items in lacked.items():
         for item in items:
-            known = _known_words(kind, material.facts, material.context, refined)
+            known = _known_words(kind, getattr(material, "facts", ""), getattr(material, "context", ""), refined)
             for span in _spans(text, item, kind):
                 indices = _words_in(starts, *span)
                 if indices and not _passes(item, kind, indices, places, known) and not _misread(item, indices, words):
