@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.bank.models import BankSettings, PracticeNotes, Story
 from coach.method.grounding import Material
 from coach.voice.hearing import PAUSE_SECONDS, SURE, Hearing, Script, hear
 from coach.voice.sounds import tokens
@@ -99,15 +98,6 @@ def test_a_real_take_is_judged_on_what_was_heard(path):
     expected = data["expect"].get("skipped", [])
     assert skipped == [index for index in expected if hearing.sentences[index].status != "unheard"]
     assert abs(hearing.spoken_seconds - transcript.duration) <= 0.1 * transcript.duration
-
-
-def test_a_story_gives_its_script():
-    story = Story(title="Risk", type="risk", refined=RISK, draft=FACTS, practice_notes=PracticeNotes(hooks=["At Salesforce"],
-                                                                                     key_words=["tech debt"]))
-    measured = Script.of(story, BankSettings())
-    assert (measured.refined, measured.hooks, measured.key_words, measured.window) == (
-        RISK, ("At Salesforce",), ("tech debt",), (45, 60))
-    assert hear(take(SAID + " We cut costs by 70%."), measured).flags[0].text == "70%"
 
 
 def test_the_fixtures_cover_every_kind_of_take():

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from coach.bank.models import BankSettings, Story
-from coach.method.grounding import Material, own_answers
+from coach.method.grounding import Material
 from coach.method.style import pronoun_counts
 from coach.voice.align import HEARD, SAME, HeardWords, Pair, ScriptWords, align
 from coach.voice.facts import Place, unbacked
@@ -46,13 +45,6 @@ class Script:
     material: Material | None = None  # None: no fact guard
     window: tuple[int, int] | None = None
 
-    @classmethod
-    def of(cls, story: Story, settings: BankSettings) -> Script:
-        """Return a story's script: its refined version, hooks, key words, window, and its material with the user's
-        own follow-up answers (what `coach check` guards a written answer with)."""
-        notes = story.practice_notes
-        return cls(story.refined, tuple(notes.hooks), tuple(notes.key_words),
-                   Material.of(story, settings, own_answers(story)), story.window(settings))
 
 
 @dataclass(frozen=True)
