@@ -46,7 +46,6 @@ class Script:
     window: tuple[int, int] | None = None
 
 
-
 @dataclass(frozen=True)
 class Pause:
     """A silence between two words: where it fell (seconds into the take, after which words) and how long."""
