@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from coach.method.grounding import Either, Material
+from coach.method.grounding import Material
 from coach.method.names import PERSON_AFTER, common_word
 from coach.method.quantities import quantities
 from coach.voice.align import FILLER_TOKENS, HEARD, SAME
@@ -51,23 +51,33 @@ def script_material(refined: str) -> Material:
 
 
 @lru_cache(maxsize=32)
-def _known_words(facts: str, context: str, refined: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Return the name-like tokens and the number tokens of the material and the script, for sound-alikes."""
+def _known_words(kind: str, facts: str, context: str, refined: str) -> frozenset[str]:
+    """Return the name tokens (words capitalised inside a sentence) or the number tokens of the material and the
+    script, for sound-alikes; asked only when something said is not in the material."""
     text = f"{facts}\n{context}\n{refined}"
-    names = frozenset(t for word in set(NAME_WORD.findall(text)) if not common_word(word) for t in tokens(word))
-    numbers = frozenset(t for q in quantities(text) for t in tokens(q.written) if t[0].isdigit())
-    return names, numbers
+    if kind == "number":
+        return frozenset(t for q in quantities(text) for t in tokens(q.written) if t[0].isdigit())
+    return frozenset(t for match in NAME_WORD.finditer(text) if not _opens_sentence(text, match.start())
+                     for t in tokens(match.group(0)))
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Return True when a capitalised word opens a line or a sentence (where a capital is no sign of a name)."""
+    before = text[max(0, start - 3) : start].rstrip(" \t\"'“‘(")
+    return not before or before.endswith(("\n", ".", "!", "?", ":"))
 
 
 def unbacked(words: list[Word], places: list[Place], material: Material, refined: str) -> list[Said]:
-    """Return the numbers and names heard that neither the material nor the script backs, sound-alikes passed."""
+    """Return the numbers and names heard that neither the material nor the script backs, sound-alikes passed
+    (material may be any guard with `unsupported_numbers` and `unsupported_names`, such as grounding.Either)."""
     text, starts = _joined(words)
-    guard = Either(material, script_material(refined))
+    script = script_material(refined)  # what the material lacks is asked of the script alone (Either re-reads text)
+    lacked = {"number": [n for n in material.unsupported_numbers(text) if script.unsupported_numbers(n)],
+              "name": [n for n in material.unsupported_names(text) if script.unsupported_names(f"and {n}")]}
     found: list[Said] = []
-    names, numbers = _known_words(material.facts, material.context, refined)
-    for kind, items, known in (("number", guard.unsupported_numbers(text), numbers),
-                               ("name", guard.unsupported_names(text), names)):
+    for kind, items in lacked.items():
         for item in items:
+            known = _known_words(kind, getattr(material, "facts", ""), getattr(material, "context", ""), refined)
             for span in _spans(text, item, kind):
                 indices = _words_in(starts, *span)
                 if indices and not _passes(item, kind, indices, places, known) and not _misread(item, indices, words):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from coach.voice.align import NOISE
 from coach.voice.transcript import Word
 
 SOUNDS = frozenset("um umm uhm uh uhh er erm ah ahh hmm hm mm mmm mhm".split())
@@ -46,7 +47,11 @@ def fillers(words: list[Word], scripted: list[bool]) -> list[tuple[str, float]]:
 def _filler_size(words: list[Word], plain: list[str], scripted: list[bool], index: int) -> int:
     """Return how many words from index make a filler (0 when none)."""
     word = plain[index]
-    if word in SOUNDS or word in ALWAYS:
+    if word in SOUNDS:  # heard unsurely as a rule ("Umm," at 3 to 30 %): a sound is a filler at any confidence
+        return 1
+    if words[index].probability is not None and words[index].probability < NOISE:
+        return 0  # a word a transcriber barely heard ("So," at 1 %, hallucinated at the end) is no evidence
+    if word in ALWAYS:
         return 1
     following = plain[index + 1] if index + 1 < len(words) and not scripted[index + 1] else ""
     after = plain[index + 2] if index + 2 < len(words) else ""

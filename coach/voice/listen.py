@@ -90,17 +90,27 @@ def hook_heard(hooks: tuple[str, ...], heard: HeardWords) -> str | None:
     return best
 
 
-def landed(key: str, heard: HeardWords, pairs: list[Pair], written: ScriptWords) -> bool:
+def landed(key: str, heard: HeardWords, pairs: list[Pair], written: ScriptWords, gone: set[int]) -> bool | None:
     """Return True when a key word or phrase was heard: said anywhere in the take (fuzzily, an extra word allowed
-    inside), or heard where the script has it."""
+    inside), or heard where the script has it; None when not heard but the script has it only in a stretch the
+    transcriber lost (nobody can tell); False otherwise."""
     wanted = tokens(key)
     if not wanted:
         return False
-    said = heard.tokens
-    for start in range(len(said)):
-        if similarity(wanted[0], said[start]) >= ALIKE and _follows(wanted, said, start):
-            return True
-    return _heard_in_script(wanted, pairs, written)
+    if _heard_in_script(wanted, pairs, written):
+        return True
+    said, first = heard.tokens, wanted[0]
+    if any((token == first or token[0] == first[0] and similarity(first, token) >= ALIKE)
+           and _follows(wanted, said, start) for start, token in enumerate(said)):
+        return True
+    places = _in_script(wanted, written)
+    return None if places and all(set(range(i, i + len(wanted))) <= gone for i in places) else False
+
+
+def _in_script(wanted: list[str], written: ScriptWords) -> list[int]:
+    """Return where the script's tokens hold the phrase."""
+    texts = [token.text for token in written.tokens]
+    return [i for i in range(len(texts) - len(wanted) + 1) if texts[i : i + len(wanted)] == wanted]
 
 
 def _follows(wanted: list[str], said: list[str], start: int) -> bool:

@@ -30,6 +30,11 @@ SPELLED = {"%": "percent", "$": "dollars", "&": "and", "+": "plus"}
 def tokens(text: str) -> list[str]:
     """Return the tokens of a text as they are compared: lower case, no punctuation or apostrophes, hyphens and
     slashes splitting words, "%" as "percent" and number words as digits ("ten" and "10" are one token)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[str, ...]:
     flat = APOSTROPHES.sub("", text.lower())
     for sign, word in SPELLED.items():
         flat = flat.replace(sign, f" {word} ")
@@ -40,7 +45,7 @@ def tokens(text: str) -> list[str]:
             found.append(NUMBER_WORDS.get(token, token))
         elif token:
             found += [NUMBER_WORDS.get(part, part) for part in token.split(".") if part]
-    return found
+    return tuple(found)
 
 
 def said(token: str) -> str:
