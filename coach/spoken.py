@@ -62,7 +62,7 @@ def listen(bank: Bank, path: Path, audio: Path, transcriber: Transcriber) -> Hea
                          f"the take (up to {MAX_TAKE_SECONDS // 60} minutes) and pass it again")
     transcript = transcriber.transcribe(audio)
     hearing = hear(transcript, script_of(story, settings))
-    if not hearing.words:
+    if hearing.nothing_heard:
         raise CoachError(f"{audio}: no speech was heard in it; nothing was recorded (check the recording is of you "
                          "saying the story, with the microphone on)")
     if hearing.spoken_seconds < MIN_TAKE_SECONDS:

@@ -74,7 +74,11 @@ def _script(h: Hearing) -> list[str]:
     said = [s for s in h.sentences if s.status == "said"]
     changed = [s for s in h.sentences if s.status == "changed"]
     skipped = [s for s in h.sentences if s.status == "skipped"]
+    unheard = [s for s in h.sentences if s.status == "unheard"]
     parts = [f"{len(said)} of {len(h.sentences)} said", f"{len(changed)} changed", f"{len(skipped)} skipped"]
+    if unheard:
+        parts.append(f"{len(unheard)} not heard (the transcriber lost {'it' if len(unheard) == 1 else 'them'}, "
+                     "so no verdict)")
     lines = _prose(f"Your script: {', '.join(parts)} ({round(h.coverage * 100)}% of its words heard).")
     for s in skipped:
         lines += _prose(f"Skipped: \"{_clip(s.text)}\"", 4, None)
@@ -91,7 +95,7 @@ def _delivery(h: Hearing) -> list[str]:
         parts.append(f"opened with your hook \"{_clip(h.hook, 40)}\"" if h.hook else "no hook of yours opened the take")
     if h.key_words:
         landed = [word for word, hit in h.key_words if hit]
-        missed = [word for word, hit in h.key_words if not hit]
+        missed = [word for word, hit in h.key_words if hit is False]  # None: only where the transcriber lost the take
         parts.append(f"{len(landed)} of {len(h.key_words)} key words landed"
                      + (f" (missed {quoted(missed)})" if missed else ""))
     parts.append(f"\"I\" {h.i_count} times, \"we\" {h.we_count}")

@@ -7,6 +7,11 @@ OpenAI-compatible endpoint) and compared with their own script and material.
     endpoint.py     /v1/audio/transcriptions on OpenAI or any compatible server
     record.py       the microphone: a take recorded until Enter, with a timer and a level meter
     hearing.py      what a take says: seconds, pace, pauses, fillers, the script said or skipped, facts not in material
+    align.py        the script's words aligned with the words heard, tolerant of a small model's mistakes
+    sounds.py       words as tokens, a phonetic key, how alike two words sound
+    fillers.py      filler words in context ("like" as a filler, not in "like I'd do")
+    facts.py        the fact guard on speech: numbers and names said that the material lacks, sound-alikes passed
+    listen.py       the hook that opened the take, the key words that landed, stretches the transcriber lost
 
 Imports run downward: voice uses `bank` and `method`, never `cli` or `display`; nothing here imports faster-whisper,
 sounddevice or httpx until a take is transcribed or recorded.
