@@ -396,7 +396,9 @@ def test_a_refusal_that_stands_after_adapting_is_one_sentence(take):
 
 
 @pytest.mark.parametrize(("status", "name", "said"), [
-    (401, "openai-401.json", "asr.test rejected the API key (401: Incorrect API key provided: sk-proj-***"),
+    (401, "openai-401.json", "asr.test rejected the API key (401: Incorrect API key provided: sk-proj-" + "*" * 44 +
+                             "wxyz. You can find your API key at https://platform.openai.com/account/api-keys); check "
+                             "COACH_TRANSCRIBE_API_KEY"),
     (404, "whispercpp-not-found.txt", "http://asr.test/v1 has no /audio/transcriptions endpoint (404: File Not "
                                       "Found (/v1/audio/transcriptions)); check that COACH_TRANSCRIBE_URL is the "
                                       "server's base URL, usually ending in /v1 (whisper.cpp's server serves it "
@@ -423,8 +425,11 @@ def test_an_error_from_the_server_is_one_sentence(take, status, name, said):
 def test_a_rejected_key_names_the_variable_it_came_from(take):
     respx.post(ROUTE).mock(return_value=reply(403, "openai-401.json"))
     transcriber = transcriber_from_env({"COACH_TRANSCRIBE_URL": URL, "OPENAI_API_KEY": KEY})
-    with pytest.raises(LLMError, match=r"\(403: .*\); check OPENAI_API_KEY, or OPENAI_API_KEY when"):
+    with pytest.raises(LLMError, match=r"\(403: .*\); check OPENAI_API_KEY, or set COACH_TRANSCRIBE_API_KEY to this "
+                                       "server's key$"):
         transcriber.transcribe(take)
+    with pytest.raises(LLMError, match=r"\(403: .*\); set COACH_TRANSCRIBE_API_KEY to the server's key$"):
+        transcriber_from_env({"COACH_TRANSCRIBE_URL": URL}).transcribe(take)
 
 
 @respx.mock
@@ -488,3 +493,11 @@ def test_every_fixture_names_its_source():
             assert f"`{path.name}`" in readme, f"{path.name} has no source in fixtures/transcriptions/README.md"
             if path.suffix == ".json":
                 json.loads(path.read_text())
+
+
+@respx.mock
+def test_a_key_the_server_echoes_is_masked(take):
+    respx.post(ROUTE).mock(return_value=httpx.Response(401, json={"detail": "Invalid API key: asr-key-1234567890"}))
+    with pytest.raises(LLMError) as caught:
+        transcribe(take, api_key="asr-key-1234567890")
+    assert "asr-key-1234567890" not in str(caught.value) and "(401: Invalid API key: ***)" in str(caught.value)
