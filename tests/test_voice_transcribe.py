@@ -347,6 +347,17 @@ def test_speaches_without_words_falls_back_on_its_segments(take):
 
 
 @respx.mock
+def test_a_server_that_sends_segments_only_is_timed_by_its_segments(take):
+    respx.post(ROUTE).mock(return_value=reply(200, "fws-segments.json"))  # faster-whisper-server, run here
+    transcript = transcribe(take)
+    assert transcript.timing == "segments" and transcript.duration == pytest.approx(4.0228125)
+    assert transcript.text == "Umm, I propose the short report at the end of each print."
+    assert transcript.words[0].start == 0.0 and transcript.words[-1].end == pytest.approx(4.02, abs=0.01)
+    assert [w.start for w in transcript.words] == sorted(w.start for w in transcript.words)
+    assert all(w.probability == pytest.approx(math.exp(-0.23674431969137752)) for w in transcript.words)
+
+
+@respx.mock
 def test_vllm_sends_its_duration_as_a_string(take):
     respx.post(ROUTE).mock(return_value=reply(200, "vllm-segments.json"))
     transcript = transcribe(take)
@@ -409,6 +420,8 @@ def test_a_refusal_that_stands_after_adapting_is_one_sentence(take):
                              "exceeded (26228340 bytes read)); record a shorter take, or save it as mp3"),
     (500, "whispercpp-500.txt", "the transcription server at asr.test failed (500: 500 Internal Server Error); try "
                                 "again, or unset COACH_TRANSCRIBE_URL to transcribe on this machine"),
+    (500, "fws-not-audio.txt", "the transcription server at asr.test failed (500: Internal Server Error); try again"),
+    (404, "fws-not-found.json", "http://asr.test/v1 has no /audio/transcriptions endpoint (404: Not Found); check"),
     (200, "whispercpp-bad-wav.json", "asr.test could not transcribe the take (failed to read WAV file); check that "
                                      "the file is a recording, or convert it to 16 kHz wav"),
 ])
