@@ -422,6 +422,8 @@ def test_a_refusal_that_stands_after_adapting_is_one_sentence(take):
                                 "again, or unset COACH_TRANSCRIBE_URL to transcribe on this machine"),
     (500, "fws-not-audio.txt", "the transcription server at asr.test failed (500: Internal Server Error); try again"),
     (404, "fws-not-found.json", "http://asr.test/v1 has no /audio/transcriptions endpoint (404: Not Found); check"),
+    (400, "openai-not-audio.json", "asr.test could not read take.wav as audio (400: Audio file might be corrupted or "
+                                   "unsupported); check that it is a recording, or convert it to wav or mp3"),
     (200, "whispercpp-bad-wav.json", "asr.test could not transcribe the take (failed to read WAV file); check that "
                                      "the file is a recording, or convert it to 16 kHz wav"),
 ])

@@ -71,7 +71,7 @@ class EndpointTranscriber:
                     break
                 refused.add(dropped)
         if status >= 400:
-            raise LLMError(self._failure(status, body))
+            raise LLMError(self._failure(status, body, Path(audio)))
         data = self._json(body)
         return transcript_from_body(data, Path(audio), self.name, self.host)
 
@@ -121,10 +121,13 @@ class EndpointTranscriber:
                            "COACH_TRANSCRIBE_URL is an OpenAI-compatible server's base URL, like "
                            "http://localhost:8000/v1") from None
 
-    def _failure(self, status: int, body: bytes) -> str:
+    def _failure(self, status: int, body: bytes, audio: Path) -> str:
         """Return the one sentence for an error status: what the server said and what to do."""
         said = server_says(body, self.secrets)
         quoted = f"{status}: {said}" if said else f"{status}"
+        if status in REFUSAL_STATUSES and re.search(r"(?i)audio file|file format|decod|corrupt", said):
+            return (f"{self.host} could not read {audio.name} as audio ({quoted}); check that it is a recording, "
+                    "or convert it to wav or mp3")
         if status in (401, 403):
             advice = {None: "set COACH_TRANSCRIBE_API_KEY to the server's key",
                       "OPENAI_API_KEY": "check OPENAI_API_KEY, or set COACH_TRANSCRIBE_API_KEY to this server's key",
