@@ -126,6 +126,36 @@ def test_the_length_of_a_wav_is_read_without_a_decoder(tmp_path):
     assert audio_seconds(silence(tmp_path / "take.wav", 2.5)) == pytest.approx(2.5)
 
 
+def encoded(wav: Path, suffix: str, codec: str) -> Path:
+    """Return the wav re-encoded by PyAV (mp3, m4a, webm): a recording made elsewhere."""
+    av = pytest.importorskip("av")
+    target = wav.with_suffix(suffix)
+    with av.open(str(wav)) as source, av.open(str(target), "w") as out:
+        stream = out.add_stream(codec, rate=16_000)
+        stream.layout = "mono"
+        for frame in source.decode(audio=0):
+            frame.pts = None
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return target
+
+
+@pytest.mark.parametrize(("suffix", "codec"), [(".mp3", "libmp3lame"), (".m4a", "aac"), (".webm", "libopus")])
+def test_the_length_of_other_kinds_is_read_by_pyav(tmp_path, suffix, codec):
+    take = encoded(silence(tmp_path / "take.wav", 3.0), suffix, codec)
+    assert check_audio(take) == take
+    assert audio_seconds(take) == pytest.approx(3.0, abs=0.15)
+
+
+def test_without_pyav_the_length_of_other_kinds_is_unknown(tmp_path, monkeypatch):
+    take = encoded(silence(tmp_path / "take.wav", 1.0), ".mp3", "libmp3lame")
+    monkeypatch.setitem(sys.modules, "av", None)
+    assert audio_seconds(take) is None
+    assert audio_seconds(tmp_path / "take.wav") == pytest.approx(1.0)
+
+
 def test_a_file_whose_length_cannot_be_read_has_none(tmp_path):
     (tmp_path / "take.mp3").write_bytes(b"not audio at all" * 10)
     (tmp_path / "take.wav").write_bytes(b"RIFF....WAVEjunk" * 10)
@@ -294,6 +324,16 @@ def test_the_request_asks_for_words_and_segments_with_the_filler_prompt(take):
                              "temperature": ["0"], "response_format": ["verbose_json"],
                              "timestamp_granularities[]": ["word", "segment"]}
     assert b'name="file"; filename="take.wav"' in request.content and b"Content-Type: audio/x-wav" in request.content
+
+
+@respx.mock
+def test_a_recording_made_elsewhere_is_sent_as_what_it_is(take):
+    route = respx.post(ROUTE).mock(return_value=reply(200, "openai-json.json"))
+    mp3 = encoded(take, ".mp3", "libmp3lame")
+    transcript = transcribe(mp3)
+    assert b'filename="take.mp3"' in route.calls.last.request.content
+    assert b"Content-Type: audio/mpeg" in route.calls.last.request.content
+    assert transcript.timing == "audio" and transcript.duration == pytest.approx(2.0, abs=0.15)  # no duration sent
 
 
 @respx.mock
