@@ -126,6 +126,36 @@ def test_the_length_of_a_wav_is_read_without_a_decoder(tmp_path):
     assert audio_seconds(silence(tmp_path / "take.wav", 2.5)) == pytest.approx(2.5)
 
 
+def encoded(wav: Path, suffix: str, codec: str) -> Path:
+    """Return the wav re-encoded by PyAV (mp3, m4a, webm): a recording made elsewhere."""
+    av = pytest.importorskip("av")
+    target = wav.with_suffix(suffix)
+    with av.open(str(wav)) as source, av.open(str(target), "w") as out:
+        stream = out.add_stream(codec, rate=16_000)
+        stream.layout = "mono"
+        for frame in source.decode(audio=0):
+            frame.pts = None
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return target
+
+
+@pytest.mark.parametrize(("suffix", "codec"), [(".mp3", "libmp3lame"), (".m4a", "aac"), (".webm", "libopus")])
+def test_the_length_of_other_kinds_is_read_by_pyav(tmp_path, suffix, codec):
+    take = encoded(silence(tmp_path / "take.wav", 3.0), suffix, codec)
+    assert check_audio(take) == take
+    assert audio_seconds(take) == pytest.approx(3.0, abs=0.15)
+
+
+def test_without_pyav_the_length_of_other_kinds_is_unknown(tmp_path, monkeypatch):
+    take = encoded(silence(tmp_path / "take.wav", 1.0), ".mp3", "libmp3lame")
+    monkeypatch.setitem(sys.modules, "av", None)
+    assert audio_seconds(take) is None
+    assert audio_seconds(tmp_path / "take.wav") == pytest.approx(1.0)
+
+
 def test_a_file_whose_length_cannot_be_read_has_none(tmp_path):
     (tmp_path / "take.mp3").write_bytes(b"not audio at all" * 10)
     (tmp_path / "take.wav").write_bytes(b"RIFF....WAVEjunk" * 10)
@@ -303,6 +333,16 @@ def test_the_request_asks_for_words_and_segments_with_the_filler_prompt(take):
 
 
 @respx.mock
+def test_a_recording_made_elsewhere_is_sent_as_what_it_is(take):
+    route = respx.post(ROUTE).mock(return_value=reply(200, "openai-json.json"))
+    mp3 = encoded(take, ".mp3", "libmp3lame")
+    transcript = transcribe(mp3)
+    assert b'filename="take.mp3"' in route.calls.last.request.content
+    assert b"Content-Type: audio/mpeg" in route.calls.last.request.content
+    assert transcript.timing == "audio" and transcript.duration == pytest.approx(2.0, abs=0.15)  # no duration sent
+
+
+@respx.mock
 def test_openai_words_are_timed_word_by_word(take):
     respx.post(ROUTE).mock(return_value=reply(200, "openai-words.json"))
     transcript = transcribe(take)
@@ -350,6 +390,17 @@ def test_speaches_without_words_falls_back_on_its_segments(take):
     assert transcript.text == "Umm, I propose the short report at the end of each print."
     assert transcript.words[-1].end == pytest.approx(4.02, abs=0.01)
     assert transcript.words[0].probability == pytest.approx(math.exp(-0.26231709648581114))
+
+
+@respx.mock
+def test_a_server_that_sends_segments_only_is_timed_by_its_segments(take):
+    respx.post(ROUTE).mock(return_value=reply(200, "fws-segments.json"))  # faster-whisper-server, run here
+    transcript = transcribe(take)
+    assert transcript.timing == "segments" and transcript.duration == pytest.approx(4.0228125)
+    assert transcript.text == "Umm, I propose the short report at the end of each print."
+    assert transcript.words[0].start == 0.0 and transcript.words[-1].end == pytest.approx(4.02, abs=0.01)
+    assert [w.start for w in transcript.words] == sorted(w.start for w in transcript.words)
+    assert all(w.probability == pytest.approx(math.exp(-0.23674431969137752)) for w in transcript.words)
 
 
 @respx.mock
@@ -402,7 +453,9 @@ def test_a_refusal_that_stands_after_adapting_is_one_sentence(take):
 
 
 @pytest.mark.parametrize(("status", "name", "said"), [
-    (401, "openai-401.json", "asr.test rejected the API key (401: Incorrect API key provided: sk-proj-***"),
+    (401, "openai-401.json", "asr.test rejected the API key (401: Incorrect API key provided: sk-proj-" + "*" * 44 +
+                             "wxyz. You can find your API key at https://platform.openai.com/account/api-keys); check "
+                             "COACH_TRANSCRIBE_API_KEY"),
     (404, "whispercpp-not-found.txt", "http://asr.test/v1 has no /audio/transcriptions endpoint (404: File Not "
                                       "Found (/v1/audio/transcriptions)); check that COACH_TRANSCRIBE_URL is the "
                                       "server's base URL, usually ending in /v1 (whisper.cpp's server serves it "
@@ -413,6 +466,10 @@ def test_a_refusal_that_stands_after_adapting_is_one_sentence(take):
                              "exceeded (26228340 bytes read)); record a shorter take, or save it as mp3"),
     (500, "whispercpp-500.txt", "the transcription server at asr.test failed (500: 500 Internal Server Error); try "
                                 "again, or unset COACH_TRANSCRIBE_URL to transcribe on this machine"),
+    (500, "fws-not-audio.txt", "the transcription server at asr.test failed (500: Internal Server Error); try again"),
+    (404, "fws-not-found.json", "http://asr.test/v1 has no /audio/transcriptions endpoint (404: Not Found); check"),
+    (400, "openai-not-audio.json", "asr.test could not read take.wav as audio (400: Audio file might be corrupted or "
+                                   "unsupported); check that it is a recording, or convert it to wav or mp3"),
     (200, "whispercpp-bad-wav.json", "asr.test could not transcribe the take (failed to read WAV file); check that "
                                      "the file is a recording, or convert it to 16 kHz wav"),
 ])
@@ -429,8 +486,11 @@ def test_an_error_from_the_server_is_one_sentence(take, status, name, said):
 def test_a_rejected_key_names_the_variable_it_came_from(take):
     respx.post(ROUTE).mock(return_value=reply(403, "openai-401.json"))
     transcriber = transcriber_from_env({"COACH_TRANSCRIBE_URL": URL, "OPENAI_API_KEY": KEY})
-    with pytest.raises(LLMError, match=r"\(403: .*\); check OPENAI_API_KEY, or OPENAI_API_KEY when"):
+    with pytest.raises(LLMError, match=r"\(403: .*\); check OPENAI_API_KEY, or set COACH_TRANSCRIBE_API_KEY to this "
+                                       "server's key$"):
         transcriber.transcribe(take)
+    with pytest.raises(LLMError, match=r"\(403: .*\); set COACH_TRANSCRIBE_API_KEY to the server's key$"):
+        transcriber_from_env({"COACH_TRANSCRIBE_URL": URL}).transcribe(take)
 
 
 @respx.mock
@@ -494,3 +554,11 @@ def test_every_fixture_names_its_source():
             assert f"`{path.name}`" in readme, f"{path.name} has no source in fixtures/transcriptions/README.md"
             if path.suffix == ".json":
                 json.loads(path.read_text())
+
+
+@respx.mock
+def test_a_key_the_server_echoes_is_masked(take):
+    respx.post(ROUTE).mock(return_value=httpx.Response(401, json={"detail": "Invalid API key: asr-key-1234567890"}))
+    with pytest.raises(LLMError) as caught:
+        transcribe(take, api_key="asr-key-1234567890")
+    assert "asr-key-1234567890" not in str(caught.value) and "(401: Invalid API key: ***)" in str(caught.value)

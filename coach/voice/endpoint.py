@@ -3,8 +3,8 @@
 One multipart POST asks for `verbose_json` with word and segment timestamps. A server that refuses the timestamp
 granularities, or `verbose_json` itself (a 400 or 422 naming them), is asked again at once without them, and the
 process remembers (`_ADAPTED`), as the chat engine does with the parameters an endpoint refuses. What comes back is
-read in the best shape it has (`transcript_from_body`): words with timings, segments, or the text alone. Every failure is one
-sentence (LLMError) naming the host, never the key or the URL's password.
+read in the best shape it has (`transcript_from_body`): words with timings, segments, or the text alone. Every
+failure is one sentence (LLMError) naming the host, never the key or the URL's password.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class EndpointTranscriber:
                     break
                 refused.add(dropped)
         if status >= 400:
-            raise LLMError(self._failure(status, body))
+            raise LLMError(self._failure(status, body, Path(audio)))
         data = self._json(body)
         return transcript_from_body(data, Path(audio), self.name, self.host)
 
@@ -121,13 +121,18 @@ class EndpointTranscriber:
                            "COACH_TRANSCRIBE_URL is an OpenAI-compatible server's base URL, like "
                            "http://localhost:8000/v1") from None
 
-    def _failure(self, status: int, body: bytes) -> str:
+    def _failure(self, status: int, body: bytes, audio: Path) -> str:
         """Return the one sentence for an error status: what the server said and what to do."""
         said = server_says(body, self.secrets)
         quoted = f"{status}: {said}" if said else f"{status}"
+        if status in REFUSAL_STATUSES and re.search(r"(?i)audio file|file format|decod|corrupt", said):
+            return (f"{self.host} could not read {audio.name} as audio ({quoted}); check that it is a recording, "
+                    "or convert it to wav or mp3")
         if status in (401, 403):
-            return (f"{self.host} rejected the API key ({quoted}); check {self.key_name}, or OPENAI_API_KEY when "
-                    "COACH_TRANSCRIBE_API_KEY is unset")
+            advice = {None: "set COACH_TRANSCRIBE_API_KEY to the server's key",
+                      "OPENAI_API_KEY": "check OPENAI_API_KEY, or set COACH_TRANSCRIBE_API_KEY to this server's key",
+                      }.get(self.key_name if self.api_key else None, f"check {self.key_name}")
+            return f"{self.host} rejected the API key ({quoted}); {advice}"
         if status == 404:
             if "model" in said.lower():
                 return (f"{self.host} does not serve the model {self.model} ({quoted}); set COACH_TRANSCRIBE_MODEL "
