@@ -169,4 +169,6 @@ def take_markdown(heard: Heard, at: datetime, audio: Path | None) -> str:
              f"- Heard by: {heard.transcript.engine}"]
     if audio:
         lines.append(f"- Audio: {audio.name}")
+    lines += [f"- Skipped: {s.text}" for s in h.sentences if s.status == "skipped"]
+    lines += [f"- Said at {flag.at:.0f}s: {flag.reason}" for flag in h.flags]
     return "\n".join([*lines, "", "## Transcript", "", heard.transcript.text, ""])
