@@ -70,10 +70,11 @@ def test_a_spoken_session_is_heard_shown_and_scored_on_its_measured_seconds(runn
     assert "You (spoken 38.0s): When our lead engineer went on leave" in out
     # the measured seconds, not the estimate from the words, are what feedback and concision rest on
     feedback_prompts = [body["messages"][-1]["content"] for body in fake.sent if "response_format" in body]
-    assert "The main answer takes 52.4 seconds" in feedback_prompts[0]
-    assert "The main answer takes 38.0 seconds" in feedback_prompts[1]
+    assert "The main answer was spoken in 52.4 seconds, measured from the recording" in feedback_prompts[0]
+    assert "The main answer was spoken in 38.0 seconds, measured from the recording" in feedback_prompts[1]
+    assert "the text is a transcript" in feedback_prompts[0]
     assert "You (spoken 9.6s): If I had said no" in out  # the reply to a probe on the stakes
-    assert "concision 5/5 52.4s" in out and "concision 3/5 38s" in out
+    assert "concision 5/5 52.4s spoken against" in out and "concision 3/5 38s spoken against" in out
     # each take reached the transcriber as a wav, which is gone afterwards
     assert transcriber.seconds == [3.0, 3.0, 3.0] and not any(path.exists() for path in transcriber.heard)
     text, front = transcript_of(bank)

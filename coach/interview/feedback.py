@@ -63,7 +63,7 @@ class FeedbackTask(Task[Feedback]):
             "turns": r.turns, "stories": [{"id": slug, "title": s.title, "type": s.type, "shows": s.values}
                                           for slug, s in self.stories],
             "fitting": [_material(slug, story) for slug, story in self.fitting()],
-            "seconds": r.seconds, "window": session.window, "wpm": session.wpm,
+            "seconds": r.seconds, "window": session.window, "wpm": session.wpm, "spoken": r.spoken,
         }
 
     def fitting(self, most: int = 2) -> list[tuple[str, Story]]:
@@ -156,18 +156,20 @@ def judged(result: Feedback, answer: str, stories: dict[str, Story], settings: B
 
 def figures(r: Round, session: Session) -> str:
     """Return the figures coach gave the model about a round's answer (see `figures_of`)."""
-    return figures_of(r.seconds, session.window, session.wpm, r.answer)
+    return figures_of(r.seconds, session.window, session.wpm, r.answer, r.spoken)
 
 
-def figures_of(seconds: float, window: tuple[int, int], wpm: int, answer: str) -> str:
+def figures_of(seconds: float, window: tuple[int, int], wpm: int, answer: str, spoken: bool = False) -> str:
     """Return the figures coach gave the model about an answer (its time, the window, the rate, its words), with the
     round numbers a coach would say for them and for the gaps to the window ("under 30 seconds" for 28.8, "about
     five seconds left" for 54.4 of 60): material for the feedback it asked for."""
     low, high = window
     about = sorted({n for gap in {seconds, low - seconds, high - seconds, seconds - high} if gap > 0
                     for n in (round(gap), 5 * round(gap / 5), 10 * round(gap / 10)) if n > 0})
+    pace = f"; it was spoken at {round(word_count(answer) * 60 / seconds)} words per minute" if spoken and seconds else ""
     return (f"The answer took {seconds:g} seconds ({', '.join(f'{n} seconds' for n in about)}); the window is "
-            f"{low} seconds to {high} seconds at {wpm} words per minute; the answer has {word_count(answer)} words.")
+            f"{low} seconds to {high} seconds at {wpm} words per minute; the answer has {word_count(answer)} "
+            f"words{pace}.")
 
 
 def concision(seconds: float, window: tuple[int, int]) -> int:

@@ -168,6 +168,7 @@ class Interview:
         if self.stage is Stage.ASKED:
             r.turns.append(Turn("question", self._asked, text))
             r.seconds = spoken_seconds(text, self.session.wpm) if seconds is None else round(seconds, 1)
+            r.spoken = seconds is not None
             self._prober = Prober(r, self.settings, self.session.window)
         else:
             r.turns.append(Turn("probe", self._asked, text, self._why))

@@ -39,7 +39,8 @@ def proof(r: Round, session: Session, dimension: str) -> str:
     """Return what a score rests on: the quoted evidence, or for concision the measured time against the window."""
     if dimension == "concision":
         low, high = session.window
-        return f"{r.seconds:g}s at {session.wpm} wpm against {low}-{high}s"
+        how = "spoken" if r.spoken else f"at {session.wpm} wpm"
+        return f"{r.seconds:g}s {how} against {low}-{high}s"
     return f'"{r.evidence[dimension]}"' if r.evidence.get(dimension) else "(no quote of yours)"
 
 

@@ -55,6 +55,7 @@ class Round:
     say_instead: str = ""
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    spoken: bool = False  # the seconds were measured from a recording (interview --voice), not estimated from words
     feedback_error: str = ""
     unverified: list[str] = field(default_factory=list)  # scores dropped: their evidence was not in the answer
     dropped: dict[str, str] = field(default_factory=dict)  # a note the guard did not pass -> the sentence and why
@@ -71,7 +72,7 @@ class Round:
             "number": self.number, "value": self.planned.value, "seed": self.planned.seed, "skipped": self.skipped,
             "turns": [turn.__dict__ for turn in self.turns], "scores": self.scores, "evidence": self.evidence,
             "strength": self.strength, "improvement": self.improvement, "best_story": self.best_story,
-            "say_instead": self.say_instead, "seconds": self.seconds, "feedback_error": self.feedback_error,
+            "say_instead": self.say_instead, "seconds": self.seconds, "spoken": self.spoken, "feedback_error": self.feedback_error,
             "unverified": self.unverified, "dropped": self.dropped, "would_probe": self.unasked,
             "findings": [f.__dict__ for f in self.findings],
         }
