@@ -7,7 +7,8 @@ and calls `record_take`, which checks it, records it or returns the `Slip` it lo
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -67,12 +68,13 @@ class Slip:
     slug: str
     seconds: float
     window: tuple[int, int]
+    why: str = ""  # another reason than its length (a heard take that does not sound like the story)
 
     @property
     def reason(self) -> str:
         """Say why the take looks like a slip."""
         low, high = self.window
-        return f"a {self.seconds:.1f}s take is under a third of the {low}-{high}s target, so it looks like a slip"
+        return self.why or f"a {self.seconds:.1f}s take is under a third of the {low}-{high}s target, so it looks like a slip"
 
 
 @dataclass
@@ -134,21 +136,50 @@ class Undone:
     slug: str
     take: PracticeTake
     remaining: int
+    files: list[Path] = field(default_factory=list)  # a heard take's transcript and audio, removed with it
 
     def as_dict(self) -> dict:
         """Return what was removed as plain data for JSON output."""
-        return {"story": self.slug, "removed": _take_dict(self.take), "remaining": self.remaining}
+        return {"story": self.slug, "removed": _take_dict(self.take), "remaining": self.remaining,
+                "files": [str(p) for p in self.files]}
 
 
 def undo_take(bank: Bank, path: Path) -> Undone:
-    """Remove the last take from the story's practice log, changing only that take's line."""
+    """Remove the last take from the story's practice log, changing only that take's line; a heard take's transcript
+    and audio (under takes/) go with it."""
     def drop_last(story: Story) -> tuple[PracticeTake, int]:
         if not story.practice:
             raise CoachError(f"{path.stem} has no takes to undo; its practice log is empty")
         return story.practice.pop(), len(story.practice)
 
     take, remaining = bank.update(path, drop_last)
-    return Undone(path.stem, take, remaining)
+    removed = []
+    if take.heard:
+        for file in take_files(bank, path.stem, take.at):
+            file.unlink(missing_ok=True)
+            removed.append(file)
+    return Undone(path.stem, take, remaining, removed)
+
+
+TAKES = "takes"  # the bank's folder of heard takes: takes/SLUG/STAMP.md (to read), .json (words and timings), audio
+
+
+def takes_folder(bank: Bank, slug: str) -> Path:
+    """Return the folder a story's heard takes are kept in."""
+    return bank.root / TAKES / slug
+
+
+def take_stem(at: datetime) -> str:
+    """Return the name a heard take's files start with: the moment it was recorded."""
+    return at.strftime("%Y-%m-%d-%H%M%S")
+
+
+def take_files(bank: Bank, slug: str, at: datetime) -> list[Path]:
+    """Return the files kept for the heard take recorded at `at` (its transcript, its audio)."""
+    folder, stem = takes_folder(bank, slug), take_stem(at)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and (p.stem == stem or re.fullmatch(rf"{stem}-\d+", p.stem)))
 
 
 def _take_dict(take: PracticeTake, window: tuple[int, int] | None = None) -> dict:

@@ -21,12 +21,21 @@ from coach.bank.models import PracticeTake, Story
 from coach.errors import CoachError
 from coach.method.grounding import Material, own_answers
 from coach.method.text import timing
-from coach.practice import MAX_TAKE_SECONDS, MIN_TAKE_SECONDS, Slip, TakeVerdict, looks_like_a_slip, require_refined
+from coach.practice import (
+    MAX_TAKE_SECONDS,
+    MIN_TAKE_SECONDS,
+    Slip,
+    TakeVerdict,
+    looks_like_a_slip,
+    require_refined,
+    take_stem,
+    takes_folder,
+)
 from coach.voice.hearing import Hearing, Script, hear
 from coach.voice.transcribe import Transcriber, audio_seconds, check_audio
 from coach.voice.transcript import Transcript
 
-TAKES = "takes"  # the bank's folder of heard takes: takes/SLUG/STAMP.md (to read), .json (words and timings)
+OFF_SCRIPT = 0.35  # a take in which less of the script than this was heard sounds like another story: asked about
 
 
 @dataclass
@@ -101,6 +110,10 @@ def keep_take(bank: Bank, path: Path, heard: Heard, at: datetime, *, sure: bool 
     window = story.window(settings)
     if not sure and looks_like_a_slip(seconds, window):
         return Slip(path.stem, seconds, window)
+    unheard = any(s.status == "unheard" for s in hearing.sentences)
+    if not sure and hearing.coverage < OFF_SCRIPT and not unheard:
+        return Slip(path.stem, seconds, window, f"only {round(hearing.coverage * 100)}% of {heard.title}'s refined "
+                    "version was heard in this take, so it sounds like another story")
     at = at.replace(microsecond=0)
     take = PracticeTake(at=at, seconds=seconds, words=hearing.words, wpm=hearing.wpm, fillers=len(hearing.fillers),
                         coverage=round(hearing.coverage * 100))
@@ -122,18 +135,13 @@ def keep_take(bank: Bank, path: Path, heard: Heard, at: datetime, *, sure: bool 
     return HeardTake(verdict, heard, saved)
 
 
-def takes_folder(bank: Bank, slug: str) -> Path:
-    """Return the folder a story's heard takes are kept in."""
-    return bank.root / TAKES / slug
-
-
 def _write_take_files(bank: Bank, slug: str, heard: Heard, at: datetime, keep_audio: bool) -> list[Path]:
     """Write the take's transcript (Markdown to read, JSON with the timings) and, if asked, a copy of its audio;
     readable by their owner only, as the interview transcripts are. Return the paths written."""
     folder = takes_folder(bank, slug)
-    stem, n = at.strftime("%Y-%m-%d-%H%M%S"), 2
+    stem, n = take_stem(at), 2
     while (folder / f"{stem}.md").exists():
-        stem, n = f"{at:%Y-%m-%d-%H%M%S}-{n}", n + 1
+        stem, n = f"{take_stem(at)}-{n}", n + 1
     written: list[Path] = []
     audio: Path | None = None
     try:

@@ -286,7 +286,8 @@ def test_undo_counts_down_then_refuses(runner, bank):
 def test_undo_as_json(runner, bank):
     practice(runner, "risk", "--seconds", "52.5")
     data = json.loads(runner.invoke(app, ["practice", "risk", "--undo", "--json"]).output)
-    assert data == {"story": "risk", "removed": {"at": "2026-11-24T09:00:00", "seconds": 52.5, "words": 143, "heard": False}, "remaining": 0}
+    assert data == {"story": "risk", "removed": {"at": "2026-11-24T09:00:00", "seconds": 52.5, "words": 143, "heard": False}, "remaining": 0,
+                    "files": []}
 
 
 def test_one_action_at_a_time(runner, bank):

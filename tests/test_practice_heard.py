@@ -149,3 +149,24 @@ def test_history_shows_the_heard_trend_and_calibration_uses_the_pace_said(runner
     assert max(map(len, history.splitlines())) <= 80
     rate = json.loads(runner.invoke(make_app(), ["practice", "--calibrate", "--json"]).output)
     assert rate["heard"] is True and 155 <= rate["words_per_minute"] <= 165
+
+
+def test_undo_of_a_heard_take_removes_its_transcript_and_audio(runner, bank, wav):
+    now = times()
+    practice(runner, "risk", "--audio", str(wav), heard=Heard(spoken(REFINED)), now=now)
+    practice(runner, "risk", "--audio", str(wav), "--keep-audio", heard=Heard(spoken(REFINED)), now=now)
+    result = runner.invoke(make_app(), ["practice", "risk", "--undo"])
+    assert result.exit_code == 0 and "Its transcript went with it (2026-11-24-091000.json, 2026-11-24-091000.md, " \
+        "2026-11-24-091000.wav)." in " ".join(result.output.split())
+    assert sorted(p.name for p in (bank.root / "takes" / "risk").iterdir()) == ["2026-11-24-090000.json",
+                                                                               "2026-11-24-090000.md"]
+
+
+def test_a_take_of_another_story_is_asked_about(runner, bank, wav):
+    team = (Path(__file__).parent.parent / "stories" / "team.md").read_text().split("## Refined\n\n")[1].split("\n\n")[0]
+    before = snapshot(bank.root)
+    refused = practice(runner, "risk", "--audio", str(wav), heard=Heard(spoken(team)))
+    assert refused.exit_code == 2 and "sounds like another story" in refused.output and "--yes" in refused.output
+    assert snapshot(bank.root) == before
+    kept = practice(runner, "risk", "--audio", str(wav), "--yes", heard=Heard(spoken(team)))
+    assert kept.exit_code == 0

@@ -285,6 +285,34 @@ def test_i_and_we_are_counted_after_the_opening():
     assert (hearing.i_count, hearing.we_count) == (4, 2)  # I, I, myself, I'd; We, our
 
 
+def test_i_and_we_are_counted_in_a_transcript_with_no_full_stop():
+    hearing = hear(take("so I proposed a report and we tried it and I presented it"), script())
+    assert (hearing.i_count, hearing.we_count) == (2, 1)
+
+
+def test_an_outro_made_up_over_the_silence_at_the_end_is_not_counted():
+    said = take(SAID, start=0.5, step=0.4)
+    end = said.words[-1].end
+    tail = [Word(" Thank", end + 3.0, end + 3.4, 0.006), Word(" you.", end + 3.4, end + 3.6, 0.5),
+            *[Word(w, end + 6.0, end + 6.0, 0.9) for w in (" Thanks", " for", " watching.")]]
+    hearing = hear(Transcript((*said.words, *tail), end + 7, "words", "test"), script(window=(45, 60)))
+    assert hearing.words == len(SAID.split()) and hearing.made_up == ["Thank", "you.", "Thanks", "for", "watching."]
+    assert hearing.spoken_seconds == pytest.approx(end - 0.5, abs=0.01) and not hearing.pauses
+
+
+def test_a_figure_of_the_script_said_as_another_is_shown_and_its_sentence_changed():
+    hearing = hear(take(SAID.replace("by 50%", "by 15%")), script(SAID))
+    assert [(f.script, f.said) for f in hearing.figures] == [("50%", "15%")]
+    assert statuses(hearing)[-1] == "changed" and statuses(hearing)[:-1] == ["said"] * (len(statuses(hearing)) - 1)
+    assert hear(take(SAID), script(SAID)).figures == []
+
+
+def test_a_figure_split_in_two_is_one_figure():
+    said = take("We cut the backlog by 2 .5 times.")
+    hearing = hear(said, script())
+    assert [flag.text for flag in hearing.flags] == ["2.5"]
+
+
 def test_pace_and_length():
     hearing = hear(take(SAID, start=0.5, step=0.4), script(window=(45, 60)))
     assert hearing.words == len(SAID.split())
@@ -315,8 +343,8 @@ def test_as_dict_is_json_and_stable():
     hearing = hear(take("Um, " + SAID + " We cut costs by 70%."), script(hooks=("At Salesforce",)))
     data = hearing.as_dict()
     assert json.loads(json.dumps(data)) == data
-    assert list(data) == ["spoken_seconds", "words", "wpm", "window", "nothing_heard", "clear_words", "pauses", "fillers", "sentences",
-                          "coverage", "hook", "hooks", "key_words", "i_count", "we_count", "flags", "unsure", "steps",
+    assert list(data) == ["spoken_seconds", "words", "wpm", "window", "nothing_heard", "clear_words", "made_up", "pauses", "fillers", "sentences",
+                          "coverage", "hook", "hooks", "key_words", "i_count", "we_count", "flags", "unsure", "figures", "steps",
                           "lost"]
     assert data["flags"][0]["text"] == "70%"
 

@@ -4,6 +4,7 @@ their own script they left out or changed, and what they said that their materia
 from __future__ import annotations
 
 from collections import Counter
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from coach.display.bank import practiced
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
 
 SHOWN = 3  # pauses, changed sentences and sure flags listed by name before "and N more"
 SNIPPET = 60  # characters of a sentence quoted in a list
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit()) or text
 
 
 def _prose(text: str, indent: int = 2, first: str | None = "") -> list[str]:
@@ -44,7 +49,11 @@ def heard_view(take: HeardTake) -> str:
              "under": f"{low - h.spoken_seconds:.1f}s under the {low}-{high}s target",
              "within": f"within the {low}-{high}s target"}[fit(h.spoken_seconds, verdict.window)]
     lines = _prose(f"{take.heard.title}: {h.spoken_seconds:.1f}s spoken, {where}.")
-    lines += _prose(f"Pace {h.wpm} words per minute ({h.words} words); {_fillers(h)}; {_pauses(h)}.")
+    timing = take.heard.transcript.timing
+    pauses = _pauses(h) if timing == "words" else (
+        "pauses only between stretches (the transcriber gave no word timings)" if timing == "segments" else
+        "pauses not measured (the transcriber gave no timings)")
+    lines += _prose(f"Pace {h.wpm} words per minute ({h.words} words); {_fillers(h)}; {pauses}.")
     lines += _script(h)
     lines += _delivery(h)
     lines += _facts(h)
@@ -83,10 +92,24 @@ def _script(h: Hearing) -> list[str]:
     for s in skipped:
         lines += _prose(f"Skipped: \"{_clip(s.text)}\"", 4, None)
     for s in changed[:SHOWN]:
-        lines += _prose(f"Changed: \"{_clip(s.text, 40)}\", heard as \"{_clip(s.heard, 40)}\"", 4, None)
+        written, said = _difference(s.text, s.heard)
+        lines += _prose(f"Changed: \"{_clip(written, 40)}\", heard as \"{_clip(said, 40)}\"", 4, None)
     if len(changed) > SHOWN:
         lines += _prose(f"and {len(changed) - SHOWN} more changed", 4, None)
     return lines
+
+
+def _difference(text: str, heard: str, context: int = 2) -> tuple[str, str]:
+    """Return the stretch where a sentence and what was heard for it differ most, with a few words either side."""
+    written, said = text.split(), heard.split()
+    plain = [[w.lower().strip(".,;:!?'\"") for w in part] for part in (written, said)]
+    blocks = [op for op in SequenceMatcher(None, *plain, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if not blocks:
+        return text, heard
+    _, a1, a2, b1, b2 = max(blocks, key=lambda op: max(op[2] - op[1], op[4] - op[3]))
+    before, after = max(0, a1 - context), a2 + context
+    return (" ".join(written[before:after]),
+            " ".join(said[max(0, b1 - (a1 - before)) : b2 + (after - a2)]))
 
 
 def _delivery(h: Hearing) -> list[str]:
@@ -104,9 +127,15 @@ def _delivery(h: Hearing) -> list[str]:
 
 def _facts(h: Hearing) -> list[str]:
     lines = []
-    for flag in h.flags[:SHOWN]:
-        lines += _prose(f"At {flag.at:.0f}s, {flag.reason}.")
-    if len(h.flags) > SHOWN:
+    flagged = {_digits(flag.text): flag for flag in h.flags}
+    script_says = {_digits(figure.said): figure.script for figure in h.figures}
+    for figure in [f for f in h.figures if _digits(f.said) not in flagged][:SHOWN]:
+        lines += _prose(f"At {figure.at:.0f}s you said \"{figure.said}\" where your script says \"{figure.script}\".")
+    shown = h.flags if len(h.flags) <= SHOWN + 1 else h.flags[:SHOWN]
+    for flag in shown:
+        instead = script_says.get(_digits(flag.text))
+        lines += _prose(f"At {flag.at:.0f}s, {flag.reason}" + (f" (your script says \"{instead}\")." if instead else "."))
+    if len(h.flags) > len(shown):
         lines += _prose(f"And {len(h.flags) - SHOWN} more said that your material does not back (see --json).")
     if h.flags:
         lines += _prose("If what you said is true, add it to the story's draft or answers; if not, leave it out.")
@@ -114,4 +143,7 @@ def _facts(h: Hearing) -> list[str]:
         heard = ", ".join(f"\"{f.text}\"" + (f" ({f.probability:.0%} sure)" if f.probability is not None else "")
                           for f in h.unsure[:SHOWN])
         lines += _prose(f"Heard too unsurely to count against you: {heard}.")
+    if h.made_up:
+        lines += _prose(f"Not counted: \"{_clip(' '.join(h.made_up), 40)}\", which the transcriber likely made up "
+                        "over silence.")
     return lines

@@ -109,8 +109,9 @@ def undo_view(undone: Undone) -> str:
     """Say which take was removed and how many remain."""
     take, left = undone.take, undone.remaining
     remain = "no takes remain" if not left else f"{left} take{'s' * (left != 1)} remain{'s' * (left == 1)}"
+    files = f" Its transcript went with it ({', '.join(p.name for p in undone.files)})." if undone.files else ""
     return "\n".join(_prose(f"Removed the take of {take.at:%Y-%m-%d %H:%M} ({take.seconds:.1f}s) from {undone.slug}; "
-                            f"{remain}.", 2))
+                            f"{remain}.{files}", 2))
 
 
 def calibration_view(rate: Calibration) -> str:

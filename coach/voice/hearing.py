@@ -18,11 +18,13 @@ worse recording, SKIPPED well above the second.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from coach.method.grounding import Material
-from coach.method.style import pronoun_counts
+from coach.method.style import I_WORDS, WE_WORDS, pronoun_counts
+from coach.method.text import sentences, words
 from coach.voice.align import HEARD, SAME, HeardWords, Pair, ScriptWords, align
+from coach.voice.cleanup import joined_figures, made_up_ends
 from coach.voice.facts import Place, unbacked
 from coach.voice.fillers import fillers as filler_words
 from coach.voice.listen import hook_heard, landed, lost_tokens
@@ -96,6 +98,16 @@ class Step:
     at: float | None  # when the heard word started
 
 
+@dataclass(frozen=True)
+class FigureChanged:
+    """A figure of the script said as another ("15%" for "50%"), when, and in which script sentence."""
+
+    script: str
+    said: str
+    at: float
+    sentence: int
+
+
 @dataclass
 class Hearing:
     """Everything a take says, for the terminal, --json, the practice log and the page."""
@@ -118,6 +130,8 @@ class Hearing:
     unsure: list[Flag] = field(default_factory=list)  # the same, heard too unsurely to blame on the candidate
     steps: list[Step] = field(default_factory=list)
     lost: list[tuple[float, float]] = field(default_factory=list)  # stretches the transcriber heard nothing of
+    figures: list[FigureChanged] = field(default_factory=list)  # the script's figures said as other figures
+    made_up: list[str] = field(default_factory=list)  # words the transcriber made up at the ends, left out
     clear_words: int = 0  # words heard that are no transcriber's noise (align.noise: "I, I, I, I", 10% confidence)
 
     @property
@@ -130,7 +144,7 @@ class Hearing:
         return {
             "spoken_seconds": round(self.spoken_seconds, 1), "words": self.words, "wpm": self.wpm,
             "window": list(self.window) if self.window else None, "nothing_heard": self.nothing_heard,
-            "clear_words": self.clear_words,
+            "clear_words": self.clear_words, "made_up": self.made_up,
             "pauses": [_rounded(asdict(pause)) for pause in self.pauses],
             "fillers": [_rounded(asdict(filler)) for filler in self.fillers],
             "sentences": [_rounded(asdict(sentence)) for sentence in self.sentences],
@@ -139,6 +153,7 @@ class Hearing:
             "i_count": self.i_count, "we_count": self.we_count,
             "flags": [_rounded(asdict(flag)) for flag in self.flags],
             "unsure": [_rounded(asdict(flag)) for flag in self.unsure],
+            "figures": [_rounded(asdict(figure)) for figure in self.figures],
             "steps": [_rounded(asdict(step)) for step in self.steps],
             "lost": [[round(start, 2), round(end, 2)] for start, end in self.lost],
         }
@@ -152,16 +167,19 @@ def _rounded(data: dict) -> dict:
 def hear(transcript: Transcript, script: Script) -> Hearing:
     """Measure a take: time, pace, pauses, fillers, which sentences were said, the hook, key words, I/we, and the
     numbers and names said that the material does not back (only on words heard surely; sound-alikes pass)."""
-    said = [word for word in transcript.words if word.text.strip()]
+    said, made_up = made_up_ends(joined_figures([word for word in transcript.words if word.text.strip()]),
+                                 script.refined)
     if not said:
-        return Hearing(0.0, 0, 0, script.window, hooks=script.hooks, key_words=[(k, False) for k in script.key_words])
+        return Hearing(0.0, 0, 0, script.window, hooks=script.hooks, key_words=[(k, False) for k in script.key_words],
+                       made_up=[word.text.strip() for word in made_up])
     written, heard = ScriptWords.of(script.refined), HeardWords.of(said)
     pairs = align(written.tokens, heard.tokens)
     span = max(said[-1].end - said[0].start, 0.0)
     wpm = round(len(said) * 60 / span) if span > 0 else 0
     lost = lost_tokens(pairs, written, heard, transcript.duration, wpm)
     places, scripted, sentence_of = _places(pairs, written, heard)
-    hearing = Hearing(span, len(said), wpm, script.window, hooks=script.hooks, clear_words=sum(heard.reliable))
+    hearing = Hearing(span, len(said), wpm, script.window, hooks=script.hooks, clear_words=sum(heard.reliable),
+                      made_up=[word.text.strip() for word in made_up])
     hearing.lost = [stretch for stretch, _ in lost]
     hearing.spoken_seconds = _spoken(said, hearing.lost)
     if transcript.timing != "audio":  # timings spread evenly over the audio show no silence
@@ -169,15 +187,26 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     hearing.fillers = [Filler(text, at) for text, at in filler_words(said, scripted)]
     gone = {token for _, tokens in lost for token in tokens}
     hearing.sentences, hearing.coverage = _sentences(pairs, written, heard, gone)
-    hearing.steps = _steps(pairs, written, heard, gone)
+    hearing.steps, step_sentences = _steps(pairs, written, heard, gone)
+    hearing.figures = _figures_changed(hearing.steps, step_sentences)
+    for figure in hearing.figures:  # a sentence whose figure changed was not said as written
+        sentence = hearing.sentences[figure.sentence]
+        if sentence.status == "said":
+            hearing.sentences[figure.sentence] = replace(sentence, status="changed")
     lost_start = bool(lost) and lost[0][0][0] <= said[0].start  # the opening was lost: no hook can be told
     hearing.hook = None if lost_start else hook_heard(script.hooks, heard)
     hearing.key_words = [(key, landed(key, heard, pairs, written, gone)) for key in script.key_words]
     clear = " ".join(word.text.strip() for word, sure in zip(said, heard.reliable, strict=True) if sure)
-    hearing.i_count, hearing.we_count = pronoun_counts(clear)  # not the "I, I, I, I" of a hallucination
+    # as `coach check` counts them, after the opening sentence; a transcript with no full stop is counted whole
+    hearing.i_count, hearing.we_count = (pronoun_counts(clear) if len(sentences(clear)) > 1 else
+                                         (sum(t in I_WORDS for t in _lowered(clear)), sum(t in WE_WORDS for t in _lowered(clear))))
     if script.material is not None:
         hearing.flags, hearing.unsure = _guard(said, places, script)
     return hearing
+
+
+def _lowered(text: str) -> list[str]:
+    return [word.lower().replace("’", "'").strip("'") for word in words(text)]
 
 
 def _spoken(said: list[Word], lost: list[tuple[float, float]]) -> float:
@@ -254,7 +283,7 @@ def _sentences(pairs: list[Pair], written: ScriptWords, heard: HeardWords, gone:
     return found, (sum(got) / total if total else 0.0)
 
 
-def _steps(pairs: list[Pair], written: ScriptWords, heard: HeardWords, gone: set[int]) -> list[Step]:
+def _steps(pairs: list[Pair], written: ScriptWords, heard: HeardWords, gone: set[int]) -> tuple[list[Step], list[int | None]]:
     """Return the word diff: pairs that share a script word or a heard word are one step."""
     groups: list[tuple[list[Pair], set[int], set[int]]] = []
     for pair in pairs:
@@ -266,7 +295,7 @@ def _steps(pairs: list[Pair], written: ScriptWords, heard: HeardWords, gone: set
             groups[-1][2].update(heard_words)
         else:
             groups.append(([pair], script_words, heard_words))
-    steps = []
+    steps, sentences = [], []
     for group, script_words, heard_words in groups:
         tokens = [i for pair in group for i in pair.script]
         op = ("extra" if not tokens else "unheard" if all(i in gone for i in tokens) else
@@ -275,7 +304,23 @@ def _steps(pairs: list[Pair], written: ScriptWords, heard: HeardWords, gone: set
         text = " ".join(written.words[w] for w in sorted(script_words))
         spoken = " ".join(heard.words[w].text.strip() for w in sorted(heard_words))
         steps.append(Step(op, text, spoken, heard.words[min(heard_words)].start if heard_words else None))
-    return steps
+        sentences.append(written.tokens[tokens[0]].sentence if tokens else None)
+    return steps, sentences
+
+
+def _figures_changed(steps: list[Step], sentence_of: list[int | None]) -> list[FigureChanged]:
+    """Return the figures of the script said as other figures ("15%" for "50%"): sound-alike or not, a changed
+    result is worth knowing, even where it is not called an invention."""
+    changed = []
+    for step, sentence in zip(steps, sentence_of, strict=True):
+        script, said = _digits(step.script), _digits(step.said)
+        if step.op == "changed" and script and said and script != said and sentence is not None:
+            changed.append(FigureChanged(step.script, "".join(step.said.split()), step.at or 0.0, sentence))
+    return changed
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit())
 
 
 def _guard(said: list[Word], places: list[Place], script: Script) -> tuple[list[Flag], list[Flag]]:
@@ -283,7 +328,8 @@ def _guard(said: list[Word], places: list[Place], script: Script) -> tuple[list[
     flags, unsure = [], []
     for item in unbacked(said, places, script.material, script.refined):
         what = "number" if item.kind == "number" else "name"
-        reason = f'the {what} "{item.text}" is not in your material'
+        shown = " ".join(item.text.split()).replace(" %", "%")
+        reason = f'the {what} "{shown}" is not in your material'
         if item.probability is None:
             flags.append(Flag(item.text, item.at, None, reason + " (the transcriber gave no confidence)"))
         elif item.probability >= SURE:

@@ -1,0 +1,57 @@
+"""What a transcriber hands over that the candidate did not say as heard: words it made up over the silence at the
+end of a recording (Whisper's "Thank you. Thanks for watching."), and a figure it split in two ("2" ".5").
+
+Left out of the time, the count, the pace and the pauses (the report names them), never of the saved transcript.
+"""
+
+from __future__ import annotations
+
+from coach.voice.align import noise
+from coach.voice.sounds import tokens
+from coach.voice.transcript import Word
+
+# what Whisper writes over silence, learned from subtitles: never part of a story, so never counted as spoken
+OUTROS = sorted((phrase.split() for phrase in (
+    "thank you", "thank you very much", "thank you so much", "thanks", "thanks for watching",
+    "thank you for watching", "for watching", "see you next time", "ill see you next time", "bye", "goodbye",
+    "you")), key=len, reverse=True)
+TAIL_WORDS = 6  # an outro's words that the script's own last words hold are the candidate's ending, not made up
+
+
+def joined_figures(said: list[Word]) -> list[Word]:
+    """Return the words with a figure the transcriber split ("2" then ".5", "3" then ",000") joined back into one."""
+    joined: list[Word] = []
+    for word in said:
+        text = word.text.strip()
+        before = joined[-1].text.strip() if joined else ""
+        if (before[-1:].isdigit() and len(text) > 1 and text[0] in ".," and text[1].isdigit()
+                and word.start - joined[-1].end < 0.3):
+            last = joined.pop()
+            sure = [p for p in (last.probability, word.probability) if p is not None]
+            joined.append(Word(last.text.rstrip() + text, last.start, word.end, min(sure) if sure else None))
+        else:
+            joined.append(word)
+    return joined
+
+
+def made_up_ends(said: list[Word], script: str) -> tuple[list[Word], list[Word]]:
+    """Return the words the candidate said, and those the transcriber made up at either end: noise (no length, under
+    a fifth sure, a word said four times running) and, at the end, the outros Whisper writes over silence."""
+    made_up = noise(said)
+    if all(made_up):  # nothing clearly heard: the hearing says so; there are no ends to trim
+        return said, []
+    ending = set(tokens(script)[-TAIL_WORDS:])
+    start, end = 0, len(said)
+    while start < end and made_up[start]:
+        start += 1
+    while True:
+        before = end
+        while end > start and made_up[end - 1]:
+            end -= 1
+        plain = [" ".join(tokens(word.text)) for word in said[start:end]]
+        for phrase in OUTROS:
+            if len(phrase) <= len(plain) and plain[len(plain) - len(phrase):] == phrase and not set(phrase) & ending:
+                end -= len(phrase)
+                break
+        if end == before:
+            return said[start:end], said[:start] + said[end:]
