@@ -23,8 +23,24 @@ MODEL_FILES = ["config.json", "preprocessor_config.json", "model.bin", "tokenize
 SAMPLE_RATE = 16_000  # what Whisper hears
 FRAME = SAMPLE_RATE // 50  # 20 ms: the loudness of speech is judged frame by frame
 MISSED_SECONDS = 0.5  # this much speech with no word heard in it: the prompted pass skipped some
+# How a take is decoded, measured on espeak-ng takes of the stories' refined versions (20-70 s, two voices) with tiny.en
+# on two loaded cores, the settings interleaved on the same audio in one run (tests/benchmark_voice.py compares the
+# old way on its take). The second pass was the cost: on a take where the prompted pass skips a stretch (most takes
+# at 165 wpm) the whole take was heard twice. Now only the unheard stretches are heard again (clip_timestamps).
+# Tried and not kept, each measured against the script's words and against the tests' takes:
+# - greedy decoding (beam_size=1, or 2): 1.3-2x faster per pass on most takes, but it misheard first words
+#   ("I'd say I was forced" for "At Salesforce") and, where a segment repeats, the temperature fallback it then
+#   needs cost more than the beam (55 s for a 65 s take); without the fallback it kept a loop ("I was a young man."
+#   forty times) over half a take.
+# - a short filler prompt ("Um, uh, so, I mean, like, you know, I did it."): it keeps the fillers as said, but
+#   tiny.en skips stretches with it too (23 s of a 65 s take), and with the beam it misheard the tests' first sentence.
+# - no prompt: fast and complete, but tiny.en drops "um" and "uh" (the issue asks for them).
+PROMPTED = {"initial_prompt": FILLER_PROMPT}  # a beam of 5 and the temperature fallback: faster-whisper's defaults
+UNPROMPTED: dict = {}  # the same defaults, on the few seconds of audio left unheard
+CLIP_MARGIN = 1.0  # seconds either side of an unheard stretch heard again, whose words replace the prompted pass's there
+# (the prompted pass may give a skipped word's time to its neighbour: "um" over "rotation was")
 CPU_THREADS = max(1, min(4, os.cpu_count() or 1))  # one per core up to four: more only contend on a laptop
-_LOADED: dict[str, object] = {}  # model folder -> WhisperModel, loaded once per process
+_LOADED: dict[tuple[str, int], object] = {}  # (model folder, threads) -> WhisperModel, loaded once per process
 _LOCK = threading.Lock()
 
 
@@ -32,32 +48,43 @@ class LocalTranscriber:
     """Transcribes with faster-whisper on the CPU; the model is found (or downloaded) and loaded on first use."""
 
     def __init__(self, model: str = "base.en", on_progress: Callable[[str], None] | None = None,
-                 label: str | None = None):
+                 label: str | None = None, threads: int = CPU_THREADS):
         self.model = model
+        self.threads = threads
         self.on_progress = on_progress
         self.name = f"faster-whisper {label or (Path(model).name if is_folder_name(model) else model)} (local)"
 
     def prepare(self) -> None:
         """Load the model now (downloading it on first use): a missing extra or model is said before a recording."""
-        load(self.model, self.on_progress)
+        load(self.model, self.on_progress, self.threads)
 
     def transcribe(self, audio: Path) -> Transcript:
         """Return the take's words, each with its timing and probability, and the audio's length.
 
         Prompted with disfluent text (to keep the fillers), a small model sometimes skips a stretch of speech, most
-        often the first sentence of a take. When speech goes unheard, the take is transcribed again unprompted, and
-        the pass that leaves less speech unheard is kept.
+        often the first sentence of a take. When speech goes unheard, only the stretches left unheard (and a second either
+        side) are transcribed again, unprompted, and the words heard there replace the prompted pass's.
         """
-        whisper = load(self.model, self.on_progress)
+        whisper = load(self.model, self.on_progress, self.threads)
         samples = _decoded(Path(audio))
+        duration = len(samples) / SAMPLE_RATE
         voiced = voiced_frames(samples)
-        words = _words(whisper, samples, initial_prompt=FILLER_PROMPT)
-        missed = unheard_seconds(voiced, words)
-        if missed >= MISSED_SECONDS:
-            again = _words(whisper, samples)
-            if unheard_seconds(voiced, again) < missed:
-                words = again
-        return Transcript(words=tuple(words), duration=len(samples) / SAMPLE_RATE, timing="words", engine=self.name)
+        words = _words(whisper, samples, **PROMPTED)
+        gaps = unheard_stretches(voiced, words)
+        if sum(seconds for _, _, seconds in gaps) >= MISSED_SECONDS:
+            clips: list[tuple[float, float]] = []
+            for start, end, _ in gaps:  # a second either side, overlapping clips joined: no audio is heard twice
+                start, end = max(0.0, start - CLIP_MARGIN), min(duration, end + CLIP_MARGIN)
+                if clips and start <= clips[-1][1]:
+                    start = clips.pop()[0]
+                clips.append((start, end))
+
+            def clipped(word: Word) -> bool:
+                return any(start <= (word.start + word.end) / 2 <= end for start, end in clips)
+
+            again = _words(whisper, samples, clip_timestamps=[edge for clip in clips for edge in clip], **UNPROMPTED)
+            words = sorted([w for w in words if not clipped(w)] + [w for w in again if clipped(w)], key=lambda w: w.start)
+        return Transcript(words=tuple(words), duration=duration, timing="words", engine=self.name)
 
 
 def _decoded(audio: Path):
@@ -92,10 +119,20 @@ def voiced_frames(samples) -> list[bool]:
 
 def unheard_seconds(voiced: list[bool], words: list[Word], shortest: float = 1.0) -> float:
     """Return the seconds of speech in the stretches of `shortest` seconds or more where no word was heard."""
+    return sum(seconds for _, _, seconds in unheard_stretches(voiced, words, shortest))
+
+
+def unheard_stretches(voiced: list[bool], words: list[Word], shortest: float = 1.0) -> list[tuple[float, float, float]]:
+    """Return the stretches of `shortest` seconds or more, between words or at either end, that hold speech no word
+    covers, each as (start, end, seconds of speech in it)."""
     per_second = SAMPLE_RATE / FRAME
     edges = [0.0] + [t for w in words for t in (w.start, w.end)] + [len(voiced) / per_second]
-    return sum(sum(voiced[int(start * per_second): int(end * per_second)]) / per_second
-               for start, end in zip(edges[::2], edges[1::2], strict=True) if end - start >= shortest)
+    stretches = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        speech = sum(voiced[int(start * per_second): int(end * per_second)]) / per_second
+        if end - start >= shortest and speech:
+            stretches.append((start, end, speech))
+    return stretches
 
 
 def is_folder_name(model: str) -> bool:
@@ -104,22 +141,22 @@ def is_folder_name(model: str) -> bool:
     return model.startswith(("/", ".", "~", "\\")) or Path(model).expanduser().exists() or ":\\" in model
 
 
-def load(model: str, on_progress: Callable[[str], None] | None = None):
-    """Return the loaded WhisperModel for a name or a folder, loading it once per process."""
+def load(model: str, on_progress: Callable[[str], None] | None = None, threads: int = CPU_THREADS):
+    """Return the loaded WhisperModel for a name or a folder on `threads` CPU threads, loading it once per process."""
     try:
         from faster_whisper import WhisperModel
     except ImportError:
         raise CoachError(MISSING_EXTRA) from None
     folder = model_folder(model, on_progress)
     with _LOCK:
-        if folder not in _LOADED:
+        if (folder, threads) not in _LOADED:
             try:
-                _LOADED[folder] = WhisperModel(folder, device="cpu", compute_type="int8", cpu_threads=CPU_THREADS)
+                _LOADED[folder, threads] = WhisperModel(folder, device="cpu", compute_type="int8", cpu_threads=threads)
             except (RuntimeError, ValueError, OSError) as error:
                 raise CoachError(f"the speech model in {folder} could not be loaded ({_reason(error)}); set "
                                  "COACH_WHISPER_MODEL to a CTranslate2 Whisper model folder, or to a name like "
                                  "base.en") from None
-        return _LOADED[folder]
+        return _LOADED[folder, threads]
 
 
 def model_folder(model: str, on_progress: Callable[[str], None] | None = None) -> str:
