@@ -1,16 +1,17 @@
 """Benchmark (not run by CI): how fast a spoken take is heard, as ratios measured in one run.
 
     python tests/benchmark_voice.py [--model PATH_OR_NAME] [--threads 2] [--takes 2] [--runs 20]
+                                    [--story risk] [--wpm 150] [--voice en-us+f3]
 
-espeak-ng says the risk story's refined version twice over (about two minutes of speech at 150 wpm); the local
+espeak-ng says the story's refined version twice over (about two minutes of speech at 150 wpm); the local
 transcriber hears it with the given model (default: $COACH_WHISPER_MODEL, else the model coach uses by default) on
 --threads CPU cores, and coach's own analysis (`hear`) runs on the transcript --runs times. The goals:
 
     transcription at least 4x faster than real time (audio seconds / transcription seconds)
     coach's analysis of a 2-minute take under a tenth of a second (median)
 
-The machine may be busy, so the same audio is also transcribed the way coach did before (the long filler prompt,
-faster-whisper's beam of 5 with its temperature fallback, the whole take again when speech went unheard), the two
+The machine may be busy, so the same audio is also transcribed the way coach did before (the whole take heard again
+unprompted when the prompted pass left speech unheard; `--story conflict --wpm 165 --voice en-us+f3` is such a take), the two
 interleaved --takes times each: their ratio compares like with like whatever the load. Each line says how much of
 the script was heard (hear's coverage) and how much speech no word covers.
 """
@@ -30,8 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-OLD_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking. So, uh, I, you know, did it."
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -39,6 +38,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--takes", type=int, default=2, help="transcriptions per way of decoding, interleaved")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--story", default="risk", help="the story whose refined version is said")
+    parser.add_argument("--wpm", type=int, default=150)
+    parser.add_argument("--voice", help="an espeak-ng voice, such as en-us+f3")
     args = parser.parse_args()
 
     from coach.bank.folder import Bank, load_story
@@ -51,7 +53,7 @@ def main() -> None:
     model = args.model or bundled_model() or "base.en"
     transcriber = local.LocalTranscriber(model, threads=args.threads)
     bank = Bank(ROOT / "stories")
-    story = load_story(bank.root / "risk.md")
+    story = load_story(bank.root / f"{args.story}.md")
     script = script_of(story, bank.settings())
 
     def before(wav: Path) -> Transcript:
@@ -59,7 +61,7 @@ def main() -> None:
         whisper = local.load(model, threads=args.threads)
         samples = local._decoded(wav)
         voiced = local.voiced_frames(samples)
-        words = local._words(whisper, samples, initial_prompt=OLD_PROMPT)
+        words = local._words(whisper, samples, **local.PROMPTED)
         missed = local.unheard_seconds(voiced, words)
         if missed >= local.MISSED_SECONDS:
             again = local._words(whisper, samples)
@@ -70,7 +72,9 @@ def main() -> None:
     ways = {"coach now": transcriber.transcribe, "before (baseline)": before}
     with tempfile.TemporaryDirectory() as folder:
         wav = Path(folder) / "take.wav"
-        subprocess.run(["espeak-ng", "-s", "150", "-w", str(wav), f"{story.refined} {story.refined}"], check=True)
+        voice = ["-v", args.voice] if args.voice else []
+        subprocess.run(["espeak-ng", "-s", str(args.wpm), *voice, "-w", str(wav), f"{story.refined} {story.refined}"],
+                       check=True)
         with wave.open(str(wav)) as audio:
             audio_seconds = audio.getnframes() / audio.getframerate()
         started = time.perf_counter()
