@@ -31,8 +31,9 @@ from coach.practice import (
     take_stem,
     takes_folder,
 )
+from coach.voice.audio import audio_seconds, check_audio
 from coach.voice.hearing import Hearing, Script, hear
-from coach.voice.transcribe import Transcriber, audio_seconds, check_audio
+from coach.voice.transcribe import Transcriber
 from coach.voice.transcript import Transcript
 
 OFF_SCRIPT = 0.35  # a take in which less of the script than this was heard sounds like another story: asked about

@@ -2,7 +2,9 @@
 OpenAI-compatible endpoint) and compared with their own script and material.
 
     transcript.py   what a transcriber heard: words with their timings and how sure it was of each
-    transcribe.py   which transcriber: the local model or an endpoint, from the environment; audio files checked
+    audio.py        the audio files coach takes, their length, the prompt that keeps filler words
+    transcribe.py   which transcriber: the local model or an endpoint, from the environment
+    cleanup.py      what a transcriber makes up at the ends of a take, a figure it splits in two
     local.py        faster-whisper on this machine (the optional extra `coach[voice]`)
     endpoint.py     /v1/audio/transcriptions on OpenAI or any compatible server
     record.py       the microphone: a take recorded until Enter, with a timer and a level meter

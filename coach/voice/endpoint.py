@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from coach.errors import LLMError
 from coach.llm.redact import mask, without_credentials
-from coach.voice.transcribe import FILLER_PROMPT, audio_seconds
+from coach.voice.audio import FILLER_PROMPT, audio_seconds
 from coach.voice.transcript import Transcript, Word
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # a verbose_json of an hour's speech is a few MB

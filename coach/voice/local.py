@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coach.errors import CoachError
-from coach.voice.transcribe import FILLER_PROMPT
+from coach.voice.audio import FILLER_PROMPT
 from coach.voice.transcript import Transcript, Word
 
 MISSING_EXTRA = ("transcribing on this machine needs faster-whisper, which coach's voice extra installs: "
@@ -94,8 +94,8 @@ def _decoded(audio: Path):
     try:
         return decode_audio(str(audio), sampling_rate=SAMPLE_RATE)
     except (ValueError, OSError, RuntimeError, IndexError) as error:  # PyAV's decoding errors are ValueErrors
-        raise CoachError(f"{audio}: could not be decoded as audio ({_reason(error)}); check that it is a "
-                         "recording, or convert it to wav") from None
+        raise CoachError(f"{audio}: could not be read as audio (the file is damaged or not a recording); export "
+                         "the take again from the app that recorded it") from None
 
 
 def _words(whisper, samples, **options) -> list[Word]:
