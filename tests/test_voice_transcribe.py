@@ -263,8 +263,8 @@ def test_a_model_that_cannot_be_downloaded_says_how_to_get_it(tmp_path):
 def test_a_file_that_is_not_audio_is_one_sentence(tmp_path):
     fake = tmp_path / "take.m4a"
     fake.write_bytes(b"this is a text file renamed to m4a\n" * 20)
-    with pytest.raises(CoachError, match=r"take.m4a: could not be decoded as audio \(.+\); check that it is a "
-                                         "recording, or convert it to wav"):
+    with pytest.raises(CoachError, match=r"take.m4a: could not be read as audio \(the file is damaged or not a "
+                                         r"recording\); export the take again from the app that recorded it$"):
         local_transcriber().transcribe(fake)
 
 
