@@ -51,7 +51,8 @@ def main() -> None:
     from coach.voice.transcript import Transcript
 
     model = args.model or bundled_model() or "base.en"
-    transcriber = local.LocalTranscriber(model, threads=args.threads)
+    transcriber = local.LocalTranscriber(model, threads=args.threads,
+                                        label="tiny.en" if model == bundled_model() else None)
     bank = Bank(ROOT / "stories")
     story = load_story(bank.root / f"{args.story}.md")
     script = script_of(story, bank.settings())
