@@ -307,6 +307,15 @@ def test_a_figure_of_the_script_said_as_another_is_shown_and_its_sentence_change
     assert hear(take(SAID), script(SAID)).figures == []
 
 
+def test_the_scripts_last_words_heard_unsurely_are_still_the_candidates():
+    said = take(SAID, start=0.5, step=0.4)
+    *body, last = said.words
+    unsure_end = Word(last.text, last.start, last.end, 0.1)  # "Netflix." heard at 10%: said, not made up
+    tail = [Word(" Thank", last.end + 2, last.end + 2.3, 0.005), Word(" you.", last.end + 2.3, last.end + 2.5, 0.97)]
+    hearing = hear(Transcript((*body, unsure_end, *tail), last.end + 3, "words", "test"), script(SAID))
+    assert hearing.made_up == ["Thank", "you."] and hearing.words == len(SAID.split())
+
+
 def test_a_figure_split_in_two_is_one_figure():
     said = take("We cut the backlog by 2 .5 times.")
     hearing = hear(said, script())

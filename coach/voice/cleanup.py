@@ -15,7 +15,7 @@ OUTROS = sorted((phrase.split() for phrase in (
     "thank you", "thank you very much", "thank you so much", "thanks", "thanks for watching",
     "thank you for watching", "for watching", "see you next time", "ill see you next time", "bye", "goodbye",
     "you")), key=len, reverse=True)
-TAIL_WORDS = 6  # an outro's words that the script's own last words hold are the candidate's ending, not made up
+TAIL_WORDS = 6  # words the script's own first or last words hold are the candidate's, however unsurely heard
 
 
 def joined_figures(said: list[Word]) -> list[Word]:
@@ -40,17 +40,23 @@ def made_up_ends(said: list[Word], script: str) -> tuple[list[Word], list[Word]]
     made_up = noise(said)
     if all(made_up):  # nothing clearly heard: the hearing says so; there are no ends to trim
         return said, []
-    ending = set(tokens(script)[-TAIL_WORDS:])
+    written = tokens(script)
+    opening, ending = set(written[:TAIL_WORDS]), set(written[-TAIL_WORDS:])
+
+    def unsure(index: int, ends: set[str]) -> bool:  # noise, unless it is the script's own words heard unsurely
+        return made_up[index] and not set(tokens(said[index].text)) & ends
+
     start, end = 0, len(said)
-    while start < end and made_up[start]:
+    while start < end and unsure(start, opening):
         start += 1
     while True:
         before = end
-        while end > start and made_up[end - 1]:
+        while end > start and unsure(end - 1, ending):
             end -= 1
         plain = [" ".join(tokens(word.text)) for word in said[start:end]]
         for phrase in OUTROS:
-            if len(phrase) <= len(plain) and plain[len(plain) - len(phrase):] == phrase and not set(phrase) & ending:
+            if (len(phrase) <= len(plain) and plain[len(plain) - len(phrase):] == phrase
+                    and f" {' '.join(phrase)} " not in f" {' '.join(written[-TAIL_WORDS:])} "):
                 end -= len(phrase)
                 break
         if end == before:

@@ -93,7 +93,7 @@ def _decoded(audio: Path):
 
     try:
         return decode_audio(str(audio), sampling_rate=SAMPLE_RATE)
-    except (ValueError, OSError, RuntimeError, IndexError) as error:  # PyAV's decoding errors are ValueErrors
+    except (ValueError, OSError, RuntimeError, IndexError):  # PyAV's decoding errors are ValueErrors
         raise CoachError(f"{audio}: could not be read as audio (the file is damaged or not a recording); export "
                          "the take again from the app that recorded it") from None
 
