@@ -175,11 +175,17 @@ def take_stem(at: datetime) -> str:
 
 
 def take_files(bank: Bank, slug: str, at: datetime) -> list[Path]:
-    """Return the files kept for the heard take recorded at `at` (its transcript, its audio)."""
+    """Return the files kept for the last heard take recorded at `at` (its transcript, its audio): of takes saved in
+    the same second (STEM, STEM-2, ...), the one saved last."""
     folder, stem = takes_folder(bank, slug), take_stem(at)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and (p.stem == stem or re.fullmatch(rf"{stem}-\d+", p.stem)))
+    numbered: dict[int, list[Path]] = {}
+    for path in folder.iterdir():
+        match = re.fullmatch(rf"{re.escape(stem)}(?:-(\d+))?", path.stem)
+        if match and path.is_file():
+            numbered.setdefault(int(match.group(1) or 1), []).append(path)
+    return sorted(numbered[max(numbered)]) if numbered else []
 
 
 def _take_dict(take: PracticeTake, window: tuple[int, int] | None = None) -> dict:

@@ -11,7 +11,9 @@ file and a transcriber; `listen` hears it (slow, and no file is touched), `keep_
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ from coach.voice.hearing import Hearing, Script, hear
 from coach.voice.transcribe import Transcriber
 from coach.voice.transcript import Transcript
 
+MOST_WORDS = 6 * MAX_TAKE_SECONDS  # six words a second for ten minutes: faster than anyone speaks
 OFF_SCRIPT = 0.35  # a take in which less of the script than this was heard sounds like another story: asked about
 
 
@@ -71,6 +74,11 @@ def listen(bank: Bank, path: Path, audio: Path, transcriber: Transcriber) -> Hea
         raise CoachError(f"{audio}: {length / 60:.0f} minutes of audio is longer than any spoken story; trim it to "
                          f"the take (up to {MAX_TAKE_SECONDS // 60} minutes) and pass it again")
     transcript = transcriber.transcribe(audio)
+    words = transcript.words
+    if len(words) > MOST_WORDS or (words and words[-1].end - words[0].start > MAX_TAKE_SECONDS * 1.5):
+        raise CoachError(f"{audio}: the transcriber heard {len(words)} words over "
+                         f"{(words[-1].end - words[0].start) / 60:.0f} minutes, more than any spoken story; trim the "
+                         f"recording to the take (up to {MAX_TAKE_SECONDS // 60} minutes) and pass it again")
     hearing = hear(transcript, script_of(story, settings))
     if hearing.nothing_heard:
         raise CoachError(f"{audio}: no speech was heard in it; nothing was recorded (check the recording is of you "
@@ -140,31 +148,51 @@ def _write_take_files(bank: Bank, slug: str, heard: Heard, at: datetime, keep_au
     """Write the take's transcript (Markdown to read, JSON with the timings) and, if asked, a copy of its audio;
     readable by their owner only, as the interview transcripts are. Return the paths written."""
     folder = takes_folder(bank, slug)
-    stem, n = take_stem(at), 2
-    while (folder / f"{stem}.md").exists():
-        stem, n = f"{take_stem(at)}-{n}", n + 1
     written: list[Path] = []
     audio: Path | None = None
+    made = [p for p in (folder.parent, folder) if not p.exists()]
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stem = _reserved(folder, take_stem(at))
+        written.append(folder / f"{stem}.md")
         if keep_audio:
             audio = folder / f"{stem}{heard.audio.suffix.lower()}"
-            shutil.copyfile(heard.audio, audio)
-            audio.chmod(0o600)
+            part = folder / f".{stem}.part"
+            shutil.copyfile(heard.audio, part)
+            part.chmod(0o600)
+            os.replace(part, audio)
         data = {"story": slug, "at": at.isoformat(), "audio": audio.name if audio else None,
                 "transcript": heard.transcript.as_dict(), "hearing": heard.hearing.as_dict()}
         for path, text in ((folder / f"{stem}.json", json.dumps(data, indent=1, ensure_ascii=False) + "\n"),
                            (folder / f"{stem}.md", take_markdown(heard, at, audio))):
+            if path not in written:
+                written.append(path)
             write_atomic(path, text, private=True)
-            written.append(path)
         if audio:
             written.append(audio)
-    except OSError as error:
-        for path in [*written, *([audio] if audio else [])]:
+    except BaseException as error:  # a full disk, or Ctrl-C: nothing of the take is left behind
+        for path in [*written, *([audio, folder / f".{audio.stem}.part"] if audio else [])]:
             path.unlink(missing_ok=True)
-        raise CoachError(f"could not keep the take's transcript in {folder} ({error.strerror or error}); check that "
-                         f"{folder.parent} is a folder you can write to; nothing was recorded") from None
-    return written
+        for empty in reversed(made):
+            with suppress(OSError):
+                empty.rmdir()
+        if isinstance(error, OSError):
+            raise CoachError(f"could not keep the take's transcript in {folder} ({error.strerror or error}); check "
+                             f"that {folder.parent} is a folder you can write to; nothing was recorded") from None
+        raise
+    return sorted(written, key=lambda p: p.suffix not in (".json", ".md"))
+
+
+def _reserved(folder: Path, stem: str) -> str:
+    """Return a name for the take's files no other take has, claimed by creating its .md at once (O_EXCL): two takes
+    saved in the same second, by two terminals, keep both their transcripts."""
+    name, n = stem, 2
+    while True:
+        try:
+            os.close(os.open(folder / f"{name}.md", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return name
+        except FileExistsError:
+            name, n = f"{stem}-{n}", n + 1
 
 
 def take_markdown(heard: Heard, at: datetime, audio: Path | None) -> str:

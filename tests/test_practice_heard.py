@@ -145,7 +145,7 @@ def test_history_shows_the_heard_trend_and_calibration_uses_the_pace_said(runner
     for wpm in (170, 160, 150):
         practice(runner, "risk", "--audio", str(wav), heard=Heard(spoken(REFINED, wpm=wpm)), now=now)
     history = runner.invoke(make_app(), ["practice", "risk", "--history"]).output
-    assert "Heard takes" in history and "pace 170 → 150 wpm" in history.replace("\n  ", " ")
+    assert "Heard takes" in history and "pace 170 wpm → 150 wpm" in history.replace("\n  ", " ")
     assert max(map(len, history.splitlines())) <= 80
     rate = json.loads(runner.invoke(make_app(), ["practice", "--calibrate", "--json"]).output)
     assert rate["heard"] is True and 155 <= rate["words_per_minute"] <= 165
@@ -170,3 +170,65 @@ def test_a_take_of_another_story_is_asked_about(runner, bank, wav):
     assert snapshot(bank.root) == before
     kept = practice(runner, "risk", "--audio", str(wav), "--yes", heard=Heard(spoken(team)))
     assert kept.exit_code == 0
+
+
+def test_two_takes_in_the_same_second_keep_both_transcripts_and_undo_removes_the_last(runner, bank, wav):
+    from datetime import datetime
+
+    same = lambda: datetime(2026, 11, 24, 9, 0)  # noqa: E731
+    for text in (REFINED, REFINED.replace("five", "5")):
+        assert practice(runner, "risk", "--audio", str(wav), heard=Heard(spoken(text)), now=same).exit_code == 0
+    folder = bank.root / "takes" / "risk"
+    assert sorted(p.name for p in folder.iterdir()) == ["2026-11-24-090000-2.json", "2026-11-24-090000-2.md",
+                                                       "2026-11-24-090000.json", "2026-11-24-090000.md"]
+    runner.invoke(make_app(), ["practice", "risk", "--undo"])
+    assert sorted(p.name for p in folder.iterdir()) == ["2026-11-24-090000.json", "2026-11-24-090000.md"]
+
+
+def test_an_escape_sequence_in_what_a_server_heard_reaches_no_file_and_no_screen(runner, bank, wav):
+    heard = spoken(REFINED)
+    words = (Word("\x1b]0;PWNED\x07At", heard.words[0].start, heard.words[0].end, 0.9), *heard.words[1:])
+    result = practice(runner, "risk", "--audio", str(wav), heard=Heard(Transcript(words, heard.duration)))
+    assert result.exit_code == 0 and "\x1b" not in result.output
+    for path in (bank.root / "takes" / "risk").iterdir():
+        assert "\x1b" not in path.read_text() and "\\u001b" not in path.read_text()
+
+
+def test_ctrl_c_while_the_take_is_saved_leaves_nothing(runner, bank, wav, monkeypatch):
+    import coach.spoken
+
+    real, calls = coach.spoken.write_atomic, []
+
+    def interrupted(path, text, **options):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(path, text, **options)
+
+    monkeypatch.setattr(coach.spoken, "write_atomic", interrupted)
+    before = snapshot(bank.root)
+    result = practice(runner, "risk", "--audio", str(wav), "--keep-audio", heard=Heard(spoken(REFINED)))
+    assert result.exit_code == 130 and snapshot(bank.root) == before
+    assert not (bank.root / "takes").exists()
+
+
+def test_a_hand_written_heard_line_with_a_field_left_out_shows_a_dash(runner, bank):
+    path = bank.root / "risk.md"
+    path.write_text(path.read_text().replace("type: risk\n", "type: risk\npractice:\n"
+                                             "- {at: '2026-11-20T09:00:00', seconds: 52.5, wpm: 140}\n", 1))
+    result = runner.invoke(make_app(), ["practice", "risk", "--history"])
+    assert result.exit_code == 0 and "Heard takes" in result.output and "–" in result.output
+
+
+def test_the_reason_is_said_before_a_take_of_another_story_is_asked_about(runner, bank, wav):
+    team = (Path(__file__).parent.parent / "stories" / "team.md").read_text().split("## Refined\n\n")[1].split("\n\n")[0]
+    result = practice(runner, "risk", "--audio", str(wav), heard=Heard(spoken(team)), terminal=True, stdin="n\n")
+    assert "sounds like another story." in " ".join(result.output.split()) and "Nothing was recorded." in result.output
+
+
+def test_a_transcript_longer_than_any_story_is_refused_before_it_is_measured(runner, bank, wav):
+    endless = spoken(" ".join([REFINED] * 40), wpm=400)  # 5,720 words in 14 minutes
+    before = snapshot(bank.root)
+    result = practice(runner, "risk", "--audio", str(wav), heard=Heard(endless))
+    assert result.exit_code == 2 and "more than any spoken story" in result.output
+    assert snapshot(bank.root) == before

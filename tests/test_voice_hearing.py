@@ -353,7 +353,7 @@ def test_as_dict_is_json_and_stable():
     data = hearing.as_dict()
     assert json.loads(json.dumps(data)) == data
     assert list(data) == ["spoken_seconds", "words", "wpm", "window", "nothing_heard", "clear_words", "made_up", "pauses", "fillers", "sentences",
-                          "coverage", "hook", "hooks", "key_words", "i_count", "we_count", "flags", "unsure", "figures", "steps",
+                          "coverage", "hook", "hooks", "opening_lost", "key_words", "i_count", "we_count", "flags", "unsure", "figures", "steps",
                           "lost"]
     assert data["flags"][0]["text"] == "70%"
 

@@ -134,12 +134,14 @@ def _converse(machine, screen: "_Screen", reply: Reply):
             screen.line("")
         screen.line("")
         raise
-    except CoachError as error:  # the recorder or the transcriber failed: the session so far is kept, and said so
+    except (CoachError, OSError) as error:  # the recorder or the transcriber failed: the session so far is kept
+        from coach.errors import file_system_message
         from coach.interview import transcripts
 
         screen.line("")
         machine.session.status = "stopped: the answer could not be recorded or transcribed"
-        raise CoachError(f"{error}; {transcripts.keep(machine.session)}") from None
+        said = file_system_message(error) if isinstance(error, OSError) else str(error)
+        raise CoachError(f"{said}; {transcripts.keep(machine.session)}") from None
 
 
 def _typed(ask: Callable[[str], str]) -> Reply:
@@ -181,7 +183,7 @@ class _Voice:
 def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folder: Path) -> Reply:
     """Return a reader of answers said out loud: Enter records one, shown as heard once transcribed (its audio then
     deleted); a command, or an answer, typed instead of Enter is taken as typed."""
-    from coach.cli.voice import INTERVIEW_INSTEAD, hear, record_answer, seconds_spoken
+    from coach.cli.voice import INTERVIEW_INSTEAD, hear, record_answer, seconds_spoken, spoken_part
     from coach.display.recording import TRY_AGAIN, nothing_heard, spoken_line
     from coach.interview.machine import Stage
     from coach.voice.record import EmptyTake, NotFinished
@@ -205,6 +207,7 @@ def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folde
                 raise EOFError from None
             finally:
                 audio.unlink(missing_ok=True)
+            transcript = spoken_part(transcript)  # not what the transcriber made up over the silence at the end
             if not transcript.text.strip():
                 screen.line(nothing_heard())
                 continue

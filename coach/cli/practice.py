@@ -122,6 +122,7 @@ def keep_heard(terminal: Terminal, bank, path: Path, audio: Path, hearer, yes: b
     if isinstance(result, practice.Slip):
         if ask is None:
             raise CoachError(f"{result.reason}; nothing was recorded (add --yes to record it anyway)")
+        echo(f"{result.reason[:1].upper()}{result.reason[1:]}.")
         if not meant(ask, result.seconds):
             return None
         result = spoken.keep_take(bank, path, listened, at, sure=True, keep_audio=keep_audio)

@@ -80,6 +80,16 @@ def hear(hearer, audio: Path):
         raise CoachError(f"transcription failed ({said}): check COACH_WHISPER_MODEL or COACH_TRANSCRIBE_URL") from None
 
 
+def spoken_part(transcript):
+    """Return the transcript without what the transcriber made up at its ends ("Thank you." over silence)."""
+    from dataclasses import replace
+
+    from coach.voice.cleanup import joined_figures, made_up_ends
+
+    said, _ = made_up_ends(joined_figures(list(transcript.words)), "")
+    return replace(transcript, words=tuple(said))
+
+
 def seconds_spoken(transcript, recorded: float) -> float:
     """Return how long the candidate spoke: first word to last, or the recording's length without word timings."""
     words = transcript.words

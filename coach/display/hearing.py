@@ -115,7 +115,9 @@ def _difference(text: str, heard: str, context: int = 2) -> tuple[str, str]:
 def _delivery(h: Hearing) -> list[str]:
     parts = []
     if h.hooks:
-        parts.append(f"opened with your hook \"{_clip(h.hook, 40)}\"" if h.hook else "no hook of yours opened the take")
+        parts.append(f"opened with your hook \"{_clip(h.hook, 40)}\"" if h.hook else
+                     "the opening was not heard, so your hook cannot be judged" if h.opening_lost else
+                     "no hook of yours opened the take")
     if h.key_words:
         landed = [word for word, hit in h.key_words if hit]
         missed = [word for word, hit in h.key_words if hit is False]  # None: only where the transcriber lost the take

@@ -96,12 +96,19 @@ def _heard_trend(history: TakeHistory) -> list[str]:
     if not heard:
         return []
     lines = ["", f"{'Heard takes':17}  {'seconds':>8} {'wpm':>5} {'fillers':>8} {'script said':>12}"]
-    lines += [f"{t.at:%Y-%m-%d %H:%M}  {t.seconds:7.1f}s {t.wpm:5d} {t.fillers:8d} {t.coverage:11d}%" for t in heard]
+    def shown(value: int | None, size: int, unit: str = "") -> str:  # a line written by hand may leave one out
+        return f"{'–' if value is None else f'{value}{unit}':>{size}}"
+
+    lines += [f"{t.at:%Y-%m-%d %H:%M}  {t.seconds:7.1f}s {shown(t.wpm, 5)} {shown(t.fillers, 8)} "
+              f"{shown(t.coverage, 12, '%')}" for t in heard]
     if len(heard) > 1:
         first, last = heard[0], heard[-1]
-        lines += ["", *_prose(f"Since the first heard take: {first.seconds:.0f}s → {last.seconds:.0f}s spoken, "
-                              f"pace {first.wpm} → {last.wpm} wpm, fillers {first.fillers} → {last.fillers}, "
-                              f"script said {first.coverage}% → {last.coverage}%.", 2)]
+        trend = [f"{first.seconds:.0f}s → {last.seconds:.0f}s spoken"]
+        for name, attr, unit in (("pace", "wpm", " wpm"), ("fillers", "fillers", ""), ("script said", "coverage", "%")):
+            before, after = getattr(first, attr), getattr(last, attr)
+            if before is not None and after is not None:
+                trend.append(f"{name} {before}{unit} → {after}{unit}")
+        lines += ["", *_prose(f"Since the first heard take: {', '.join(trend)}.", 2)]
     return lines
 
 

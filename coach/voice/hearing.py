@@ -130,6 +130,7 @@ class Hearing:
     unsure: list[Flag] = field(default_factory=list)  # the same, heard too unsurely to blame on the candidate
     steps: list[Step] = field(default_factory=list)
     lost: list[tuple[float, float]] = field(default_factory=list)  # stretches the transcriber heard nothing of
+    opening_lost: bool = False  # the transcriber lost the take's opening: whether a hook opened it cannot be told
     figures: list[FigureChanged] = field(default_factory=list)  # the script's figures said as other figures
     made_up: list[str] = field(default_factory=list)  # words the transcriber made up at the ends, left out
     clear_words: int = 0  # words heard that are no transcriber's noise (align.noise: "I, I, I, I", 10% confidence)
@@ -149,6 +150,7 @@ class Hearing:
             "fillers": [_rounded(asdict(filler)) for filler in self.fillers],
             "sentences": [_rounded(asdict(sentence)) for sentence in self.sentences],
             "coverage": round(self.coverage, 2), "hook": self.hook, "hooks": list(self.hooks),
+            "opening_lost": self.opening_lost,
             "key_words": [{"text": text, "landed": hit} for text, hit in self.key_words],
             "i_count": self.i_count, "we_count": self.we_count,
             "flags": [_rounded(asdict(flag)) for flag in self.flags],
@@ -194,6 +196,7 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
         if sentence.status == "said":
             hearing.sentences[figure.sentence] = replace(sentence, status="changed")
     lost_start = bool(lost) and lost[0][0][0] <= said[0].start  # the opening was lost: no hook can be told
+    hearing.opening_lost = lost_start
     hearing.hook = None if lost_start else hook_heard(script.hooks, heard)
     hearing.key_words = [(key, landed(key, heard, pairs, written, gone)) for key in script.key_words]
     clear = " ".join(word.text.strip() for word, sure in zip(said, heard.reliable, strict=True) if sure)

@@ -22,7 +22,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
 
-from coach.errors import CoachError, Interrupted
+from coach.errors import CoachError, Interrupted, file_system_message
 
 RATE = 16_000  # samples per second asked of the device: what speech models hear
 MOST_SECONDS = 600  # a take stops recording by itself after ten minutes
@@ -144,7 +144,11 @@ class _Take:
             idle = 0 if self._queued else idle + 1
             if idle * INTERVAL >= STALL_SECONDS:
                 self._failed(f"no sound arrived for {STALL_SECONDS:g} seconds")
-            self._save(writer, limit)
+            try:
+                self._save(writer, limit)
+            except OSError as error:  # a full disk: the take stops here, said as the device failing would be
+                self._failed(file_system_message(error))
+                return
             stopped = self._stopped_by_itself()
             if stopped and not said:
                 said = True

@@ -26,12 +26,24 @@ class Word:
 
 @dataclass(frozen=True)
 class Transcript:
-    """A take as heard: its words in order, the audio's length, how the timings were measured and by what."""
+    """A take as heard: its words in order, the audio's length, how the timings were measured and by what.
+
+    A server's or a model's words are untrusted: each is made one printable line when the transcript is made, so no
+    escape sequence reaches the terminal, a saved transcript or a prompt.
+    """
 
     words: tuple[Word, ...]
     duration: float  # the audio's length in seconds
     timing: str = "words"  # one of TIMINGS
     engine: str = ""  # what transcribed it, e.g. "faster-whisper tiny.en (local)"
+
+    def __post_init__(self) -> None:
+        from coach.llm.gate import printable
+
+        if any(not word.text.isprintable() for word in self.words):
+            clean = tuple(Word(printable(" ".join(w.text.split()), newlines=False), w.start, w.end, w.probability)
+                          for w in self.words)
+            object.__setattr__(self, "words", tuple(w for w in clean if w.text))
 
     @property
     def text(self) -> str:
