@@ -301,10 +301,22 @@ def test_an_outro_made_up_over_the_silence_at_the_end_is_not_counted():
 
 
 def test_a_figure_of_the_script_said_as_another_is_shown_and_its_sentence_changed():
-    hearing = hear(take(SAID.replace("by 50%", "by 15%")), script(SAID))
-    assert [(f.script, f.said) for f in hearing.figures] == [("50%", "15%")]
+    hearing = hear(take(SAID.replace("by 50%", "by 45%")), script(SAID))
+    assert [(f.script, f.said, f.alike) for f in hearing.figures] == [("50%", "45%", False)]
     assert statuses(hearing)[-1] == "changed" and statuses(hearing)[:-1] == ["said"] * (len(statuses(hearing)) - 1)
     assert hear(take(SAID), script(SAID)).figures == []
+
+
+def test_a_figure_heard_as_its_sound_alike_is_shown_as_such_and_changes_no_sentence():
+    hearing = hear(take(SAID.replace("by 50%", "by 15%")), script(SAID))
+    assert [(f.script, f.said, f.alike) for f in hearing.figures] == [("50%", "15%", True)]
+    assert set(statuses(hearing)) == {"said"}
+
+
+def test_a_figure_added_that_sounds_like_another_of_the_material_is_still_an_invention():
+    said = SAID.replace("in one quarter,", "in one quarter, cutting costs by 14%,")  # 14 sounds like the script's 40?
+    hearing = hear(take(said.replace("in under 10 minutes", "in under 40 minutes")), script(SAID))
+    assert "14%" in [flag.text for flag in hearing.flags]
 
 
 def test_the_scripts_last_words_heard_unsurely_are_still_the_candidates():

@@ -132,7 +132,9 @@ def _facts(h: Hearing) -> list[str]:
     flagged = {_digits(flag.text): flag for flag in h.flags}
     script_says = {_digits(figure.said): figure.script for figure in h.figures}
     for figure in [f for f in h.figures if _digits(f.said) not in flagged][:SHOWN]:
-        lines += _prose(f"At {figure.at:.0f}s you said \"{figure.said}\" where your script says \"{figure.script}\".")
+        lines += _prose(f"At {figure.at:.0f}s \"{figure.said}\" was heard where your script says \"{figure.script}\"; "
+                        "they sound alike, so check the recording before you take it as yours." if figure.alike else
+                        f"At {figure.at:.0f}s you said \"{figure.said}\" where your script says \"{figure.script}\".")
     shown = h.flags if len(h.flags) <= SHOWN + 1 else h.flags[:SHOWN]
     for flag in shown:
         instead = script_says.get(_digits(flag.text))

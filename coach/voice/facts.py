@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from coach.method.grounding import Material
 from coach.method.names import PERSON_AFTER, common_word
-from coach.method.quantities import quantities
 from coach.voice.align import FILLER_TOKENS, HEARD, SAME
 from coach.voice.sounds import similarity, tokens
 from coach.voice.transcript import Word
@@ -52,11 +51,12 @@ def script_material(refined: str) -> Material:
 
 @lru_cache(maxsize=32)
 def _known_words(kind: str, facts: str, context: str, refined: str) -> frozenset[str]:
-    """Return the name tokens (words capitalised inside a sentence) or the number tokens of the material and the
-    script, for sound-alikes; asked only when something said is not in the material."""
+    """Return the name tokens (words capitalised inside a sentence) of the material and the script, for sound-alikes;
+    asked only when something said is not in the material. A figure has none here: it passes as a sound-alike only
+    of a figure of the script's that was not heard (see `unbacked`)."""
     text = f"{facts}\n{context}\n{refined}"
     if kind == "number":
-        return frozenset(t for q in quantities(text) for t in tokens(q.written) if t[0].isdigit())
+        return frozenset()
     return frozenset(t for match in NAME_WORD.finditer(text) if not _opens_sentence(text, match.start())
                      for t in tokens(match.group(0)))
 
@@ -67,9 +67,13 @@ def _opens_sentence(text: str, start: int) -> bool:
     return not before or before.endswith(("\n", ".", "!", "?", ":"))
 
 
-def unbacked(words: list[Word], places: list[Place], material: Material, refined: str) -> list[Said]:
+def unbacked(words: list[Word], places: list[Place], material: Material, refined: str,
+             unheard: frozenset[str] = frozenset()) -> list[Said]:
     """Return the numbers and names heard that neither the material nor the script backs, sound-alikes passed
-    (material may be any guard with `unsupported_numbers` and `unsupported_names`, such as grounding.Either)."""
+    (material may be any guard with `unsupported_numbers` and `unsupported_names`, such as grounding.Either).
+
+    `unheard` holds the script's figures not heard where the script says them: a figure heard that sounds like one
+    of those ("13" for its "30") is the transcriber's mishearing, wherever the alignment put it."""
     text, starts = _joined(words)
     script = script_material(refined)  # what the material lacks is asked of the script alone (Either re-reads text)
     lacked = {"number": [n for n in material.unsupported_numbers(text) if script.unsupported_numbers(n)],
@@ -80,7 +84,8 @@ def unbacked(words: list[Word], places: list[Place], material: Material, refined
             known = _known_words(kind, getattr(material, "facts", ""), getattr(material, "context", ""), refined)
             for span in _spans(text, item, kind):
                 indices = _words_in(starts, *span)
-                if indices and not _passes(item, kind, indices, places, known) and not _misread(item, indices, words):
+                if (indices and not _passes(item, kind, indices, places, known | unheard if kind == "number" else known)
+                        and not _misread(item, indices, words)):
                     found.append(_said(item, kind, indices, words))
     return sorted(found, key=lambda said: said.at)
 
@@ -117,12 +122,20 @@ def _passes(item: str, kind: str, indices: tuple[int, ...], places: list[Place],
         return True
     if kind == "name" and all(place.script and place.similarity >= HEARD for place in here):
         return True  # a piece of the script's word misheard ("mapped" heard as "Map Tower")
-    alike = _teen_or_ty if kind == "number" else _sound_alike
-    in_place = _teen_or_ty if kind == "number" else _in_place
+    # a figure passes as a sound-alike only where the script says the figure it sounds like ("forty" heard for its
+    # "fourteen"): "40%" added elsewhere is an invention, whatever figure of the material it sounds like
+    figure_here = any(place.script[:1].isdigit() for place in here)
+
+    def in_place(token: str, script: str) -> bool:
+        if kind == "name":
+            return _in_place(token, script)
+        if figure_here:  # a figure heard for the script's figure: only as teen and ty ("40" for "14")
+            return teen_or_ty(token, script)
+        return similarity(token, script) >= SOUND_ALIKE  # heard for a word that sounds like it ("13" for "third")
     said = [t for t in tokens(item) if t[0].isdigit() == (kind == "number")]
     for token in said:
         if not any(place.script and in_place(token, place.script) for place in here) and not any(
-                alike(token, other) for other in known):
+                (_sound_alike if kind == "name" else teen_or_ty)(token, other) for other in known):
             return False
     return bool(said)
 
@@ -152,7 +165,7 @@ def _in_place(a: str, b: str) -> bool:
     return similarity(a, b) >= IN_PLACE
 
 
-def _teen_or_ty(a: str, b: str) -> bool:
+def teen_or_ty(a: str, b: str) -> bool:
     """Return True for the figures speech confuses: "fifteen" and "fifty", "thirteen" and "thirty"."""
     pair = {a, b}
     return any(pair == {f"1{d}", f"{d}0"} for d in "3456789")

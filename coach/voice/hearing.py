@@ -25,7 +25,7 @@ from coach.method.style import I_WORDS, WE_WORDS, pronoun_counts
 from coach.method.text import sentences, words
 from coach.voice.align import HEARD, SAME, HeardWords, Pair, ScriptWords, align
 from coach.voice.cleanup import joined_figures, made_up_ends
-from coach.voice.facts import Place, unbacked
+from coach.voice.facts import Place, teen_or_ty, unbacked
 from coach.voice.fillers import fillers as filler_words
 from coach.voice.listen import hook_heard, landed, lost_tokens
 from coach.voice.transcript import Transcript, Word
@@ -106,6 +106,7 @@ class FigureChanged:
     said: str
     at: float
     sentence: int
+    alike: bool = False  # they sound alike ("40" for "14"): as likely the transcriber's mishearing as a change
 
 
 @dataclass
@@ -193,7 +194,7 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     hearing.figures = _figures_changed(hearing.steps, step_sentences)
     for figure in hearing.figures:  # a sentence whose figure changed was not said as written
         sentence = hearing.sentences[figure.sentence]
-        if sentence.status == "said":
+        if sentence.status == "said" and not figure.alike:
             hearing.sentences[figure.sentence] = replace(sentence, status="changed")
     lost_start = bool(lost) and lost[0][0][0] <= said[0].start  # the opening was lost: no hook can be told
     hearing.opening_lost = lost_start
@@ -204,7 +205,9 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     hearing.i_count, hearing.we_count = (pronoun_counts(clear) if len(sentences(clear)) > 1 else
                                          (sum(t in I_WORDS for t in _lowered(clear)), sum(t in WE_WORDS for t in _lowered(clear))))
     if script.material is not None:
-        hearing.flags, hearing.unsure = _guard(said, places, script)
+        unheard = frozenset(written.tokens[i].text for pair in pairs if not pair.heard or pair.similarity < HEARD
+                            for i in pair.script if written.tokens[i].text[:1].isdigit())
+        hearing.flags, hearing.unsure = _guard(said, places, script, unheard)
     return hearing
 
 
@@ -318,7 +321,8 @@ def _figures_changed(steps: list[Step], sentence_of: list[int | None]) -> list[F
     for step, sentence in zip(steps, sentence_of, strict=True):
         script, said = _digits(step.script), _digits(step.said)
         if step.op == "changed" and script and said and script != said and sentence is not None:
-            changed.append(FigureChanged(step.script, "".join(step.said.split()), step.at or 0.0, sentence))
+            changed.append(FigureChanged(step.script, "".join(step.said.split()), step.at or 0.0, sentence,
+                                         teen_or_ty(script, said)))
     return changed
 
 
@@ -326,10 +330,11 @@ def _digits(text: str) -> str:
     return "".join(char for char in text if char.isdigit())
 
 
-def _guard(said: list[Word], places: list[Place], script: Script) -> tuple[list[Flag], list[Flag]]:
+def _guard(said: list[Word], places: list[Place], script: Script,
+           unheard: frozenset[str] = frozenset()) -> tuple[list[Flag], list[Flag]]:
     """Return the numbers and names said that nothing backs: flags on sure words, the rest unsure."""
     flags, unsure = [], []
-    for item in unbacked(said, places, script.material, script.refined):
+    for item in unbacked(said, places, script.material, script.refined, unheard):
         what = "number" if item.kind == "number" else "name"
         shown = " ".join(item.text.split()).replace(" %", "%")
         reason = f'the {what} "{shown}" is not in your material'
