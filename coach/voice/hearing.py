@@ -205,7 +205,7 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     hearing.i_count, hearing.we_count = (pronoun_counts(clear) if len(sentences(clear)) > 1 else
                                          (sum(t in I_WORDS for t in _lowered(clear)), sum(t in WE_WORDS for t in _lowered(clear))))
     if script.material is not None:
-        unheard = frozenset(written.tokens[i].text for pair in pairs if not pair.heard or pair.similarity < HEARD
+        unheard = frozenset(written.tokens[i].text for pair in pairs if not pair.heard  # heard as nothing at all
                             for i in pair.script if written.tokens[i].text[:1].isdigit())
         hearing.flags, hearing.unsure = _guard(said, places, script, unheard)
     return hearing
