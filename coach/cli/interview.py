@@ -172,18 +172,17 @@ class _Voice:
     """What `--voice` hears answers with: the microphone (checked at once) and the transcriber."""
 
     def __init__(self, terminal: Terminal):
-        from coach.cli.voice import INTERVIEW_INSTEAD, microphone, transcriber
+        from coach.cli.voice import INTERVIEW_INSTEAD, Spinning, microphone, transcriber
 
         self.microphone = microphone(terminal, INTERVIEW_INSTEAD)
-        self.transcriber = transcriber(terminal)
-        if hasattr(self.transcriber, "prepare"):  # its library and model, loaded before the first question
-            self.transcriber.prepare()
+        self.transcriber = Spinning(transcriber(terminal))
+        self.transcriber.prepare()  # its library and model, loaded before the first question
 
 
 def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folder: Path) -> Reply:
     """Return a reader of answers said out loud: Enter records one, shown as heard once transcribed (its audio then
     deleted); a command, or an answer, typed instead of Enter is taken as typed."""
-    from coach.cli.voice import INTERVIEW_INSTEAD, hear, record_answer, seconds_spoken, spoken_part
+    from coach.cli.voice import INTERVIEW_INSTEAD, record_answer, seconds_spoken, spoken_part
     from coach.display.recording import TRY_AGAIN, nothing_heard, spoken_line
     from coach.interview.machine import Stage
     from coach.voice.record import EmptyTake, NotFinished
@@ -197,7 +196,7 @@ def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folde
             window = None if machine.stage is Stage.PROBED else machine.session.window  # a probe's reply is short
             try:
                 recorded = record_answer(terminal, audio, window, voice.microphone, INTERVIEW_INSTEAD)
-                transcript = hear(voice.transcriber, audio)
+                transcript = voice.transcriber.transcribe(audio)
             except EmptyTake as error:
                 screen.line(f"{str(error)[:1].upper()}{str(error)[1:]}. {TRY_AGAIN}")
                 continue

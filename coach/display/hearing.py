@@ -20,7 +20,9 @@ SNIPPET = 60  # characters of a sentence quoted in a list
 
 
 def _digits(text: str) -> str:
-    return "".join(char for char in text if char.isdigit()) or text
+    from coach.voice.hearing import digits
+
+    return digits(text) or text
 
 
 def _prose(text: str, indent: int = 2, first: str | None = "") -> list[str]:

@@ -68,10 +68,12 @@ def fillers(text: str) -> list[tuple[str, int]]:
     return [(name, count) for name, count in counted if count]
 
 
-def pronoun_counts(text: str) -> tuple[int, int]:
-    """Return how many times "I/my" and "we/our" are said after the opening sentence."""
+def pronoun_counts(text: str, unpunctuated: bool = False) -> tuple[int, int]:
+    """Return how many times "I/my" and "we/our" are said after the opening sentence; `unpunctuated` (a transcript
+    with no full stop is one sentence), in all of a text of one sentence."""
     i_count = we_count = 0
-    for sentence in sentences(text)[1:]:  # the first sentence sets the scene; actions follow
+    said = sentences(text)
+    for sentence in said[1:] or (said if unpunctuated else []):  # the first sentence sets the scene; actions follow
         tokens = [w.lower().replace("’", "'").strip("'") for w in words(sentence)]
         i_count += sum(t in I_WORDS for t in tokens)
         we_count += sum(t in WE_WORDS for t in tokens)

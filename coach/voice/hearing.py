@@ -21,8 +21,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 
 from coach.method.grounding import Material
-from coach.method.style import I_WORDS, WE_WORDS, pronoun_counts
-from coach.method.text import sentences, words
+from coach.method.style import pronoun_counts
 from coach.voice.align import HEARD, SAME, HeardWords, Pair, ScriptWords, align
 from coach.voice.cleanup import joined_figures, made_up_ends
 from coach.voice.facts import Place, teen_or_ty, unbacked
@@ -202,17 +201,12 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     hearing.key_words = [(key, landed(key, heard, pairs, written, gone)) for key in script.key_words]
     clear = " ".join(word.text.strip() for word, sure in zip(said, heard.reliable, strict=True) if sure)
     # as `coach check` counts them, after the opening sentence; a transcript with no full stop is counted whole
-    hearing.i_count, hearing.we_count = (pronoun_counts(clear) if len(sentences(clear)) > 1 else
-                                         (sum(t in I_WORDS for t in _lowered(clear)), sum(t in WE_WORDS for t in _lowered(clear))))
+    hearing.i_count, hearing.we_count = pronoun_counts(clear, unpunctuated=True)
     if script.material is not None:
         unheard = frozenset(written.tokens[i].text for pair in pairs if not pair.heard  # heard as nothing at all
                             for i in pair.script if written.tokens[i].text[:1].isdigit())
         hearing.flags, hearing.unsure = _guard(said, places, script, unheard)
     return hearing
-
-
-def _lowered(text: str) -> list[str]:
-    return [word.lower().replace("’", "'").strip("'") for word in words(text)]
 
 
 def _spoken(said: list[Word], lost: list[tuple[float, float]]) -> float:
@@ -319,14 +313,14 @@ def _figures_changed(steps: list[Step], sentence_of: list[int | None]) -> list[F
     result is worth knowing, even where it is not called an invention."""
     changed = []
     for step, sentence in zip(steps, sentence_of, strict=True):
-        script, said = _digits(step.script), _digits(step.said)
+        script, said = digits(step.script), digits(step.said)
         if step.op == "changed" and script and said and script != said and sentence is not None:
             changed.append(FigureChanged(step.script, "".join(step.said.split()), step.at or 0.0, sentence,
                                          teen_or_ty(script, said)))
     return changed
 
 
-def _digits(text: str) -> str:
+def digits(text: str) -> str:
     return "".join(char for char in text if char.isdigit())
 
 
