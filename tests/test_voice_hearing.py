@@ -385,3 +385,15 @@ def test_hearing_never_breaks_on_any_words(heard, written):
     hearing = hear(Transcript(tuple(words), at), Script(" ".join(written) + ".", ("ab",), ("cd",), Material("x 5")))
     json.dumps(hearing.as_dict())
     assert 0.0 <= hearing.coverage <= 1.0
+
+
+def test_with_no_script_an_unsure_last_word_is_kept_and_an_outro_dropped():
+    """interview --voice has no script: its answer keeps "example." heard at 16%, and loses the made-up thanks."""
+    from coach.voice.cleanup import made_up_ends
+
+    said = [Word(" lead", 50.0, 50.3, 0.88), Word(" by", 50.3, 50.5, 0.9), Word(" example.", 50.5, 51.0, 0.16),
+            Word(" Thank", 52.0, 52.3, 0.005), Word(" you", 52.3, 52.5, 0.97), Word(" very", 52.5, 52.7, 0.13),
+            Word(" much.", 52.7, 52.7, 0.99)]
+    kept, made_up = made_up_ends(said, "")
+    assert [w.text for w in kept] == [" lead", " by", " example."]
+    assert [w.text.strip() for w in made_up] == ["Thank", "you", "very", "much."]

@@ -6,6 +6,8 @@ Left out of the time, the count, the pace and the pauses (the report names them)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from coach.voice.align import noise
 from coach.voice.sounds import tokens
 from coach.voice.transcript import Word
@@ -35,10 +37,11 @@ def joined_figures(said: list[Word]) -> list[Word]:
 
 
 def made_up_ends(said: list[Word], script: str) -> tuple[list[Word], list[Word]]:
-    """Return the words the candidate said, and those the transcriber made up at either end: noise (no length, under
-    a fifth sure, a word said four times running) and, at the end, the outros Whisper writes over silence."""
-    made_up = noise(said)
-    if all(made_up):  # nothing clearly heard: the hearing says so; there are no ends to trim
+    """Return the words the candidate said, and those the transcriber made up at either end: words of no length or
+    said four times running ("I, I, I, I") and, at the end, the outros Whisper writes over silence. A word heard
+    unsurely is kept: it may be the candidate's last word ("example." at 16%), and the guard never blames it anyway."""
+    made_up = noise([replace(word, probability=None) for word in said])
+    if all(noise(said)):  # nothing clearly heard: the hearing says so; there are no ends to trim
         return said, []
     written = tokens(script)
     opening, ending = set(written[:TAIL_WORDS]), set(written[-TAIL_WORDS:])
