@@ -52,15 +52,15 @@ def made_up_ends(said: list[Word], script: str) -> tuple[list[Word], list[Word]]
     start, end = 0, len(said)
     while start < end and unsure(start, opening):
         start += 1
-    while True:
+    while True:  # an outro first (its last word may be one of no length), then the noise before it
         before = end
-        while end > start and unsure(end - 1, ending):
-            end -= 1
         plain = [" ".join(tokens(word.text)) for word in said[start:end]]
         for phrase in OUTROS:
             if (len(phrase) <= len(plain) and plain[len(plain) - len(phrase):] == phrase
                     and f" {' '.join(phrase)} " not in f" {' '.join(written[-TAIL_WORDS:])} "):
                 end -= len(phrase)
                 break
+        while end > start and unsure(end - 1, ending):
+            end -= 1
         if end == before:
             return said[start:end], said[:start] + said[end:]
