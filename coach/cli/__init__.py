@@ -4,6 +4,7 @@ app.py        the app and its one error handler     io.py        the terminal's 
 options.py    the options commands share            model.py     the engine, and --show-prompt
 bank.py       commands over the files (no model)    jobs.py      the commands that ask the model
 interview.py  the mock interview's drivers          practice.py  the practice stopwatch
+voice.py      the microphone and transcriber        serve.py     `coach serve`: the page's server
 """
 
 from coach.cli.app import make_app

@@ -182,9 +182,10 @@ class _Voice:
 def _spoken(terminal: Terminal, screen: "_Screen", machine, voice: _Voice, folder: Path) -> Reply:
     """Return a reader of answers said out loud: Enter records one, shown as heard once transcribed (its audio then
     deleted); a command, or an answer, typed instead of Enter is taken as typed."""
-    from coach.cli.voice import INTERVIEW_INSTEAD, record_answer, seconds_spoken, spoken_part
+    from coach.cli.voice import INTERVIEW_INSTEAD, record_answer
     from coach.display.recording import TRY_AGAIN, nothing_heard, spoken_line
     from coach.interview.machine import Stage
+    from coach.voice.cleanup import seconds_spoken, spoken_part
     from coach.voice.record import EmptyTake, NotFinished
 
     def reply() -> tuple[str, bool, float | None]:

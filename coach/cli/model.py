@@ -19,18 +19,11 @@ def prompts(as_json: bool, messages: Callable[[], list]) -> None:
 
 def engine_for(bank, model: str | None):
     """Return the engine for a command that asks the model, and the progress display it reports to."""
-    from coach.llm.settings import require_endpoint, settings_from_env
-
-    settings = settings_from_env(model=model)
-    require_endpoint(settings)
     from coach.display.terminal import Progress
-    from coach.llm.calllog import CallLog
-    from coach.llm.engine import Engine
+    from coach.llm.connect import connect
 
     progress = Progress()
-    log = CallLog.for_bank(bank.root, warn=lambda message: progress.event(f"Warning: {message}"))  # not mid-spinner
-    engine = Engine(settings, log=log, on_event=progress.event, on_status=progress.status)
-    return engine, progress
+    return connect(bank.root, model, progress), progress
 
 
 def configured(model: str | None) -> bool:

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from coach.cli.io import Terminal, echo
-from coach.errors import CoachError
 
 INTERVIEW_INSTEAD = "leave out --voice and type your answers"  # what `interview --voice` can do without a microphone
 
@@ -69,32 +68,10 @@ class Spinning:
 def hear(hearer, audio: Path):
     """Transcribe a take, with a spinner on a terminal; any failure of the transcriber's becomes one sentence."""
     from coach.display.terminal import Progress
+    from coach.voice.transcribe import transcribed
 
-    try:
-        with Progress().spinning("Transcribing…"):
-            return hearer.transcribe(audio)
-    except (CoachError, KeyboardInterrupt):
-        raise
-    except Exception as error:  # a transcriber's own failure (its model, its library): one sentence, no traceback
-        said = " ".join(str(error).split()) or type(error).__name__
-        raise CoachError(f"transcription failed ({said}): check COACH_WHISPER_MODEL or COACH_TRANSCRIBE_URL") from None
-
-
-def spoken_part(transcript):
-    """Return the transcript without what the transcriber made up at its ends ("Thank you." over silence)."""
-    from dataclasses import replace
-
-    from coach.voice.cleanup import joined_figures, made_up_ends
-
-    said, _ = made_up_ends(joined_figures(list(transcript.words)), "")
-    return replace(transcript, words=tuple(said))
-
-
-def seconds_spoken(transcript, recorded: float) -> float:
-    """Return how long the candidate spoke: first word to last, or the recording's length without word timings."""
-    words = transcript.words
-    span = words[-1].end - words[0].start if words else 0.0
-    return round(span if span > 0 else recorded, 1)
+    with Progress().spinning("Transcribing…"):
+        return transcribed(hearer, audio)
 
 
 def _line(elapsed: float, level: float, window: tuple[int, int] | None) -> str:

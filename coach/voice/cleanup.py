@@ -64,3 +64,18 @@ def made_up_ends(said: list[Word], script: str) -> tuple[list[Word], list[Word]]
             end -= 1
         if end == before:
             return said[start:end], said[:start] + said[end:]
+
+
+def spoken_part(transcript):
+    """Return the transcript without what the transcriber made up at its ends ("Thank you." over silence)."""
+    from dataclasses import replace
+
+    said, _ = made_up_ends(joined_figures(list(transcript.words)), "")
+    return replace(transcript, words=tuple(said))
+
+
+def seconds_spoken(transcript, recorded: float) -> float:
+    """Return how long the candidate spoke: first word to last, or the recording's length without word timings."""
+    words = transcript.words
+    span = words[-1].end - words[0].start if words else 0.0
+    return round(span if span > 0 else recorded, 1)

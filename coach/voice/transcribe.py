@@ -86,3 +86,14 @@ def _check_key(key: str | None, name: str) -> None:
     if key and (any(char.isspace() or not char.isprintable() for char in key) or not key.isascii()):
         raise CoachError(f"{name} has a space, a control character or a character that is not plain ASCII inside "
                          "the key; set it to the key alone, on one line")
+
+
+def transcribed(hearer: Transcriber, audio: Path) -> Transcript:
+    """Transcribe a take; any failure of the transcriber's own (its model, its library) becomes one sentence."""
+    try:
+        return hearer.transcribe(audio)
+    except (CoachError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        said = " ".join(str(error).split()) or type(error).__name__
+        raise CoachError(f"transcription failed ({said}): check COACH_WHISPER_MODEL or COACH_TRANSCRIBE_URL") from None

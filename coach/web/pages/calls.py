@@ -1,0 +1,3 @@
+"""The calls page: not built yet."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""The interview page: not built yet."""
+
+routes: list = []

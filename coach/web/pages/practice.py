@@ -1,0 +1,3 @@
+"""The practice page: not built yet."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""The progress page: not built yet."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""The story page: not built yet."""
+
+routes: list = []

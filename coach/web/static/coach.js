@@ -1,0 +1,105 @@
+// coach's page script: forms sent without leaving the page, and the server's streamed events applied as they come.
+// No framework and no build step; the server renders every piece of HTML, this only puts it in place.
+"use strict";
+(function () {
+  const csrf = document.querySelector('meta[name="csrf"]').content;
+  const statusBox = document.getElementById("status");
+  const flash = document.getElementById("flash");
+  let wordsInto = null;  // the element the interviewer's streamed words go into
+  let ticking = null;
+
+  function say(sentence) {
+    flash.textContent = sentence;
+    flash.classList.add("shown");
+  }
+
+  function busy(label) {
+    if (!label) {
+      statusBox.hidden = true;
+      clearInterval(ticking);
+      ticking = null;
+      return;
+    }
+    statusBox.querySelector(".label").textContent = label;
+    if (!ticking) {
+      const started = Date.now();
+      statusBox.hidden = false;
+      const elapsed = statusBox.querySelector(".elapsed");
+      elapsed.textContent = "0s";
+      ticking = setInterval(() => { elapsed.textContent = Math.round((Date.now() - started) / 1000) + "s"; }, 500);
+    }
+  }
+
+  function place(event) {
+    const target = document.querySelector(event.target);
+    if (!target) return;
+    if (event.mode === "append") target.insertAdjacentHTML("beforeend", event.html);
+    else if (event.mode === "inner") target.innerHTML = event.html;
+    else target.outerHTML = event.html;
+    const words = document.querySelectorAll("[data-words]");
+    wordsInto = words.length ? words[words.length - 1] : null;
+    const focus = document.querySelector("[data-focus]");
+    if (focus) { focus.removeAttribute("data-focus"); focus.focus(); }
+  }
+
+  function apply(event) {
+    if ("status" in event) busy(event.status);
+    else if ("event" in event) { const p = document.createElement("p"); p.className = "event"; p.textContent = event.event; flash.after(p); }
+    else if ("words" in event) { if (wordsInto) wordsInto.textContent += event.words; }
+    else if ("html" in event) place(event);
+    else if ("error" in event) say(event.error);
+    else if ("go" in event) window.location.assign(event.go);
+  }
+
+  // Send a change and apply what the server streams back; resolves when the stream ends.
+  async function post(url, body, label) {
+    flash.textContent = "";
+    flash.classList.remove("shown");
+    busy(label || "working");
+    try {
+      const response = await fetch(url, { method: "POST", body: body, headers: { "X-Coach-CSRF": csrf }, credentials: "same-origin" });
+      const type = response.headers.get("content-type") || "";
+      if (!type.startsWith("application/x-ndjson")) {
+        say((await response.text()).trim() || ("The server answered " + response.status + "."));
+        return false;
+      }
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let pending = "", ok = true;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (value) pending += decoder.decode(value, { stream: true });
+        let at;
+        while ((at = pending.indexOf("\n")) >= 0) {
+          const line = pending.slice(0, at);
+          pending = pending.slice(at + 1);
+          if (line.trim()) { const event = JSON.parse(line); if ("error" in event) ok = false; apply(event); }
+        }
+        if (done) break;
+      }
+      return ok;
+    } catch (error) {
+      say("The page lost its connection to coach serve (" + error.message + "); check that it still runs in its terminal, then reload.");
+      return false;
+    } finally {
+      busy(null);
+    }
+  }
+
+  document.addEventListener("submit", async (e) => {
+    const form = e.target;
+    if (!form.matches("form[data-stream]")) return;
+    e.preventDefault();
+    const buttons = form.querySelectorAll("button, input[type=submit]");
+    buttons.forEach((b) => { b.disabled = true; });
+    const body = new FormData(form);
+    if (e.submitter && e.submitter.name) body.append(e.submitter.name, e.submitter.value);
+    try {
+      await post(form.action, body, form.dataset.stream);
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  });
+
+  window.coach = { post: post, apply: apply, say: say, busy: busy };
+})();

@@ -1,0 +1,113 @@
+"""Nobody but the person who ran `coach serve` reaches the page: token, loopback Host and CSRF on every request."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web_fixtures import TOKEN, client, csrf_headers, events
+
+pytest.importorskip("starlette")
+
+
+def test_a_request_without_the_token_is_refused_in_one_sentence(bank):
+    test = client(bank.root)
+    test.cookies.clear()
+    answer = test.get("/")
+    assert answer.status_code == 403
+    assert answer.text.strip() == ("This page needs the address coach serve printed, with its token; open that "
+                                   "address again.")
+    assert "Risk" not in answer.text
+
+
+def test_a_wrong_token_is_refused_in_the_address_and_in_the_cookie(bank):
+    test = client(bank.root)
+    test.cookies.clear()
+    assert test.get("/?token=guess", follow_redirects=False).status_code == 403
+    test.cookies.set("coach_token_0", "guess")
+    assert test.get("/").status_code == 403
+    assert test.get("/static/coach.js").status_code == 403
+
+
+def test_the_token_in_the_address_becomes_a_strict_cookie_and_leaves_the_address(bank):
+    test = client(bank.root)
+    test.cookies.clear()
+    answer = test.get(f"/?token={TOKEN}", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"coach_token_0={TOKEN};") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert test.get("/").status_code == 200  # the client kept the cookie
+
+
+def test_the_token_also_works_as_an_authorization_header(bank):
+    test = client(bank.root)
+    test.cookies.clear()
+    assert test.get("/", headers={"authorization": f"token {TOKEN}"}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8765", "127.0.0.1.evil.example", "192.168.1.5:8765", ""])
+def test_a_host_header_that_is_not_loopback_is_refused_even_with_the_token(bank, host):
+    answer = client(bank.root).get("/", headers={"host": host})
+    assert answer.status_code == 400
+    assert "127.0.0.1" in answer.text
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:8765", "[::1]:8765", "LOCALHOST"])
+def test_loopback_host_headers_are_let_in(bank, host):
+    assert client(bank.root).get("/", headers={"host": host}).status_code == 200
+
+
+def test_a_change_without_the_csrf_token_is_refused_and_writes_nothing(bank):
+    from tests.conftest import snapshot
+
+    before = snapshot(bank.root)
+    test = client(bank.root)
+    for headers in ({}, {"x-coach-csrf": "wrong"}):
+        answer = test.post("/", headers=headers)
+        assert answer.status_code == 403 and "CSRF" in answer.text
+    answer = test.post("/", data={"csrf": "wrong"})
+    assert answer.status_code == 403
+    assert snapshot(bank.root) == before
+
+
+def test_a_change_from_another_origin_is_refused_even_with_the_csrf_token(bank):
+    answer = client(bank.root).post("/", headers={**csrf_headers(), "origin": "https://evil.example"})
+    assert answer.status_code == 403 and "this page itself" in answer.text
+
+
+def test_methods_other_than_get_and_post_are_refused(bank):
+    for method in ("PUT", "DELETE", "PATCH"):
+        assert client(bank.root).request(method, "/", headers=csrf_headers()).status_code == 405
+
+
+def test_every_answer_forbids_framing_sniffing_caching_and_outside_scripts(bank):
+    answer = client(bank.root).get("/")
+    assert "script-src 'self'" in answer.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["referrer-policy"] == "no-referrer"
+    refused = client(bank.root, token="other").get("/")
+    assert refused.headers["x-frame-options"] == "DENY"
+
+
+def test_the_csrf_token_is_on_the_page_and_is_not_the_token(bank):
+    from coach.web.guard import csrf_for
+
+    html = client(bank.root).get("/").text
+    assert f'<meta name="csrf" content="{csrf_for(TOKEN)}">' in html
+    assert TOKEN not in html
+
+
+def test_an_unknown_page_says_so_in_one_sentence(bank):
+    answer = client(bank.root).get("/nowhere")
+    assert answer.status_code == 404 and "no such page" in answer.text
+
+
+def test_streamed_work_says_a_failure_in_one_sentence_never_a_traceback():
+    from coach.errors import CoachError
+    from coach.web.streams import failure_sentence
+
+    assert failure_sentence(CoachError("no story 'x' in stories")) == "No story 'x' in stories."
+    said = failure_sentence(KeyError("boom"))
+    assert "KeyError" in said and "Traceback" not in said
+    assert events  # the helper the page tests read streams with
