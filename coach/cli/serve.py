@@ -40,7 +40,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         url = f"http://127.0.0.1:{bound}/?token={token}"
         web = make_app(bank.root, token, port=bound, services=Services(now=terminal.now, model=model))
         out.say(f"coach serve: the page for {bank.root} is at\n\n    {url}\n\nOnly this address, with its token, opens "
-                "it, and only from this machine. Every change lands in the bank's files. Ctrl-C stops the server.")
+                "it, and only from this machine. Every change lands in the bank's files. Ctrl-C stops the server.", wrap=True)
         if open_browser:
             import webbrowser
 
@@ -90,5 +90,7 @@ def run(web, sock: socket.socket) -> None:
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down on Ctrl-C, then raises it again: stopping is how a server ends
+        pass
     finally:
         sock.close()

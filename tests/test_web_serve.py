@@ -1,0 +1,94 @@
+"""`coach serve` as a person runs it: the address it prints opens the board, nothing else does, Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from coach.cli import app
+from tests.test_cli import run
+
+pytest.importorskip("starlette")
+
+
+def test_serve_without_the_web_extra_says_how_to_install_it(runner, bank, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    result = run(runner, "serve", "--stories", str(bank.root))
+    assert result.exit_code == 2
+    assert "coach serve needs the web extra (uvicorn not installed)" in result.output
+    assert "pip install 'coach[web]'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_with_no_bank_names_the_commands_that_start_one(runner, tmp_path):
+    result = run(runner, "serve", "--stories", str(tmp_path / "none"))
+    assert result.exit_code == 2 and "no story bank here" in result.output
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_sentence(runner, bank):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        port = taken.getsockname()[1]
+        result = run(runner, "serve", "--port", str(port), "--stories", str(bank.root))
+    finally:
+        taken.close()
+    assert result.exit_code == 2
+    assert f"port {port} is in use on 127.0.0.1" in result.output and "--port 0" in result.output
+
+
+def test_serve_refuses_a_port_that_is_not_one(runner, bank):
+    result = run(runner, "serve", "--port", "70000", "--stories", str(bank.root))
+    assert result.exit_code == 2 and "--port takes a port number from 0 to 65535" in result.output
+
+
+def test_the_printed_address_opens_the_board_and_ctrl_c_stops_the_server(bank):
+    """The real command, in its own process: the URL it prints works, the bare address and another Host do not."""
+    server = subprocess.Popen([sys.executable, "-c", "from coach.cli import main; main()", "serve", "--port", "0",
+                               "--stories", str(bank.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "COLUMNS": "200"}, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        url = None
+        deadline = time.monotonic() + 30
+        while url is None and time.monotonic() < deadline:
+            line = server.stdout.readline()
+            found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", line)
+            url = found.group(0) if found else None
+        assert url, "coach serve printed no address"
+        base = url.split("/?")[0]
+        for _ in range(100):  # the socket listens before uvicorn serves: wait for it
+            try:
+                opened = httpx.get(url, follow_redirects=True)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert opened.status_code == 200 and "The Risk Story" in opened.text
+        assert httpx.get(base + "/").status_code == 403
+        assert httpx.get(url, headers={"host": "attacker.example"}).status_code == 400
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=15)
+        assert server.returncode == 0
+        assert "Stopped; every change the page made is in the bank's files." in err
+        assert "Traceback" not in err
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+
+
+def test_serve_is_documented_in_the_help(runner):
+    result = run(runner, "serve", "--help")
+    assert "127.0.0.1" in result.output and "--open" in result.output
+    assert any(c.name == "serve" for c in app.registered_commands)
