@@ -6,7 +6,7 @@
 - The Host header must name the loopback interface (127.0.0.1, localhost, [::1]): a web page whose own name was made
   to point at 127.0.0.1 (DNS rebinding) is refused, token or not.
 - A change is a POST, and carries the CSRF token (a header or a form field) that only the page itself can read;
-  its Origin, when sent, must be the page's own. GET and HEAD never change anything; other methods are refused.
+  its Origin, when sent, must be the page's own (scheme, name and port: another app on localhost is not the page). GET and HEAD never change anything; other methods are refused.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class Guard:
                                            "that address again.")
         if method == "POST":
             origin = headers.get("origin")
-            if origin and origin != "null" and host_name(origin.split("://", 1)[-1]) not in LOOPBACK:
+            if origin and origin != f"http://{headers.get('host', '')}":  # another port of localhost is another site
                 return await refuse(send, 403, "A change can only come from this page itself.")
             if not self._csrf_sent(headers, scope):
                 scope = dict(scope)
