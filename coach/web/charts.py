@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from markupsafe import Markup
-
 from coach.interview.session import DIMENSIONS
 from coach.progress import SessionScores, StoryTakes, Take
 
@@ -112,10 +110,10 @@ def marker(shape: str, x: float, y: float, r: float, colour: str, filled: bool =
     return f'{body} class="{kind or "swatch"}">' + (f"<title>{_e(tip)}</title>" if tip else "") + f"</{element}>"
 
 
-def _frame(chart_id: str, title: str, desc: str, height: int, body: list[str], kind: str) -> Markup:
+def _frame(chart_id: str, title: str, desc: str, height: int, body: list[str], kind: str) -> str:
     """Wrap a chart's body in its accessible `<svg>`: named by its title, described by its desc."""
     ident = _id(chart_id)
-    return Markup(
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" id="{ident}" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" preserveAspectRatio="xMidYMid meet" '
         f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">'
@@ -197,7 +195,7 @@ def take_tip(take: Take, window: tuple[int, int]) -> str:
     return f"Take {take.number}, {take.at:%Y-%m-%d %H:%M}: {_seconds(take.seconds)}, {how}, {where}"
 
 
-def takes_chart(story: StoryTakes, chart_id: str) -> Markup:
+def takes_chart(story: StoryTakes, chart_id: str) -> str:
     """Return the SVG of a story's takes (seconds, one point each) against its target window (a shaded band)."""
     low, high = story.window
     high = max(high, low, 1)
@@ -251,7 +249,7 @@ def pace_desc(story: StoryTakes, rate: int | None = None) -> str:
             f"filler words {trend(first.fillers, last.fillers, '')}.")
 
 
-def pace_chart(story: StoryTakes, chart_id: str, rate: int | None = None) -> Markup:
+def pace_chart(story: StoryTakes, chart_id: str, rate: int | None = None) -> str:
     """Return the SVG of the pace (a line, wpm) and filler words (bars) of a story's heard takes, one above the
     other; a dashed line marks the bank's speaking rate."""
     heard = story.heard
@@ -319,7 +317,7 @@ def scores_desc(sessions: Sequence[SessionScores]) -> str:
     return text
 
 
-def scores_chart(sessions: Sequence[SessionScores], chart_id: str) -> Markup:
+def scores_chart(sessions: Sequence[SessionScores], chart_id: str) -> str:
     """Return the SVG of the mock interviews' mean score per dimension (1-5), one line per dimension, with a
     legend; each point names its session's interviewer."""
     legend, last_row = _legend([(marker(LOOKS[d][1], 0, 0, 4, LOOKS[d][0]), d) for d in DIMENSIONS])

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup
 from starlette.routing import Route
 
 from coach.errors import CoachError
@@ -19,11 +18,11 @@ class StoryCharts:
     """One story's section: its takes, and the charts drawn from them (None where there is nothing to draw)."""
 
     story: StoryTakes
-    takes: Markup | None
-    pace: Markup | None
+    takes: str | None
+    pace: str | None
 
 
-def charted(data: BankProgress) -> tuple[list[StoryCharts], Markup | None]:
+def charted(data: BankProgress) -> tuple[list[StoryCharts], str | None]:
     """Return each story's charts and the interview scores' chart (None without takes, heard takes, sessions)."""
     from coach.web.charts import pace_chart, scores_chart, takes_chart
 
