@@ -88,6 +88,9 @@ def test_files_that_cannot_be_read_are_named_not_fatal(bank):
     assert len(data.stories) == 4
     assert any(line.startswith("broken.md: ") for line in data.skipped)
     assert any("2026-11-01-100000.md: not a coach session transcript; skipped" in line for line in data.skipped)
+    html = client(bank.root).get("/progress").text
+    assert '<p class="warning">Skipped broken.md: ' in html and "not a coach session transcript; skipped" in html
+    assert 'No mock interviews yet: <a href="/interview">start one</a>.' in html
 
 
 def test_the_page_charts_each_storys_takes_and_the_interview_scores(bank, endpoint):

@@ -5,12 +5,15 @@ mock interviews' scores per dimension, as SVG charts with their numbers in table
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.routing import Route
 
 from coach.errors import CoachError
-from coach.progress import BankProgress, StoryTakes
 from coach.web.render import page, problem
+
+if TYPE_CHECKING:  # the interview's modules load on the first visit, not when the server starts
+    from coach.progress import BankProgress, StoryTakes
 
 
 @dataclass
