@@ -159,6 +159,15 @@ def test_scores_draw_one_line_per_dimension_with_a_legend_and_each_points_interv
                           "impact 2 → 9, values 3 → 4.")
 
 
+def test_each_sessions_interviewer_is_written_under_it_when_they_differ():
+    def under(sessions):
+        return [t.text for t in parsed(scores_chart(sessions, "s")).iter(f"{SVG}text") if t.get("class") == "under"]
+
+    assert under([session(1, "tough", impact=2), session(2, "", impact=3)]) == ["tough", "?"]
+    assert under([session(1, "tough", impact=2), session(2, "tough", impact=3)]) == []
+    assert under([session(n, ("tough", "friendly")[n % 2], impact=3) for n in range(1, 30)]) == []  # no room
+
+
 def test_a_session_missing_a_score_breaks_that_dimensions_line():
     root = parsed(scores_chart([session(1, impact=2), session(2), session(3, impact=4)], "s"))
     assert len(points(root)) == 2 and not list(root.iter(f"{SVG}polyline"))  # no line drawn across the gap

@@ -134,16 +134,18 @@ def _y_axis(scale: Scale, ticks: Sequence[float], label: str, unit: str = "") ->
     return out
 
 
-def _x_axis(count: int, y: float, label: str, names: Sequence[str] = ()) -> list[str]:
-    """Return the numbers under the points (every one, or every few when there are many) and the axis' label."""
+def _x_axis(count: int, y: float, label: str, under: Sequence[str] = ()) -> list[str]:
+    """Return the numbers under the points (every one, or every few when there are many), a word under each number
+    when `under` gives them, and the axis' label."""
     out = [f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" stroke="{MUTED}" stroke-width="1"/>']
     every = max(1, math.ceil(count / 10))
     for number in range(1, count + 1, every):
-        name = names[number - 1] if number <= len(names) else str(number)
-        out.append(f'<text x="{slot(number, count)}" y="{y + 16}" text-anchor="middle" fill="{MUTED}">'
-                   f'{_e(name)}</text>')
-    out.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{y + 34}" text-anchor="middle" fill="{INK}">'
-               f'{_e(label)}</text>')
+        out.append(f'<text x="{slot(number, count)}" y="{y + 16}" text-anchor="middle" fill="{MUTED}">{number}</text>')
+        if under:
+            out.append(f'<text class="under" x="{slot(number, count)}" y="{y + 32}" text-anchor="middle" '
+                       f'fill="{MUTED}">{_e(under[number - 1])}</text>')
+    out.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{y + (50 if under else 34)}" text-anchor="middle" '
+               f'fill="{INK}">{_e(label)}</text>')
     return out
 
 
@@ -322,21 +324,24 @@ def scores_chart(sessions: Sequence[SessionScores], chart_id: str) -> str:
     legend; each point names its session's interviewer."""
     legend, last_row = _legend([(marker(LOOKS[d][1], 0, 0, 4, LOOKS[d][0]), d) for d in DIMENSIONS])
     count, top_pad = len(sessions), last_row + 22
-    height = top_pad + 170 + 48
+    # when interviewers differ, each session's is written under its number (while they fit side by side)
+    personas = [s.persona or "?" for s in sessions]
+    under = personas if len(set(personas)) > 1 and count * (CHAR * max(map(len, personas)) + 8) <= WIDTH - LEFT else []
+    height = top_pad + 170 + (64 if under else 48)
     y = Scale(1, 5, top_pad + 156, top_pad)  # 1 sits above the axis, so its points clear the numbers under it
     body = _y_axis(y, [1, 2, 3, 4, 5], "score")
     r = max(2.5, min(5, (WIDTH - LEFT - RIGHT) / max(count, 1) / 4))
     for dimension in DIMENSIONS:
         colour, shape, dash = LOOKS[dimension]
         run: list[tuple[float, float]] = []
-        for session in sessions:  # a session without this score breaks the line: no line across a gap
-            if dimension not in session.scores:
+        for number, session in enumerate(sessions, 1):  # a session without this score breaks the line: no line
+            if dimension not in session.scores:          # across a gap
                 body.append(_line(run, colour, dash))
                 run = []
                 continue
-            run.append((slot(session.number, count), y(session.scores[dimension])))
+            run.append((slot(number, count), y(session.scores[dimension])))
         body.append(_line(run, colour, dash))
-    for session in sessions:
+    for number, session in enumerate(sessions, 1):
         for dimension in DIMENSIONS:
             if dimension in session.scores:
                 colour, shape, _ = LOOKS[dimension]
@@ -344,11 +349,11 @@ def scores_chart(sessions: Sequence[SessionScores], chart_id: str) -> str:
                 past = " (outside 1-5)" if y.outside(value) else ""
                 tip = (f"Session {session.number}, {session.started}, {persona_of(session)}: "
                        f"{dimension} {value:g}{past}")
-                body.append(marker(shape, slot(session.number, count), y(value), r, colour, tip=tip,
+                body.append(marker(shape, slot(number, count), y(value), r, colour, tip=tip,
                                    kind=f"point {dimension}"))
     if not count:
         body.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{y(3)}" text-anchor="middle" '
                     f'fill="{MUTED}">no mock interviews yet</text>')
-    body += _x_axis(count, top_pad + 170, "mock interview") + legend
+    body += _x_axis(count, top_pad + 170, "mock interview", under) + legend
     title = "Mock-interview scores per dimension over sessions"
     return _frame(chart_id, title, scores_desc(sessions), height, body, "scores")
