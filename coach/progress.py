@@ -91,6 +91,7 @@ def story_takes(slug: str, story, settings) -> StoryTakes:
 
 
 def _take(number: int, take: PracticeTake, window: tuple[int, int]) -> Take:
+    """Return one practice-log take as the page charts it, placed against the window."""
     return Take(number, take.at, take.seconds, take.heard, fit(take.seconds, window), take.words, take.wpm,
                 take.fillers, take.coverage)
 
@@ -106,12 +107,14 @@ def session_scores(number: int, row: dict) -> SessionScores:
 
 
 def _started(value) -> str:
+    """Return when a session started as written (YAML may have read it as a date and time)."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return "" if value is None else str(value)
 
 
 def _count(value) -> int:
+    """Return a count from a transcript's front matter, or 0 for anything a hand made not a count."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 

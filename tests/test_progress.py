@@ -43,7 +43,8 @@ def interviewed(bank: Bank, endpoint, *personas: str) -> None:
     engine = engine_for(bank, None)[0]
     for n, persona in enumerate(personas):
         answer = (WEAK, STRONG)[n % 2]
-        endpoint.side_effect = Endpoint([feedback(answer, impact=scored(2 + 2 * (n % 2), " ".join(answer.split()[:7])))])
+        impact = scored(2 + 2 * (n % 2), " ".join(answer.split()[:7]))
+        endpoint.side_effect = Endpoint([feedback(answer, impact=impact)])
         interview = Interview(bank, engine, [COURAGE], persona=persona, now=lambda n=n: START + timedelta(minutes=n))
         interview.start()
         interview.answer(answer, can_probe=False)
@@ -63,7 +64,8 @@ def test_the_takes_are_gathered_in_order_with_their_window(bank):
 def test_interview_sessions_come_in_order_with_persona_status_and_scores(bank, endpoint):
     interviewed(bank, endpoint, "tough", "friendly")
     sessions = bank_progress(bank).sessions
-    assert [(s.number, s.persona, s.status) for s in sessions] == [(1, "tough", "complete"), (2, "friendly", "complete")]
+    assert [(s.number, s.persona, s.status) for s in sessions] == [(1, "tough", "complete"),
+                                                                   (2, "friendly", "complete")]
     assert [s.scores["impact"] for s in sessions] == [2, 4] and sessions[0].scores["structure"] == 4
     assert sessions[0].started == "2026-11-20 09:00" and set(sessions[0].scores) <= {
         "structure", "ownership", "impact", "values", "concision"}

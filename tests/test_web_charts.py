@@ -37,7 +37,8 @@ def parsed(svg) -> ET.Element:
     assert root.get("width") is None and root.get("height") is None  # it scales to the width it is given
     ident = root.get("id")
     assert root.get("aria-labelledby") == f"{ident}-title" and root.get("aria-describedby") == f"{ident}-desc"
-    assert root.find(f"{SVG}title").get("id") == f"{ident}-title" and root.find(f"{SVG}desc").get("id") == f"{ident}-desc"
+    assert root.find(f"{SVG}title").get("id") == f"{ident}-title"
+    assert root.find(f"{SVG}desc").get("id") == f"{ident}-desc"
     return root
 
 
@@ -110,7 +111,8 @@ def test_an_absurd_take_is_held_inside_the_plot_and_says_so():
 def test_a_title_with_a_script_is_escaped():
     svg = str(takes_chart(story(52, title='The <script>alert("x")</script> & Co'), "t"))
     assert "<script>" not in svg and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in svg
-    assert parsed(svg).find(f"{SVG}title").text == 'Takes of The <script>alert("x")</script> & Co against its 45-60s window'
+    title = parsed(svg).find(f"{SVG}title").text
+    assert title == 'Takes of The <script>alert("x")</script> & Co against its 45-60s window'
     assert "<script>" not in str(pace_chart(story(52, heard=(1,), title="<script>"), "p"))
 
 

@@ -42,8 +42,10 @@ def test_the_page_charts_each_storys_takes_and_the_interview_scores(bank, endpoi
     assert risk.count('class="point ') == 5 and risk.count('class="point heard') == 2
     assert "5 takes (2 heard), 3 in the 45-60s window, 1 over, 1 under; latest 52s." in risk
     assert charts["pace-3"].count('class="point pace"') == 2 and charts["pace-3"].count('class="point fillers"') == 2
-    assert "2 heard takes: pace 145 wpm → 158 wpm (the bank&#x27;s rate is 150 wpm), filler words 6 → 2." in charts["pace-3"]
-    assert charts["takes-4"].count('class="point ') == 1 and "1 take, 1 in the 45-60s window; latest 50s." in charts["takes-4"]
+    assert ("2 heard takes: pace 145 wpm → 158 wpm (the bank&#x27;s rate is 150 wpm), filler words 6 → 2."
+            in charts["pace-3"])
+    assert charts["takes-4"].count('class="point ') == 1
+    assert "1 take, 1 in the 45-60s window; latest 50s." in charts["takes-4"]
     scores = charts["scores"]
     assert "2 mock interviews" in scores and "impact 2 → 4" in scores
     assert "tough interviewer" in scores and "friendly interviewer" in scores

@@ -34,18 +34,22 @@ STEPS = (1, 2, 5, 10, 15, 20, 25, 30, 50, 60, 100, 120, 150, 200, 250, 300, 500,
 
 
 def _e(text) -> str:
+    """Return text escaped for SVG (XML) text and attributes."""
     return escape(str(text), quote=True)
 
 
 def _seconds(value: float) -> str:
+    """Return seconds as the page writes them: 52s, 9.5s."""
     return f"{value:.0f}s" if value >= 10 else f"{value:.1f}s"
 
 
 def _n(count: int, word: str) -> str:
+    """Return a count with its word, plural unless one: 1 take, 5 takes."""
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _id(chart_id: str) -> str:
+    """Return the chart's id with anything but letters, digits, - and _ replaced, so it stays an attribute."""
     return re.sub(r"[^A-Za-z0-9_-]", "-", chart_id) or "chart"
 
 
@@ -244,6 +248,7 @@ def pace_desc(story: StoryTakes, rate: int | None = None) -> str:
     first, last = heard[0], heard[-1]
 
     def trend(value_first, value_last, unit: str) -> str:
+        """Return the latest value, or first → latest with more than one take; – where a line left it out."""
         shown = lambda v: "–" if v is None else f"{v}{unit}"  # noqa: E731
         return shown(value_last) if len(heard) == 1 else f"{shown(value_first)} → {shown(value_last)}"
 
