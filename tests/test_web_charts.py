@@ -105,6 +105,9 @@ def test_an_absurd_take_is_held_inside_the_plot_and_says_so():
     assert all(top <= y <= bottom for y in ys) and ys[1] == top and ys[2] == bottom
     assert "past the top of the chart" in points(root)[1].find(f"{SVG}title").text
     assert any(t.get("class") == "off" and t.text == "400s" for t in root.iter(f"{SVG}text"))
+    last = parsed(takes_chart(story(52, 55, 50, 58, 400), "t"))
+    [off] = [t for t in last.iter(f"{SVG}text") if t.get("class") == "off"]
+    assert off.get("text-anchor") == "end" and float(off.get("x")) < 386  # the last point's label stays inside
     assert float(max(ticks, key=float)) <= 200  # the window is not crushed to fit the 400s take
 
 

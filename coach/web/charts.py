@@ -220,14 +220,15 @@ def takes_chart(story: StoryTakes, chart_id: str) -> str:
                 f'stroke-dasharray="4 3"><title>the {low}-{high}s window</title></rect>')
     count = len(story.takes)
     r = max(2.5, min(6, (WIDTH - LEFT - RIGHT) / max(count, 1) / 3))
-    points = [(slot(t.number, count), y(t.seconds)) for t in story.takes]
+    points = [(slot(n, count), y(t.seconds)) for n, t in enumerate(story.takes, 1)]
     body.append(_line(points, GRID))
     for take, (px, py) in zip(story.takes, points, strict=True):
         tip = take_tip(take, story.window) + (" (past the top of the chart)" if y.outside(take.seconds) else "")
         body.append(marker("square" if take.heard else "circle", px, py, r, FIT_COLOUR[take.fit],
                            take.fit == "within", tip, f"point {'heard' if take.heard else 'timed'} {take.fit}"))
-        if y.outside(take.seconds):
-            body.append(f'<text class="off" x="{px + r + 3}" y="{py + 4}" fill="{INK}">{_seconds(take.seconds)}</text>')
+        if y.outside(take.seconds):  # its length written beside it, on the side with room
+            side = f'x="{px - r - 3}" text-anchor="end"' if px > WIDTH - RIGHT - 50 else f'x="{px + r + 3}"'
+            body.append(f'<text class="off" {side} y="{py + 4}" fill="{INK}">{_seconds(take.seconds)}</text>')
     if not count:
         body.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{y(high) - 10}" text-anchor="middle" '
                     f'fill="{MUTED}">no takes yet</text>')
