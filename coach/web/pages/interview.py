@@ -43,11 +43,11 @@ async def setup(request):
 
 async def begin(request):
     """Plan a mock interview from the form, and stream its first question."""
-    form = await request.form()
-    try:
-        questions, persona, values, story, seed = _choices(form)
-    except CoachError as error:
-        return PlainTextResponse(f"{str(error)[:1].upper()}{str(error)[1:]}.", status_code=400)
+    async with request.form() as form:
+        try:
+            questions, persona, values, story, seed = _choices(form)
+        except CoachError as error:
+            return PlainTextResponse(f"{str(error)[:1].upper()}{str(error)[1:]}.", status_code=400)
     state = request.app.state
 
     def work(emit: Emit) -> None:
@@ -125,10 +125,10 @@ async def answer(request):
     run = _running(request)
     if run is None:
         return PlainTextResponse(GONE, status_code=404)
-    form = await request.form()
-    text = str(form.get("command") or form.get("text") or "")
-    upload = form.get("audio")
-    audio = (await upload.read(), upload.filename) if upload is not None and hasattr(upload, "read") else None
+    async with request.form() as form:
+        text = str(form.get("command") or form.get("text") or "")
+        upload = form.get("audio")
+        audio = (await upload.read(), upload.filename) if upload is not None and hasattr(upload, "read") else None
     services = request.app.state.services
 
     def step() -> None:
@@ -185,7 +185,7 @@ async def past(request):
         text = read_bytes(bank.root / SESSIONS / name, TRANSCRIPT_LIMIT, "a transcript").decode("utf-8", "replace")
     except (CoachError, OSError) as error:
         return problem(request, f"{error}.", 400)
-    return page(request, "interview_past.html", title="Mock interview", name=name, text=text)
+    return page(request, "interview_past.html", title="Mock interview", file=name, text=text)
 
 
 routes = [
