@@ -248,3 +248,37 @@ def test_past_sessions_are_listed_with_their_transcripts(bank, endpoint):
     assert shown.status_code == 200 and STRONG in shown.text and "## Report" in shown.text
     missing = test.get("/interview/past/2026-01-01-000000.md")
     assert missing.status_code == 404 and "There is no such saved session" in missing.text
+
+
+def test_the_card_says_which_scores_and_notes_the_guard_dropped_and_why(bank, endpoint):
+    invented = feedback(STRONG, impact={"score": 4, "evidence": "I cut the incident rate by 80 percent"},
+                        say_instead="I cut on-call pages by 70% in three weeks.")
+    endpoint.side_effect = Endpoint([invented, invented], QUESTIONS)
+    test = web(bank.root)
+    iid, _ = begin(test, questions="1")
+    card = html(say(test, iid, STRONG))
+    assert "not scored: the model's evidence was not in your answer" in card and "80 percent" not in card
+    assert "dropped: &#34;70%&#34; and &#34;three&#34; are in neither your answer nor your stories" in card
+    assert "I cut on-call pages" not in card
+
+
+def test_a_feedback_failure_is_one_sentence_on_the_card_and_the_interview_goes_on(bank, endpoint, monkeypatch):
+    from tests.llm_fixtures import completion
+
+    monkeypatch.setenv("COACH_REASKS", "0")
+    endpoint.side_effect = Endpoint([httpx.Response(200, json=completion("not json"))], QUESTIONS)
+    test = web(bank.root)
+    iid, _ = begin(test)
+    card = html(say(test, iid, STRONG))
+    assert "No feedback from the model:" in card and "concision" in card and "Next question" in card
+    assert "Traceback" not in card
+
+
+def test_an_unknown_command_and_a_reload_while_a_step_runs(bank, endpoint):
+    endpoint.side_effect = Endpoint([], QUESTIONS)
+    test = web(bank.root)
+    iid, _ = begin(test)
+    assert "/louder is not a command here" in html(say(test, iid, "/louder"))
+    with running(test)[iid].lock:
+        page = test.get(f"/interview/{iid}").text
+    assert "in the middle of a step" in page and 'name="text"' not in page

@@ -126,8 +126,9 @@ class WebInterview:
     # What the page shows
 
     def answer_area(self) -> str:
-        """Return the part of the page under the conversation: the form the machine's stage calls for."""
-        return _answer_area(self)
+        """Return the part of the page under the conversation for a reload: the form the machine's stage calls for,
+        or, while a step runs (in another tab), a line saying so."""
+        return _answer_area(self, elsewhere=self.lock.locked())
 
     def _run(self, emit: Emit, step):
         """Run a machine step; on a failure, put back the form of the stage the machine is in (or, when the failure
@@ -211,10 +212,10 @@ def render_item(item: dict) -> str:
     return fragment("interview_item.html", it=item, **parts())
 
 
-def _answer_area(run: WebInterview, working: bool = False) -> str:
+def _answer_area(run: WebInterview, working: bool = False, elsewhere: bool = False) -> str:
     machine = run.machine
     remaining = len(machine.planned) - len(machine.session.rounds)
-    return fragment("interview_answer.html", run=run, stage=machine.stage.name, working=working,
+    return fragment("interview_answer.html", run=run, stage=machine.stage.name, working=working, elsewhere=elsewhere,
                     last=run.quitting or remaining <= 0, stopped=run.stopped)
 
 
