@@ -84,14 +84,18 @@ def chunks(text: str, model: str, usage: bool, pieces: int = 6) -> Iterator[byte
 
 
 def _event(data: dict) -> bytes:
+    """Return one server-sent event carrying data as JSON."""
     return b"data: " + json.dumps(data, separators=(",", ":")).encode() + b"\n\n"
 
 
 def _handler(fake: LoopbackOpenAI):
+    """Return the request handler class that answers for `fake`."""
+
     class Handler(BaseHTTPRequestHandler):
         """Answers POST …/chat/completions; anything else is a 404 in OpenAI's error shape."""
 
         def do_POST(self):  # noqa: N802 — http.server's name
+            """Answer a chat-completions request: streamed words, or a JSON completion."""
             length = int(self.headers.get("content-length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
             if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -114,6 +118,7 @@ def _handler(fake: LoopbackOpenAI):
             return None
 
         def _send(self, status: int, kind: str, payload: bytes) -> None:
+            """Send a whole answer with its length."""
             self.send_response(status)
             self.send_header("content-type", kind)
             self.send_header("content-length", str(len(payload)))
@@ -121,6 +126,7 @@ def _handler(fake: LoopbackOpenAI):
             self.wfile.write(payload)
 
         def log_message(self, format, *args):  # noqa: A002 — quiet: the test's output is the browser's
+            """Log nothing."""
             pass
 
     return Handler

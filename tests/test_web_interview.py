@@ -282,3 +282,19 @@ def test_an_unknown_command_and_a_reload_while_a_step_runs(bank, endpoint):
     with running(test)[iid].lock:
         page = test.get(f"/interview/{iid}").text
     assert "in the middle of a step" in page and 'name="text"' not in page
+
+
+def test_the_configured_endpoint_streams_from_a_real_openai_compatible_server(bank, monkeypatch):
+    """No mock in the way: the default engine reaches a loopback server over HTTP and its SSE chunks arrive as words."""
+    from coach.web.app import Services
+    from tests.loopback_openai import QUESTION, loopback_openai
+
+    with loopback_openai(pause=0) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.url)
+        monkeypatch.setenv("COACH_MODEL", "test-model")
+        test = client(bank.root, Services(now=lambda: NOW))
+        iid, said = begin(test, questions="1")
+        assert "".join(e.get("words", "") for e in said) == QUESTION and len([e for e in said if "words" in e]) >= 3
+        card = html(say(test, iid, STRONG))
+    assert f'<q class="iv-evidence">{" ".join(STRONG.split()[:7])}</q>' in card
+    assert fake.sent[0]["stream"] is True and fake.sent[1]["response_format"]

@@ -51,6 +51,7 @@ async def begin(request):
     state = request.app.state
 
     def work(emit: Emit) -> None:
+        """Plan, make the engine and the machine, keep them, and ask the first question."""
         from coach.interview import Interview, plan
 
         bank = state.bank()
@@ -109,6 +110,7 @@ def _heading(run: WebInterview) -> str:
 
 
 def _running(request) -> WebInterview | None:
+    """Return the interview the address names, or None when no such interview runs here."""
     return request.app.state.interviews.get(request.path_params["id"])
 
 
@@ -132,6 +134,7 @@ async def answer(request):
     services = request.app.state.services
 
     def step() -> None:
+        """Hear a recorded answer (when one came), then give the machine the answer."""
         heard = None
         if audio is not None and not text.strip():
             emit = run.progress.emit

@@ -196,6 +196,7 @@ class WebInterview:
                 return
 
     def _end_words(self) -> None:
+        """Mark the interviewer's turn as said: no more words stream into it."""
         for item in self.items:
             item.pop("streaming", None)
 
@@ -213,6 +214,7 @@ def render_item(item: dict) -> str:
 
 
 def _answer_area(run: WebInterview, working: bool = False, elsewhere: bool = False) -> str:
+    """Return the answer area: the answer form, "next", the end, a failure, or a line while the machine works."""
     machine = run.machine
     remaining = len(machine.planned) - len(machine.session.rounds)
     return fragment("interview_answer.html", run=run, stage=machine.stage.name, working=working, elsewhere=elsewhere,

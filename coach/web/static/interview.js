@@ -65,6 +65,14 @@
     ticking = setInterval(() => showTime(form), 500);
   }
 
+  // Ctrl+Enter (or Cmd+Enter) in the answer sends it, as the Send button does.
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || !e.target.matches("#answer-text")) return;
+    e.preventDefault();
+    const send = e.target.form.querySelector("button[type=submit]:not([name])");
+    if (send && !send.disabled) e.target.form.requestSubmit(send);
+  });
+
   document.addEventListener("click", (e) => {
     const button = e.target.closest("[data-record]");
     if (!button) return;
