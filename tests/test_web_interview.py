@@ -72,6 +72,7 @@ def test_a_two_question_interview_streams_scores_reports_and_saves_what_the_cli_
     assert len(words) >= 3 and "".join(words) == QUESTIONS[0]  # streamed as generated, in pieces
     first = next(i for i, e in enumerate(said) if "words" in e)
     assert "data-words" in said[first - 1]["html"] and "Question 1 · Courage" in html(said[:first])
+    assert "Waiting for the interviewer" in said[0]["html"] and "middle of a step" not in said[0]["html"]
     assert 'name="text"' in said[-1]["html"] and 'value="/skip"' in said[-1]["html"]  # then the answer form
 
     probed = say(test, iid, WEAK)

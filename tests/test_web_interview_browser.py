@@ -101,3 +101,49 @@ def test_a_two_question_interview_against_a_loopback_endpoint(bank, monkeypatch)
             expect(page.locator(".iv-report")).to_be_visible()
     assert any(body.get("stream") for body in fake.sent) and any(body.get("response_format") for body in fake.sent)
     assert len(list((bank.root / "sessions").glob("*.md"))) == 1
+
+
+class HeardAnything:
+    """A transcriber that hears the strong answer, spoken over 48.2 seconds, in any take it is given."""
+
+    name = "fake"
+
+    def __init__(self):
+        self.heard: list[int] = []
+
+    def transcribe(self, audio):
+        from tests.test_interview_voice import heard
+
+        self.heard.append(audio.stat().st_size)
+        return heard(STRONG, 1.0, 48.2)
+
+
+def test_an_answer_recorded_with_the_microphone_is_heard_and_scored(bank, monkeypatch):
+    from playwright.sync_api import expect
+
+    from coach.web.app import Services
+
+    hearer = HeardAnything()
+    with loopback_openai(pause=0) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.url)
+        monkeypatch.setenv("COACH_MODEL", "test-model")
+        with served(bank.root, Services(transcriber=lambda: hearer)) as server, \
+                browser("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream") as chromium:
+            context = chromium.new_context(viewport={"width": 1280, "height": 800})
+            context.grant_permissions(["microphone"], origin=server.base)
+            page = context.new_page()
+            page.goto(server.url)
+            page.goto(server.base + "/interview")
+            page.get_by_label("How many questions").fill("1")
+            page.get_by_label("Courage").check()
+            page.get_by_role("button", name="Start the interview").click()
+            expect(page.locator(".iv-interviewer .iv-said").first).to_have_text(QUESTION, timeout=15000)
+            page.get_by_role("button", name="Record").click()
+            expect(page.get_by_role("button", name="Stop and send")).to_be_visible()
+            page.wait_for_timeout(1200)
+            page.get_by_role("button", name="Stop and send").click()
+            expect(page.locator(".iv-you").first).to_contain_text("You (spoken 48.2s):", timeout=15000)
+            card = page.locator(".iv-feedback").first
+            expect(card).to_be_visible(timeout=15000)
+            expect(card).to_contain_text("48.2s spoken against 45-60s")
+    assert hearer.heard and hearer.heard[0] > 0

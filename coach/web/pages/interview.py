@@ -94,8 +94,8 @@ def _choices(form) -> tuple[int, str, list[str], str | None, int | None]:
 
 
 def _shell(run: WebInterview) -> str:
-    """Return the interview part of the page: its heading, the conversation so far and the answer area."""
-    return fragment("interview_shell.html", run=run, heading=_heading(run), **parts())
+    """Return the interview part of the page as it starts: its heading, the conversation and the answer area."""
+    return fragment("interview_shell.html", run=run, heading=_heading(run), starting=True, **parts())
 
 
 def _heading(run: WebInterview) -> str:
@@ -119,7 +119,8 @@ async def view(request):
     run = _running(request)
     if run is None:
         return problem(request, GONE, 404)
-    return page(request, "interview_session.html", title="Mock interview", run=run, heading=_heading(run), **parts())
+    return page(request, "interview_session.html", title="Mock interview", run=run, heading=_heading(run),
+                starting=False, **parts())
 
 
 async def answer(request):

@@ -125,10 +125,10 @@ class WebInterview:
 
     # What the page shows
 
-    def answer_area(self) -> str:
-        """Return the part of the page under the conversation for a reload: the form the machine's stage calls for,
-        or, while a step runs (in another tab), a line saying so."""
-        return _answer_area(self, elsewhere=self.lock.locked())
+    def answer_area(self, starting: bool = False) -> str:
+        """Return the part of the page under the conversation: for a reload, the form the machine's stage calls for,
+        or, while a step runs (in another tab), a line saying so; `starting`, the line shown while it starts."""
+        return _answer_area(self, working=True) if starting else _answer_area(self, elsewhere=self.lock.locked())
 
     def _run(self, emit: Emit, step):
         """Run a machine step; on a failure, put back the form of the stage the machine is in (or, when the failure
