@@ -299,3 +299,28 @@ def test_the_configured_endpoint_streams_from_a_real_openai_compatible_server(ba
         card = html(say(test, iid, STRONG))
     assert f'<q class="iv-evidence">{" ".join(STRONG.split()[:7])}</q>' in card
     assert fake.sent[0]["stream"] is True and fake.sent[1]["response_format"]
+
+
+def test_words_that_break_off_are_followed_by_the_question_itself(bank, endpoint):
+    from tests.llm_fixtures import streamed
+
+    whole = streamed("Tell me about a time").content.decode()
+    cut = httpx.Response(200, headers={"content-type": "text/event-stream"},
+                         content=whole.split('"finish_reason": "stop"')[0].rsplit("data:", 1)[0].encode())
+    endpoint.side_effect = Endpoint([], [cut])
+    test = web(bank.root)
+    iid, said = begin(test, questions="1")
+    shown = html(said)
+    assert "The model&#39;s words broke off; the question it started from follows." in shown
+    seed = running(test)[iid].machine.planned[0].seed
+    assert "".join(e.get("words", "") for e in said).endswith(seed)
+    page = test.get(f"/interview/{iid}").text
+    assert f'<span class="iv-said">{seed}</span>' in page.replace("&#39;", "'")
+
+
+def test_a_past_session_with_a_sparse_front_matter_is_still_listed(bank):
+    folder = bank.root / "sessions"
+    folder.mkdir()
+    (folder / "2026-11-02-100000.md").write_text("---\nscores: {impact: 3}\n---\n# x\n")
+    page = web(bank.root).get("/interview")
+    assert page.status_code == 200 and '<a href="/interview/past/2026-11-02-100000.md">2026-11-02-100000.md</a>' in page.text

@@ -50,7 +50,7 @@
       const type = recorder.mimeType || "audio/webm";
       const body = new FormData(form);
       body.set("text", "");
-      body.append("audio", new Blob(chunks, { type: type }), type.indexOf("ogg") >= 0 ? "answer.ogg" : "answer.webm");
+      body.append("audio", new Blob(chunks, { type: type }), type.indexOf("ogg") >= 0 ? "answer.ogg" : type.indexOf("mp4") >= 0 ? "answer.m4a" : "answer.webm");
       recorder = null;
       form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
       window.coach.post(form.action, body, "hearing your answer").finally(() => {
