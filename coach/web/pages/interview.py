@@ -134,11 +134,11 @@ async def answer(request):
         audio = (await upload.read(), upload.filename) if upload is not None and hasattr(upload, "read") else None
     services = request.app.state.services
 
-    def step() -> None:
+    def step(emit: Emit) -> None:
         """Hear a recorded answer (when one came), then give the machine the answer."""
         heard = None
         if audio is not None and not text.strip():
-            emit = run.progress.emit
+            run.expect_answer()  # before the take is heard, not after
             emit.status("hearing your answer")
             with tempfile.TemporaryDirectory(prefix="coach-web-answer-") as folder:
                 heard = hear(services, audio[0], audio[1], Path(folder))
@@ -147,9 +147,9 @@ async def answer(request):
 
                 run.heard_nothing(emit, nothing_heard())
                 return
-        run.answer(run.progress.emit, heard.text if heard else text, heard)
+        run.answer(emit, heard.text if heard else text, heard)
 
-    return streamed(lambda emit: _one_step(run, emit, step))
+    return streamed(lambda emit: _one_step(run, emit, lambda: step(emit)))
 
 
 async def go_on(request):

@@ -96,10 +96,14 @@ class WebInterview:
         """Ask the first question."""
         self._show(emit, self._run(emit, self.machine.start))
 
-    def answer(self, emit: Emit, text: str, heard: Heard | None = None) -> None:
-        """Give the machine the candidate's answer (typed, said, or a command) and show what follows."""
+    def expect_answer(self) -> None:
+        """Refuse an answer (OutOfTurn, with its sentence) unless a question or a probe waits for one."""
         if self.machine.stage not in (Stage.ASKED, Stage.PROBED):
             raise OutOfTurn(self.waits_for())
+
+    def answer(self, emit: Emit, text: str, heard: Heard | None = None) -> None:
+        """Give the machine the candidate's answer (typed, said, or a command) and show what follows."""
+        self.expect_answer()
         command = text.strip().lower()
         if heard is not None:
             self._add(emit, {"kind": "you", "text": heard.text, "seconds": heard.seconds})
