@@ -73,6 +73,7 @@ def test_a_two_question_interview_against_a_loopback_endpoint(bank, monkeypatch)
             assert partial and all(QUESTION.startswith(seen) for seen in partial)  # it arrived word by word
             assert page.url.startswith(server.base + "/interview/")  # a reload finds the interview
             expect(page.get_by_label("Your answer")).to_be_focused()
+            assert fits_both_widths(page)  # the answer form with its buttons, too
 
             answer(page, STRONG, 1)
             card = page.locator(".iv-feedback").first
