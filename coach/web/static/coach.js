@@ -101,5 +101,8 @@
     }
   });
 
+  const first = document.querySelector("[data-focus]");  // a reloaded page puts the cursor where work goes on
+  if (first) { first.removeAttribute("data-focus"); first.focus(); }
+
   window.coach = { post: post, apply: apply, say: say, busy: busy };
 })();
