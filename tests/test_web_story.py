@@ -143,7 +143,7 @@ def test_generating_follow_ups_from_the_page_adds_them(bank, endpoint):
 
     endpoint.mock(return_value=httpx.Response(200, json=generated(COST, MEASURE, WHY_YOU)))
     before = len(load_story(bank.root / "team.md").follow_ups)
-    said = events(client(bank.root).post("/story/team/followups", data={"action": "generate", "count": "3"},
+    said = events(client(bank.root).post("/story/team/followups", data={"do": "generate", "count": "3"},
                                          headers=csrf_headers()))
     assert not [e for e in said if "error" in e], said
     assert len(load_story(bank.root / "team.md").follow_ups) == before + 3
@@ -154,12 +154,12 @@ def test_pin_unpin_and_remove_a_follow_up_from_the_page(bank):
     test = client(bank.root)
     path = bank.root / "conflict.md"
     first = load_story(path).follow_up_ids()[0]
-    said = events(test.post("/story/conflict/followups", data={"action": "pin", "id": first}, headers=csrf_headers()))
+    said = events(test.post("/story/conflict/followups", data={"do": "pin", "fid": first}, headers=csrf_headers()))
     assert load_story(path).follow_ups[0].pinned and f"Pinned {first}" in said[-1]["html"]
-    events(test.post("/story/conflict/followups", data={"action": "unpin", "id": first}, headers=csrf_headers()))
+    events(test.post("/story/conflict/followups", data={"do": "unpin", "fid": first}, headers=csrf_headers()))
     assert not load_story(path).follow_ups[0].pinned
     count = len(load_story(path).follow_ups)
-    said = events(test.post("/story/conflict/followups", data={"action": "remove", "id": first}, headers=csrf_headers()))
+    said = events(test.post("/story/conflict/followups", data={"do": "remove", "fid": first}, headers=csrf_headers()))
     story = load_story(path)
     assert len(story.follow_ups) == count - 1 and first not in story.follow_up_ids()
     assert any(entry.subject.startswith("removed follow-up") for entry in story.history)
@@ -168,7 +168,7 @@ def test_pin_unpin_and_remove_a_follow_up_from_the_page(bank):
 
 def test_an_unknown_follow_up_id_is_one_sentence_and_nothing_changes(bank):
     before = snapshot(bank.root)
-    said = events(client(bank.root).post("/story/conflict/followups", data={"action": "remove", "id": "zz"},
+    said = events(client(bank.root).post("/story/conflict/followups", data={"do": "remove", "fid": "zz"},
                                          headers=csrf_headers()))
     assert said[-1]["error"].startswith("No follow-up 'zz' in conflict (ids: ")
     assert snapshot(bank.root) == before
@@ -176,7 +176,7 @@ def test_an_unknown_follow_up_id_is_one_sentence_and_nothing_changes(bank):
 
 def test_a_story_action_without_the_csrf_token_is_refused(bank):
     before = snapshot(bank.root)
-    answer = client(bank.root).post("/story/conflict/followups", data={"action": "remove", "id": "a"})
+    answer = client(bank.root).post("/story/conflict/followups", data={"do": "remove", "fid": "a"})
     assert answer.status_code == 403 and "CSRF" in answer.text
     assert snapshot(bank.root) == before
 
@@ -201,7 +201,7 @@ def test_an_open_question_is_shown_with_its_proposal_and_the_three_choices(bank)
 def test_accepting_a_proposal_from_the_page_makes_it_the_answer(bank):
     opened(bank, "risk")
     said = events(client(bank.root).post("/story/risk/answer", headers=csrf_headers(), data={
-        "number": "1", "question": "Which company was this at? When did it happen?", "action": "accept"}))
+        "number": "1", "question": "Which company was this at? When did it happen?", "do": "accept"}))
     assert "Accepted the proposal" in said[-1]["html"]
     assert load_story(bank.root / "risk.md").questions()[0].answer == "Salesforce, 2023."
 
@@ -213,12 +213,12 @@ def test_an_open_question_is_answered_in_the_users_words_from_the_page(bank):
     outcome = analyze.plan(Bank(bank.root), "team")
     item = outcome.questions[0]
     said = events(client(bank.root).post("/story/team/answer", headers=csrf_headers(), data={
-        "number": str(item.number), "question": item.question, "action": "replace", "text": "Eight people."}))
+        "number": str(item.number), "question": item.question, "do": "replace", "text": "Eight people."}))
     assert "Saved your answer" in said[-1]["html"]
     answered = {q.text: q.answer for q in load_story(bank.root / "team.md").questions()}
     assert answered[item.question] == "Eight people."
     again = events(client(bank.root).post("/story/team/answer", headers=csrf_headers(), data={
-        "number": str(item.number), "question": item.question, "action": "replace", "text": "Nine."}))
+        "number": str(item.number), "question": item.question, "do": "replace", "text": "Nine."}))
     assert "answered or changed in the file meanwhile" in again[-1]["error"]
 
 
@@ -286,3 +286,8 @@ def test_text_that_is_not_a_story_is_refused_with_its_line_and_the_file_stays(ba
     assert re.fullmatch(r"\S*risk\.md:\d+: unknown front matter key 'bogus' .*; nothing was saved: fix that line in "
                         r"the text and save again\.", said[-1]["error"])
     assert snapshot(bank.root) == before
+
+
+def test_no_form_field_hides_a_property_the_pages_script_reads(bank):
+    html = client(bank.root).get("/story/conflict").text  # a field named "action" would hide form.action from it
+    assert not re.search(r'name="(action|method|id|elements|submit)"', html)

@@ -49,8 +49,8 @@ async def followups(request):
     from coach import followups as use
 
     bank, form = request.app.state.bank(), await _form(request)
-    action = form.get("action", "")
-    ids = [form["id"]] if form.get("id") else []
+    action = form.get("do", "")
+    ids = [form["fid"]] if form.get("fid") else []
 
     def work(emit) -> None:
         slug = story_slug(request)
@@ -112,7 +112,7 @@ async def answer(request):
         outcome = use.plan(bank, slug)
         number = int(form["number"]) if form.get("number", "").isdigit() else -1
         item = next((q for q in outcome.questions if q.number == number and q.question == form.get("question")), None)
-        typed = form.get("text", "").strip() if form.get("action") == "replace" else None
+        typed = form.get("text", "").strip() if form.get("do") == "replace" else None
         if typed == "":
             raise CoachError("type your answer in the box before saving it (or accept the proposal)")
         if item is None or not use.answer_open(bank, outcome, item, typed):
