@@ -223,14 +223,26 @@ def test_an_open_question_is_answered_in_the_users_words_from_the_page(bank):
 
 
 def test_analyze_from_the_page_says_when_there_is_nothing_to_read(bank):
-    from coach import analyze
-
-    outcome = analyze.plan(Bank(bank.root), "risk")
     said = events(client(bank.root).post("/story/risk/analyze", headers=csrf_headers()))
-    if not outcome.to_ask:
-        assert "Nothing for the model to read" in said[-1]["html"]
-    else:  # no endpoint configured: the command's sentence
-        assert said[-1]["error"].startswith("No model endpoint configured")
+    assert "Nothing for the model to read" in said[-1]["html"]
+
+
+def test_analyze_from_the_page_writes_the_proposals_and_shows_them_with_their_choices(bank, endpoint):
+    from tests.test_analyze import OPENED, POSITION, SITUATION, STRUGGLE, analysis
+
+    path = bank.root / "team.md"
+    text = path.read_text()
+    for answer in OPENED:
+        text = text.replace(f"\n{answer}\n", "\n")
+    path.write_text(text)
+    endpoint.mock(return_value=httpx.Response(200, json=analysis(SITUATION, POSITION, STRUGGLE)))
+    said = events(client(bank.root).post("/story/team/analyze", headers=csrf_headers()))
+    assert not [e for e in said if "error" in e], said
+    html = said[-1]["html"]
+    assert "The model read your draft for 3 open question(s): 2 proposed, 1 left for you to answer." in html
+    assert html.count("Accept the proposal") == 2 and "paternity leave for 6 months" in html
+    assert "Your draft does not say: what the team was struggling with" in html
+    assert [q.proposed != "" for q in load_story(path).unanswered()] == [True, True, False]
 
 
 # saving the file from the page

@@ -46,9 +46,15 @@ def _open_questions(bank, slug: str) -> dict:
         outcome = analyze.plan(bank, slug)
     except CoachError as error:
         return {"items": [], "why": _sentence(error), "to_ask": 0, "total": 0}
-    total = len(outcome.story.questions())
+    return open_questions(outcome)
+
+
+def open_questions(outcome) -> dict:
+    """Return what the page shows of an analyze outcome: the questions still open, with proposals or what is missing."""
+    from coach import analyze
+
     return {"items": [q for q in outcome.questions if q.status in analyze.WALKED], "why": "",
-            "to_ask": len(outcome.to_ask), "total": total}
+            "to_ask": len(outcome.to_ask), "total": len(outcome.story.questions())}
 
 
 def _history(bank, slug: str, earlier: int, against: int) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from coach.errors import CoachError
-from coach.web.pages.story import story_html, story_slug
+from coach.web.pages.story import open_questions, story_html, story_slug
 from coach.web.streams import WebProgress, streamed
 
 TARGET = "#story"
@@ -85,18 +85,19 @@ async def analyze(request):
     def work(emit) -> None:
         slug = story_slug(request)
         outcome = use.plan(bank, slug)
-        notice = ""
+        notice, shown = "", {}
         if asking := len(outcome.to_ask):
             engine, _ = _engine(request, bank, emit)
             emit.status(f"{outcome.slug}: asking {engine.settings.model} at {engine.settings.host}")
             use.propose(bank, outcome, engine)
             notice = (f"The model read your draft for {asking} open question(s): "
                       f"{len(outcome.proposals)} proposed, {len(outcome.gaps)} left for you to answer.")
+            shown = {"questions": open_questions(outcome)}  # with what the draft is missing, as the command says
         elif not outcome.story.draft.strip():
             notice = "No draft to read yet: write it under ## Draft, then ask again."
         else:
             notice = "Nothing for the model to read: every open question has a proposal or an answer already."
-        emit.html(TARGET, story_html(bank, slug, notice=notice))
+        emit.html(TARGET, story_html(bank, slug, notice=notice, **shown))
 
     return streamed(work)
 
