@@ -150,6 +150,25 @@ def test_generating_follow_ups_from_the_page_adds_them(bank, endpoint):
     assert "Added 3 follow-ups" in said[-1]["html"]
 
 
+def test_regenerating_one_follow_up_from_the_page_rewrites_that_answer_only(bank, endpoint):
+    from tests.test_followups import rewritten, said
+
+    path = bank.root / "team.md"
+    before = load_story(path)
+    fid = before.follow_up_ids()[1]
+    answer = [said("I didn't track a metric then; we maintained productivity through the transition.",
+                   "Maintained productivity through transition")]
+    endpoint.mock(return_value=httpx.Response(200, json=rewritten(**{fid: answer})))
+    events_said = events(client(bank.root).post("/story/team/followups", headers=csrf_headers(),
+                                                data={"do": "regenerate", "fid": fid}))
+    assert not [e for e in events_said if "error" in e], events_said
+    after = load_story(path)
+    assert after.follow_ups[1].answer.startswith("I didn't track a metric then")
+    assert [f.answer for i, f in enumerate(after.follow_ups) if i != 1] == \
+        [f.answer for i, f in enumerate(before.follow_ups) if i != 1]
+    assert f"Rewrote {fid}" in events_said[-1]["html"]
+
+
 def test_pin_unpin_and_remove_a_follow_up_from_the_page(bank):
     test = client(bank.root)
     path = bank.root / "conflict.md"
@@ -303,3 +322,25 @@ def test_text_that_is_not_a_story_is_refused_with_its_line_and_the_file_stays(ba
 def test_no_form_field_hides_a_property_the_pages_script_reads(bank):
     html = client(bank.root).get("/story/conflict").text  # a field named "action" would hide form.action from it
     assert not re.search(r'name="(action|method|id|elements|submit)"', html)
+
+
+def test_a_broken_story_is_fixed_from_its_page(bank):
+    path = bank.root / "risk.md"
+    good = path.read_text()
+    path.write_text(good.replace("type: risk", "type: risk\nbogus: 1"))
+    test = client(bank.root)
+    html = test.get("/story/risk").text
+    said = events(test.post("/story/risk/edit", headers=csrf_headers(),
+                            data={"text": good, "fingerprint": fingerprint_of(html)}))
+    assert not [e for e in said if "error" in e], said
+    assert said[-1]["target"] == "#story" and "<h1>The Risk Story</h1>" in said[-1]["html"]
+    assert path.read_text() == good
+
+
+def test_a_new_story_without_a_refined_version_says_what_comes_next(bank, runner):
+    from coach.cli import app
+
+    assert runner.invoke(app, ["new", "failure", "--title", "The Failure Story", "--stories", str(bank.root)]).exit_code == 0
+    html = client(bank.root).get("/story/the-failure-story").text
+    assert "No draft and no refined version yet" in html and "Check: 0 errors" in html
+    assert "No follow-ups yet." in html and 'id="q-1"' in html
