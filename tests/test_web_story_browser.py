@@ -55,3 +55,28 @@ def test_the_call_log_lists_the_calls_and_opens_one(bank):
         page.get_by_role("link", name="Call 2 in full").click()
         assert page.get_by_text("an invented number").is_visible()
         assert no_horizontal_scroll(page)
+
+
+def test_two_tabs_editing_the_file_the_second_save_is_refused_and_keeps_its_text(bank):
+    path = bank.root / "risk.md"
+    with served(bank.root) as server, browser() as chromium:
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        first, second = context.new_page(), context.new_page()
+        first.goto(server.url)
+        for tab in (first, second):
+            tab.goto(server.base + "/story/risk")
+            tab.get_by_text("Edit the file").click()
+        box = first.get_by_label("The story file")
+        assert box.input_value() == path.read_text()  # the file as it is on disk, first line and all
+        box.fill(box.input_value().replace("Salesforce in 2023", "Salesforce in early 2023"))
+        first.get_by_role("button", name="Save the file").click()
+        first.locator(".outcome", has_text="risk.md: saved with changes.").wait_for()
+        saved = path.read_bytes()
+        assert b"Salesforce in early 2023" in saved and b"\r" not in saved
+        theirs = second.get_by_label("The story file")
+        theirs.fill(theirs.input_value().replace("burning people out", "wearing people down"))
+        second.get_by_role("button", name="Save the file").click()
+        second.locator("#flash.shown").wait_for()
+        assert second.locator("#flash").inner_text().startswith("The file changed on disk since this page loaded it")
+        assert "wearing people down" in theirs.input_value()  # the refused text is still there to copy
+        assert path.read_bytes() == saved
