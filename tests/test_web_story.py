@@ -113,6 +113,7 @@ def test_refine_from_the_page_changes_the_file_as_the_command_does(bank, endpoin
     assert html["target"] == "#story"
     assert "Refined:</strong> 142 words" in html["html"] and "within the 45-60s window" in html["html"]
     assert "Opened on the on-call problem instead of the launch" in html["html"]
+    assert "Added: 1 coaching note, 1 hook, 3 key words, 3 follow-ups." in html["html"]
     assert runner.invoke(app, ["refine", "risk", "--stories", str(twin)]).exit_code == 0
     from_page, from_cli = load_story(bank.root / "risk.md"), load_story(twin / "risk.md")
     for story in (from_page, from_cli):
@@ -344,3 +345,10 @@ def test_a_new_story_without_a_refined_version_says_what_comes_next(bank, runner
     html = client(bank.root).get("/story/the-failure-story").text
     assert "No draft and no refined version yet" in html and "Check: 0 errors" in html
     assert "No follow-ups yet." in html and 'id="q-1"' in html
+
+
+def test_a_bank_settings_file_that_cannot_be_read_is_named_not_the_story(bank):
+    (bank.root / "coach.yaml").write_text("company: [\n")
+    answer = client(bank.root).get("/story/risk")
+    assert answer.status_code == 400 and "coach.yaml" in answer.text and "fix that file in an editor" in answer.text
+    assert 'id="story-text"' not in answer.text

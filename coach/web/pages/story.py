@@ -104,6 +104,8 @@ def _broken(request, bank, error: StoryFormatError):
         loaded = load_text(bank, slug)
     except CoachError:
         loaded = None
+    if loaded is None or not str(error).startswith(f"{loaded.path}:"):  # another file: the bank's coach.yaml
+        return problem(request, f"{_sentence(error)[:-1]}; fix that file in an editor, then reload this page.", 400)
     sentence = (f"{_sentence(error)[:-1]}; coach cannot read this story until that line is fixed: fix it in the text "
                 f"below and save, or run `coach edit {slug}`.")
     return page(request, "story_broken.html", code=400, title="A story coach cannot read", sentence=sentence,
