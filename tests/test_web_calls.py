@@ -33,7 +33,7 @@ def test_the_log_lists_each_call_with_its_cost_and_outcome(bank):
     rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     assert [f'href="/log/{first}"' in rows[0], f'href="/log/{second}"' in rows[1]] == [True, True]
     assert "2026-</span>12-01 09:30" in rows[0] and "refine" in rows[0] and "test-model" in rows[0]
-    assert "1,234/300" in rows[0] and "2.5s" in rows[0] and ">ok<" in rows[0]
+    assert "1,234/<wbr>300" in rows[0] and "2.5s" in rows[0] and ">ok<" in rows[0]
     assert "failed checks (3 tries)" in rows[1] and "0.9s" in rows[1]
     assert "The latest 2 calls to llm.test, newest last: 1,284 tokens in, 307 tokens out." in html
 
