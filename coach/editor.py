@@ -74,3 +74,77 @@ def edit(bank: Bank, ref: str, run: Callable = subprocess.run, environ: Mapping[
         raise CoachError(f"{error}, so coach cannot read the story; the file is as you left it, and "
                          f"`coach edit {again}` opens it again to fix it") from None
     return Edited(path, changed, report)
+
+
+CHANGED_ON_DISK = ("the file changed on disk since this page loaded it (an editor or another tab); nothing was saved: "
+                   "copy your text, reload, and apply it again")
+
+
+class EditConflict(CoachError):
+    """The story file is not the one the text was loaded from: saving would overwrite someone's edit."""
+
+
+@dataclass
+class Loaded:
+    """A story file's text as it is on disk, for editing elsewhere (a page), with the fingerprint of its bytes."""
+
+    path: Path
+    text: str
+    fingerprint: str
+
+
+def fingerprint(data: bytes) -> str:
+    """Return the fingerprint of a file's bytes (sha256): what a save checks the file still has."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_text(bank: Bank, ref: str) -> Loaded:
+    """Return a story file's text as on disk (without a byte-order mark) and the fingerprint of its bytes."""
+    from coach.bank.folder import read_text
+    from coach.bank.listing import BOM
+
+    path = bank.resolve(ref)
+    data = path.read_bytes()
+    return Loaded(path, read_text(path, keep_bom=True).removeprefix(BOM), fingerprint(data))
+
+
+def save_text(bank: Bank, ref: str, text: str, loaded_fingerprint: str) -> Edited:
+    """Save a story file's whole text, edited elsewhere, and check it as saved.
+
+    Under the bank's lock: refused when the file's bytes no longer have the fingerprint they were loaded with (an
+    editor or another page saved meanwhile: never overwritten), refused when the text does not read as a story; in
+    both cases the file is left byte-for-byte as it was. The file keeps its line endings and byte-order mark.
+    """
+    from coach.bank.folder import locked, write_atomic
+    from coach.bank.listing import BOM
+    from coach.bank.storyfile import parse_story
+
+    path = bank.resolve(ref)
+    with locked(path):
+        before = path.read_bytes()
+        if fingerprint(before) != loaded_fingerprint:
+            raise EditConflict(CHANGED_ON_DISK)
+        text = as_on_disk(text, before)
+        try:
+            parse_story(text.removeprefix(BOM), path)
+        except StoryFormatError as error:
+            raise CoachError(f"{str(error).rstrip('.')}; nothing was saved: fix that line in the text and save "
+                             "again") from None
+        changed = text.encode("utf-8") != before
+        if changed:
+            write_atomic(path, text)
+    [report] = check_bank(bank, [str(path)])
+    return Edited(path, changed, report)
+
+
+def as_on_disk(text: str, before: bytes) -> str:
+    """Return edited text with the file's own line endings and byte-order mark (a browser sends CRLF)."""
+    from coach.bank.listing import BOM
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix(BOM)
+    if b"\r\n" in before:
+        text = text.replace("\n", "\r\n")
+    return (BOM + text) if before.startswith(BOM.encode("utf-8")) else text
+

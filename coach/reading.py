@@ -70,6 +70,12 @@ class StoryView:
             return ""
         return f"coach refine {self.slug}" if self.draft is not None else f"coach edit {self.slug}"
 
+    def beside(self):
+        """Return the refined version's sentences, each with the findings about it, and the findings about none."""
+        from coach.method.beside import beside
+
+        return beside(self.findings, self.refined.text if self.refined is not None else "")
+
     def count(self, severity: str) -> int:
         """Return how many findings have this severity."""
         return sum(f.severity == severity for f in self.findings)
