@@ -11,6 +11,7 @@
   function say(sentence) {
     flash.textContent = sentence;
     flash.classList.add("shown");
+    flash.scrollIntoView({ block: "nearest" });
   }
 
   function busy(label) {
@@ -95,7 +96,9 @@
     const body = new FormData(form);
     if (e.submitter && e.submitter.name) body.append(e.submitter.name, e.submitter.value);
     try {
-      await post(form.action, body, form.dataset.stream);
+      // the attribute, not form.action: a field named "action" would shadow it; a button may post elsewhere
+      const to = (e.submitter && e.submitter.getAttribute("formaction")) || form.getAttribute("action") || window.location.pathname;
+      await post(to, body, form.dataset.stream);
     } finally {
       buttons.forEach((b) => { b.disabled = false; });
     }
