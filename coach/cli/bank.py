@@ -32,7 +32,8 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
 
         bank = out.bank(stories)
         asking = values is None and not as_json and terminal.interactive()
-        settings = init_bank(bank, company, role, force, values, ask=terminal.input if asking else None, say=out.say)
+        settings = init_bank(bank, company, role, force, values, ask=terminal.input if asking else None,
+                            say=lambda text: out.say(text, wrap=True))
         out.report(written_settings(bank), as_json, init_summary(bank, settings, stories))
 
     def init_summary(bank, settings, stories: Path) -> str:
