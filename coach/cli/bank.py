@@ -34,20 +34,10 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         asking = values is None and not as_json and terminal.interactive()
         settings = init_bank(bank, company, role, force, values, ask=terminal.input if asking else None,
                             say=lambda text: out.say(text, wrap=True))
-        out.report(written_settings(bank), as_json, init_summary(bank, settings, stories))
+        from coach.display.companies import init_report
 
-    def init_summary(bank, settings, stories: Path) -> str:
-        """Say what `coach init` wrote, then the one command to run next."""
-        from coach.bank.phrases import named_company
-        from coach.display.bank import counted
-
-        company = named_company(settings.company)
-        what = f"for {company}" if company else "for no company in particular"
-        option = "" if str(stories) in (str(DEFAULT_BANK), os.environ.get("COACH_STORIES", "")) else f" --stories {stories}"
-        has_stories = bool(bank.story_paths())
-        step = (f"`coach status{option}` shows which values your stories cover." if has_stories else
-                f"`coach new risk{option}` starts your first story.")
-        return f"Wrote {bank.settings_path} {what}, with {counted(len(settings.values), 'value')}.\nNext: {step}"
+        chosen = str(stories) in (str(DEFAULT_BANK), os.environ.get("COACH_STORIES", ""))  # no --stories to repeat
+        out.report(written_settings(bank), as_json, init_report(bank, settings, "" if chosen else f" --stories {stories}"))
 
     @app.command("companies")
     def companies_command(
@@ -67,7 +57,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         root = Path(stories)
         if not words:
             profiles = all_profiles(root)
-            out.show(profiles, as_json, lambda found: profile_table(found))
+            out.show(profiles, as_json, profile_table)
             return
         profile = require_profile(" ".join(words), root)
         out.show(profile, as_json, lambda found: profile_view(found, root))

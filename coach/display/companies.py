@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from coach.bank.companies import Profile
+from coach.bank.folder import Bank
+from coach.bank.models import BankSettings
+from coach.bank.phrases import named_company
 from coach.display.layout import table, wrapped
 
 
@@ -54,3 +57,13 @@ def profile_view(profile: Profile, bank_root: Path) -> str:
         lines += wrapped(f"To edit them, copy {profile.path} to {bank_root / 'companies' / profile.path.name}; the "
                          "bank's copy wins.", 2, "")
     return "\n".join(lines)
+
+
+def init_report(bank: Bank, settings: BankSettings, option: str = "") -> str:
+    """Return what `coach init` wrote, then on its own line the one command to run next (`option`: its --stories)."""
+    company = named_company(settings.company)
+    what = f"for {company}" if company else "for no company in particular"
+    count = len(settings.values)
+    step = (f"`coach status{option}` shows which values your stories cover." if bank.story_paths() else
+            f"`coach new risk{option}` starts your first story.")
+    return f"Wrote {bank.settings_path} {what}, with {count} value{'s' * (count != 1)}.\nNext: {step}"
