@@ -210,6 +210,18 @@ def test_the_banks_own_profile_wins(runner, tmp_path):
     assert "Stripe (yours)  1       stories/companies/stripe.yaml" in run(runner, "companies").output
 
 
+def test_a_broken_profile_of_the_banks_is_named_and_nothing_is_written(runner, tmp_path):
+    folder = tmp_path / "stories" / "companies"
+    folder.mkdir(parents=True)
+    (folder / "stripe.yaml").write_text("name: Stripe\nvalues: [oops\n")
+    before = snapshot(tmp_path / "stories")
+    for args in (["init", "--company", "stripe"], ["companies"]):
+        result = run(runner, *args)
+        assert result.exit_code == 2
+        assert result.output.startswith("Error: stories/companies/stripe.yaml") and len(result.output.splitlines()) == 1
+    assert snapshot(tmp_path / "stories") == before
+
+
 # --- coach companies ---------------------------------------------------------------------------------------------
 
 def test_companies_lists_every_profile_with_its_source(runner):

@@ -84,7 +84,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
     @app.command("import")
     def import_command(
         document: Annotated[Path, typer.Argument(metavar="DOC", help="A power-stories Markdown document.")],
-        company: Annotated[str | None, typer.Option(metavar="NAME", help="Company profile (netflix, amazon, generic, or one in the bank's companies/); overrides the document's.")] = None,
+        company: Annotated[str | None, typer.Option(metavar="NAME", help="Company profile (one `coach companies` lists, or one in the bank's companies/); overrides the document's.")] = None,
         force: Annotated[bool, typer.Option("--force", help="Replace existing story files (each old file is copied to the bank's replaced/ first) and add the settings coach.yaml lacks.")] = False,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="List what the import would create, replace and keep, and write nothing.")] = False,
         yes: Annotated[bool, typer.Option("--yes", "-y", help="With --force on a terminal: replace without asking.")] = False,
