@@ -123,16 +123,21 @@ def test_new_risk_story_reproduces_the_sample_questions(runner, tmp_path):
     "args, message",
     [
         (["new", "heroic"], "Error: unknown story type 'heroic'; choose one of: ambiguity, conflict, customer, failure, general, leadership, learning, risk, team"),
-        (["init", "--company", "initech"], "Error: unknown company 'initech'; choose one of: amazon, generic, netflix"),
+        (["init", "--company", "initech"], "Error: stories/coach.yaml already exists; edit it, or pass --force to replace it"),
+        (["init", "--company", "initech", "--force"], "Error: coach has no profile of initech; pass its values with --values "
+         '"Name: meaning; Name: meaning", describe it in stories/companies/initech.yaml, or pick a built-in profile '
+         "(`coach companies` lists them)"),
         (["check", "nosuch"], "Error: no story 'nosuch' in stories (stories: conflict, learning, risk, team); run `coach status` to list them"),
         (["check", "missing.md"], "Error: missing.md: no such story file; check the path"),
         (["import", "missing.md"], "Error: missing.md: no such file; check the path"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(runner, bank, args, message):
+    before = snapshot(bank.root)
     result = run(runner, *args)
     assert result.exit_code == 2
     assert result.output.strip() == message
+    assert snapshot(bank.root) == before
 
 
 def test_malformed_story_file_is_skipped_named_with_its_line(runner, bank):
@@ -163,7 +168,8 @@ def test_document_without_stories_exits_2(runner, tmp_path):
 def test_missing_bank_says_what_to_do(runner):
     result = run(runner, "status")
     assert result.exit_code == 2
-    assert "no story bank here; run `coach import DOC`" in result.output
+    assert result.output.strip() == ("Error: stories: no story bank here; start one with `coach init --company NAME`, "
+                                     "then `coach new TYPE` or `coach import DOC`, or pass --stories DIR")
 
 
 def test_every_command_has_help_and_is_in_the_readme(runner):

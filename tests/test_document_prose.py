@@ -103,7 +103,7 @@ def test_company_option_overrides_the_documents_company(tmp_path):
 def test_unknown_company_option_is_one_line_and_writes_nothing(runner, doc, tmp_path):
     result = run(runner, "import", doc, "--company", "initech")
     assert result.exit_code == 2
-    assert result.output.strip() == "Error: unknown company 'initech'; choose one of: amazon, generic, netflix"
+    assert result.output.strip() == "Error: coach has no profile of 'initech'; `coach companies` lists the built-in ones"
     assert not (tmp_path / "stories").exists()
     with pytest.raises(CatalogError):
         import_document(HAND_WRITTEN, company="initech")

@@ -16,7 +16,8 @@ from coach.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-EXAMPLES = ["coach import four-power-stories.md", "coach check team", "coach status", "coach show learning"]
+EXAMPLES = ["coach import four-power-stories.md", "coach check team", "coach status", "coach show learning",
+            "coach companies", "coach companies show stripe"]
 
 
 def example(command: str) -> list[str]:
@@ -55,3 +56,75 @@ def test_the_comparison_catches_a_changed_line():
     assert matches(["a", "...", "d"], ["a", "b", "c", "d"])
     assert not matches(["a", "x", "...", "d"], ["a", "b", "c", "d"])
     assert not matches(["a", "b"], ["a", "b", "c"])
+
+
+
+
+def readme_section(heading: str) -> str:
+    """Return a `## ` section of the README, up to the next `## ` heading outside a code block."""
+    lines, fenced = [], False
+    for line in README.split(f"\n## {heading}\n", 1)[1].splitlines():
+        fenced ^= line.startswith("```")
+        if not fenced and line.startswith("## "):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+WALKTHROUGH = readme_section("Start your own bank")
+REFINED = [  # one model's answer for the walkthrough's draft: each sentence with the quotes of the draft it rests on
+    ("In 2023 I was a backend engineer on the payments team at a travel startup, and our checkout failed for about 4% "
+     "of card payments in Brazil.", ["In 2023 I was a backend engineer on the payments team at a travel startup",
+                                     "Our checkout failed for about 4% of card payments in Brazil"]),
+    ("The safe plan was to wait a quarter for the vendor's fix.", ["the safe plan was to wait a quarter for the vendor's fix"]),
+    ("I took the risk of proposing something else: route Brazilian cards through a second processor, behind a flag.",
+     ["I proposed instead that we route Brazilian cards through a second processor behind a flag"]),
+    ("I wrote the adapter myself in two weeks, rolled it out to 5% of traffic first, and watched the error dashboards "
+     "every day.", ["I wrote the adapter in two weeks, rolled it out to 5% of traffic first and watched the error dashboards daily"]),
+    ("Failures there fell from 4% to under 1%, which recovered about $40,000 a month.",
+     ["Failures there fell from 4% to under 1%, which recovered about $40,000 a month"]),
+    ("And the team now ships risky changes behind flags by default.", ["the team now ships risky changes behind flags by default"]),
+    ("That is the urgency and focus I would bring to Stripe: act early, keep the risk small, and measure it.",
+     ["Move With Urgency and Focus"]),
+]
+
+
+def walkthrough_answer() -> dict:
+    """Return the refine answer the walkthrough's `coach refine risk` shows."""
+    from tests.llm_fixtures import refinement, sentences
+
+    follow_up = [("Why not wait for the vendor?", "Waiting a quarter meant failed card payments in Brazil every day.",
+                  "wait a quarter for the vendor's fix"),
+                 ("How did you limit the risk?", "I rolled it out to 5% of traffic first, behind a flag.",
+                  "rolled it out to 5% of traffic first"),
+                 ("How did you measure the result?", "Failures there fell from 4% to under 1%.", "fell from 4% to under 1%")]
+    return refinement(sentences=sentences(REFINED), changes=["Opened on the problem"],
+                      coaching_notes=["Say who agreed to the second processor, and how you won them over."],
+                      hooks=["Our checkout failed for 4% of card payments in Brazil."],
+                      key_words=["second processor", "5% of traffic", "$40,000 a month"],
+                      follow_ups=[{"question": q, "answer": [{"text": a, "sources": [s]}]} for q, a, s in follow_up])
+
+
+def walkthrough_example(command: str) -> list[str]:
+    """Return the lines the walkthrough shows under `$ COMMAND`."""
+    return WALKTHROUGH.split(f"\n$ {command}\n", 1)[1].split("\n```", 1)[0].split("\n")
+
+
+def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endpoint):
+    from tests.llm_fixtures import completion
+
+    endpoint.respond(200, json=completion(walkthrough_answer()))
+    commands = [line.removeprefix("$ ") for line in WALKTHROUGH.splitlines() if line.startswith("$ coach ")]
+    assert commands == ["coach init --company Stripe", "coach new risk", "coach check risk", "coach refine risk",
+                        "coach practice risk --seconds 52"]
+    for command in commands:
+        if command == "coach check risk":  # the reader writes the draft the walkthrough shows
+            draft = WALKTHROUGH.split("```markdown\n## Draft\n\n", 1)[1].split("\n```", 1)[0]
+            story = tmp_path / "stories" / "risk.md"
+            story.write_text(story.read_text().replace("## Draft\n", f"## Draft\n\n{draft}\n", 1))
+        result = CliRunner().invoke(app, command.split()[1:])
+        assert result.exit_code == 0, result.output
+        real = result.output.rstrip("\n").split("\n")
+        shown = walkthrough_example(command)
+        assert matches(shown, real), "\n".join(["README shows:", *shown, "", "coach prints:", *real])
+    assert endpoint.call_count == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -9,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from coach.bank.bounded import SETTINGS_LIMIT, RefusedYAML, load_yaml
+from coach.bank.companies import VALUES_FORMAT, ask_values, find_profile, parse_values, require_profile
 from coach.bank.folder import Bank, load_story, read_text, slugify
 from coach.bank.models import BankSettings, CommonQuestion, CompanyProfile, Question, QuestionGroup, Story, StoryType
 from coach.bank.phrases import company_phrase, named_company, role_name
@@ -81,16 +83,14 @@ def load_story_type(name: str, bank_root: Path | None = None) -> StoryType:
 
 
 def load_company(name: str, bank_root: Path | None = None) -> CompanyProfile:
-    """Load a company profile by name, e.g. `netflix`."""
-    return _load("companies", name, CompanyProfile, bank_root)
+    """Load a company profile by any common spelling of its name, e.g. `netflix`, `Meta` or `facebook`."""
+    return require_profile(name, bank_root).profile
 
 
 def find_company(name: str, bank_root: Path | None = None) -> CompanyProfile | None:
-    """Return the company profile with this name, or None when there is none."""
-    try:
-        return load_company(name, bank_root)
-    except CatalogError:
-        return None
+    """Return the company profile a name means, or None when there is none."""
+    found = find_profile(name, bank_root)
+    return found.profile if found else None
 
 
 def connection_group(kind: StoryType, settings: BankSettings, values: list[str], profile: CompanyProfile | None) -> QuestionGroup:
@@ -117,19 +117,47 @@ def _connection_question(kind: StoryType, template: str, fill: dict[str, str]) -
 def new_story(kind: StoryType, settings: BankSettings, title: str | None = None, bank_root: Path | None = None) -> Story:
     """Build an empty story of a type: its questions, and the values the bank's company ties to it."""
     profile = find_company(settings.company, bank_root)
-    values = list(profile.story_values.get(kind.name, [])) if profile else []
+    fitting = fitting_values(kind, settings, profile)
     groups = [group.model_copy(deep=True) for group in kind.groups]
-    groups.append(connection_group(kind, settings, values, profile))
+    groups.append(connection_group(kind, settings, fitting, profile))
+    values = fitting or [value.name for value in settings.values]  # none fits: all of them, for the user to trim
     return Story(title=title or kind.title, type=kind.name, values=values, extraction=groups)
 
 
-def init_bank(bank: Bank, company: str, role: str = "", force: bool = False) -> Path:
-    """Write a bank's coach.yaml with the values of a company profile."""
-    profile = load_company(company, bank.root)
+def fitting_values(kind: StoryType, settings: BankSettings, profile: CompanyProfile | None) -> list[str]:
+    """Return the values the company profile ties to a story type, as the bank's coach.yaml spells them.
+
+    A bank without values takes the profile's; one whose values the profile does not tie to the type gets none."""
+    tied = list(profile.story_values.get(kind.name, [])) if profile else []
+    if not settings.values:
+        return tied
+    spelt = {value.name.casefold(): value.name for value in settings.values}
+    return [spelt[name.casefold()] for name in tied if name.casefold() in spelt]
+
+
+def init_bank(bank: Bank, company: str, role: str = "", force: bool = False, values: str | None = None,
+              ask: Callable[[str], str] | None = None, say: Callable[[str], None] = print) -> BankSettings:
+    """Write a bank's coach.yaml for a company: its built-in profile's values, else --values, else values asked for
+    one a line (when `ask` is given); nothing is written when none of these gives values."""
+    name = " ".join(company.split())
+    if not name:
+        raise CoachError("--company is empty; name the company you are preparing for, e.g. --company Stripe")
     if bank.settings_path.exists() and not force:
         raise StoryExists(f"{bank.settings_path} already exists; edit it, or pass --force to replace it")
-    bank.save_settings(BankSettings(company=profile.name, role=role, values=profile.values))
-    return bank.settings_path
+    found = find_profile(name, bank.root)
+    if values is not None:
+        chosen = parse_values(values)
+    elif found is not None:
+        chosen = found.profile.values
+    elif ask is not None:
+        chosen = ask_values(name, ask, say)
+    else:
+        own = bank.root / "companies" / f"{slugify(name, fallback='company')}.yaml"
+        raise CatalogError(f"coach has no profile of {name}; pass its values with {VALUES_FORMAT}, describe it in "
+                           f"{own}, or pick a built-in profile (`coach companies` lists them)")
+    settings = BankSettings(company=found.profile.name if found else name, role=role, values=chosen)
+    bank.save_settings(settings)
+    return settings
 
 
 def written_settings(bank: Bank) -> dict:

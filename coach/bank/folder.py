@@ -298,7 +298,8 @@ class Bank:
         if self.root.exists() and not self.root.is_dir():
             raise CoachError(f"{self.root}: is a file, not a folder; pass the bank's folder to --stories")
         if not self.root.is_dir():
-            raise CoachError(f"{self.root}: no story bank here; run `coach import DOC` or `coach new TYPE`, or pass --stories DIR")
+            raise CoachError(f"{self.root}: no story bank here; start one with `coach init --company NAME`, then "
+                             "`coach new TYPE` or `coach import DOC`, or pass --stories DIR")
         return sorted(p for p in self.root.glob("*.md") if p.name.lower() not in SKIPPED_FILES and not p.is_dir())
 
     def stories(self) -> Iterator[tuple[Path, Story]]:
@@ -324,7 +325,8 @@ class Bank:
             chosen = list(self.stories())
             if not chosen:
                 unread = f" ({len(self.skipped)} file(s) could not be read)" if self.skipped else ""
-                raise StoryNotFound(f"{self.root} holds no stories{unread}; run `coach import DOC` or `coach new TYPE`")
+                start = "" if self.settings_path.exists() else "`coach init --company NAME` (the target company), then "
+                raise StoryNotFound(f"{self.root} holds no stories{unread}; run {start}`coach new TYPE` or `coach import DOC`")
             return chosen
         return [(path, load_story(path)) for path in dict.fromkeys(self.resolve(ref) for ref in refs)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, MutableSequence
-from datetime import datetime
+from datetime import date, datetime
 from itertools import compress
 from operator import ne
 
@@ -476,10 +476,21 @@ class StoryType(Strict):
     connection: list[str] = Field(default_factory=list)
 
 
+class ProfileSource(Strict):
+    """Where a built-in company profile comes from: the public page, and when coach's summary of it was written."""
+
+    title: str
+    url: str = ""
+    written: date
+    note: str = ""
+
+
 class CompanyProfile(Strict):
-    """A target company: its values and which values each story type shows best."""
+    """A target company: its values, which values each story type shows best, other names and its source."""
 
     name: str
+    aliases: list[str] = Field(default_factory=list)
+    source: ProfileSource | None = None
     values: list[CompanyValue]
     story_values: dict[str, list[str]] = Field(default_factory=dict)
     connection: dict[str, list[str]] = Field(default_factory=dict)

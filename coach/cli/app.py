@@ -11,7 +11,7 @@ from coach.cli.io import Output, Terminal
 from coach.errors import CoachError, Interrupted, file_system_message
 from coach.helptext import PlainGroup, PlainTyper
 
-ORDER = ["init", "new", "import", "check", "status", "export", "refine", "followups", "notes", "analyze", "show", "edit",
+ORDER = ["init", "companies", "new", "import", "check", "status", "export", "refine", "followups", "notes", "analyze", "show", "edit",
          "diff", "interview", "sessions", "log", "practice", "serve"]  # as --help lists them: a bank's life from start to practice
 
 

@@ -1,6 +1,7 @@
-"""Commands over the bank's files that need no model: init, new, import, check, status, export, show, edit, diff
-and log."""
+"""Commands over the bank's files that need no model: init, companies, new, import, check, status, export, show,
+edit, diff and log."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -19,18 +20,47 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
 
     @app.command("init")
     def init_command(
-        company: Annotated[str, typer.Option(metavar="NAME", help="Company profile: netflix, amazon, generic, or one in the bank's companies/.")] = "generic",
+        company: Annotated[str, typer.Option(metavar="NAME", help="The company: a built-in profile (`coach companies`), one in the bank's companies/, or any name with --values.")] = "generic",
+        values: Annotated[str | None, typer.Option(metavar="LIST", help='The company\'s values, "Name: meaning; Name: meaning" (instead of a profile\'s).')] = None,
         role: Annotated[str, typer.Option(metavar="ROLE", help="The role you are interviewing for.")] = "",
         force: Annotated[bool, typer.Option("--force", help="Replace an existing coach.yaml.")] = False,
         as_json: AsJson = False,
         stories: StoriesDir = DEFAULT_BANK,
     ) -> None:
-        """Create a story bank's coach.yaml for a target company."""
+        """Create a story bank's coach.yaml for a target company, with its values."""
         from coach.bank.catalog import init_bank, written_settings
 
         bank = out.bank(stories)
-        path = init_bank(bank, company, role, force)
-        out.report(written_settings(bank), as_json, f"Wrote {path}")
+        asking = values is None and not as_json and terminal.interactive()
+        settings = init_bank(bank, company, role, force, values, ask=terminal.input if asking else None,
+                            say=lambda text: out.say(text, wrap=True))
+        from coach.display.companies import init_report
+
+        chosen = str(stories) in (str(DEFAULT_BANK), os.environ.get("COACH_STORIES", ""))  # no --stories to repeat
+        out.report(written_settings(bank), as_json, init_report(bank, settings, "" if chosen else f" --stories {stories}"))
+
+    @app.command("companies")
+    def companies_command(
+        words: Annotated[list[str] | None, typer.Argument(metavar="[show NAME]", help="show NAME: print one profile's values and what each means.", show_default=False)] = None,
+        as_json: AsJson = False,
+        stories: StoriesDir = DEFAULT_BANK,
+    ) -> None:
+        """List the company profiles coach knows (built-in and the bank's own), or show one's values."""
+        from coach.bank.companies import all_profiles, require_profile
+        from coach.display.companies import profile_table, profile_view
+
+        words = list(words or [])
+        if words and words[0] == "show":
+            words = words[1:]
+            if not words:
+                raise CoachError("name the company to show, e.g. `coach companies show Stripe`")
+        root = Path(stories)
+        if not words:
+            profiles = all_profiles(root)
+            out.show(profiles, as_json, profile_table)
+            return
+        profile = require_profile(" ".join(words), root)
+        out.show(profile, as_json, lambda found: profile_view(found, root))
 
     @app.command("new")
     def new_command(
@@ -43,13 +73,18 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         """Create a story file with the type's extraction questions, ready to fill in."""
         from coach.bank.catalog import create_story, created
 
-        path = create_story(out.bank(stories), story_type, title, force)
-        out.report(created(path), as_json, f"Created {path}: write your draft under ## Draft, then answer each #### question.")
+        bank = out.bank(stories)
+        path = create_story(bank, story_type, title, force)
+        data = created(path)
+        trim = ""
+        if len(data["values"]) > 1 and data["values"] == [value.name for value in bank.settings().values]:
+            trim = " Its values: line lists all the bank's values; keep those this story shows."
+        out.report(data, as_json, f"Created {path}: write your draft under ## Draft, then answer each #### question.{trim}")
 
     @app.command("import")
     def import_command(
         document: Annotated[Path, typer.Argument(metavar="DOC", help="A power-stories Markdown document.")],
-        company: Annotated[str | None, typer.Option(metavar="NAME", help="Company profile (netflix, amazon, generic, or one in the bank's companies/); overrides the document's.")] = None,
+        company: Annotated[str | None, typer.Option(metavar="NAME", help="Company profile (one `coach companies` lists, or one in the bank's companies/); overrides the document's.")] = None,
         force: Annotated[bool, typer.Option("--force", help="Replace existing story files (each old file is copied to the bank's replaced/ first) and add the settings coach.yaml lacks.")] = False,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="List what the import would create, replace and keep, and write nothing.")] = False,
         yes: Annotated[bool, typer.Option("--yes", "-y", help="With --force on a terminal: replace without asking.")] = False,
