@@ -90,14 +90,14 @@ def errors_of(answer) -> list[str]:
 
 
 def test_the_page_shows_the_script_its_window_the_recorder_and_the_takes(bank):
-    answer = client(bank.root).get("/practice/risk")
+    answer = client(bank.root, services(FakeTranscriber())).get("/practice/risk")
     assert answer.status_code == 200
     text = answer.text
     assert "At Salesforce in 2023" in text and "Target 45-60s" in text
     assert 'id="record"' in text and 'id="stop"' in text and 'id="watch-start"' in text
     assert 'src="/static/practice.js"' in text and "<script>" not in text and "style=" not in text
     assert "No takes yet" in text
-    cue = client(bank.root).get("/practice/risk?cue=1").text
+    cue = client(bank.root, services(FakeTranscriber())).get("/practice/risk?cue=1").text
     assert "At Salesforce in 2023" not in cue and "Show the whole script" in cue
 
 

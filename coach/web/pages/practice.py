@@ -60,11 +60,32 @@ async def practice_page(request):
         script, history = await run_in_threadpool(read)
     except CoachError as error:
         return problem(request, failure_sentence(error), 404 if isinstance(error, StoryNotFound) else 400)
+    warm(request.app.state)
     notes = script.story.practice_notes
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", script.story.refined.strip()) if p.strip()]
     return page(request, "practice.html", title=f"Practise {script.story.title}", script=script, cue=cue,
                 hooks=notes.hooks, key_words=notes.key_words, paragraphs=paragraphs, slug=script.slug,
                 **history_context(history))
+
+
+def warm(state) -> None:
+    """Load the transcriber in the background while the candidate reads the script, as `practice --record` does
+    before recording, so a take is heard as soon as it is sent; a failure here is said when a take is sent."""
+    import threading
+
+    if getattr(state, "practice_warmed", False):
+        return
+    state.practice_warmed = True
+
+    def load() -> None:
+        try:
+            hearer = state.services.hearing()
+            if hasattr(hearer, "prepare"):
+                hearer.prepare()
+        except Exception:  # noqa: BLE001 — the same failure comes back, in one sentence, with the first take
+            pass
+
+    threading.Thread(target=load, daemon=True, name="coach-web-warm").start()
 
 
 def history_context(history) -> dict:
