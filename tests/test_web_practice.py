@@ -107,6 +107,22 @@ def test_an_unknown_story_or_a_path_is_one_sentence(bank):
         assert answer.status_code == 404 and "Traceback" not in answer.text
 
 
+def test_a_story_with_no_refined_version_says_so_and_a_take_of_it_writes_nothing(bank):
+    def blank(story):
+        story.refined = ""
+        return story
+
+    bank.update(bank.root / "risk.md", blank)
+    before = snapshot(bank.root)
+    test = client(bank.root, services(FakeTranscriber(spoken("Hello there.", leave_out=None))))
+    answer = test.get("/practice/risk")
+    assert answer.status_code == 400 and "has no refined version to practise" in answer.text
+    assert "no refined version" in errors_of(upload(test))[0]
+    assert "no refined version" in errors_of(test.post("/practice/risk/timed", data={"seconds": "50"},
+                                                       headers=csrf_headers()))[0]
+    assert snapshot(bank.root) == before
+
+
 def test_a_take_is_heard_its_left_out_sentence_marked_skipped_and_one_line_logged_as_the_cli_does(bank, tmp_path):
     twin = Bank(tmp_path / "twin")
     shutil.copytree(bank.root, twin.root)

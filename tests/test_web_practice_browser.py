@@ -74,10 +74,12 @@ def test_a_take_recorded_in_the_browser_is_heard_and_the_sentence_left_out_marke
         assert no_horizontal_scroll(page)
         page.set_viewport_size({"width": 1280, "height": 800})
 
-        page.get_by_role("button", name="Record").click()  # the file plays from its start again: its first seconds
+        page.get_by_role("button", name="Record").focus()  # by keyboard this time; the file plays from its start
+        page.keyboard.press("Enter")
         expect(stop).to_be_enabled()
+        expect(stop).to_be_focused()  # Stop takes the focus: Enter again ends the take
         page.wait_for_timeout(6000)
-        stop.click()
+        page.keyboard.press("Enter")
         keep = page.get_by_role("button", name="Keep it anyway")
         page.locator("#report form, #flash.shown").first.wait_for(timeout=90_000)
         assert page.locator("#flash").inner_text() == ""
