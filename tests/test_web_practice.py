@@ -25,6 +25,7 @@ LEFT_OUT = 2
 
 
 def refined(bank) -> str:
+    """Return the risk story's refined version."""
     return load_story(bank.root / "risk.md").refined
 
 
@@ -68,6 +69,7 @@ def services(transcriber):
 
 
 def wav_bytes(seconds: float = 1.0) -> bytes:
+    """Return a short wav of a faint tone: audio the fake transcriber never listens to."""
     import io
 
     out = io.BytesIO()
@@ -156,6 +158,23 @@ def test_a_take_is_heard_its_left_out_sentence_marked_skipped_and_one_line_logge
                                                   "--stories", str(twin.root)])
     assert result.exit_code == 0, result.output
     assert snapshot(twin.root) == snapshot(bank.root)
+
+
+def test_the_report_says_the_hook_the_key_words_and_an_invented_figure(bank):
+    def noted(story):
+        story.practice_notes.hooks = ["At Salesforce in 2023, I noticed our MLOps on-call rotation was burning people out"]
+        story.practice_notes.key_words = ["sprint report", "lead by example", "Kubernetes"]
+        return story
+
+    bank.update(bank.root / "risk.md", noted)
+    invented = refined(bank).replace("by 50% in one quarter", "by 70% in one quarter")
+    from html import unescape
+
+    html = unescape(html_of(upload(client(bank.root, services(FakeTranscriber(spoken(invented, leave_out=None)))))))
+    assert '<strong>Hook:</strong> <span class="yes">heard</span>' in html
+    assert "2 of 3 landed" in html and '<span class="key missed">✗ Kubernetes</span>' in html
+    assert 'the number "70%" is not in your material' in html and "where your script says “50%”" in html
+    assert "If what you said is true, add it" in html
 
 
 def test_a_take_that_looks_like_a_slip_is_kept_anyway_without_sending_it_again(bank):

@@ -86,6 +86,7 @@ def _with_punctuation(sentence: MarkedSentence) -> list[Mark]:
 
 
 def _wordy(text: str) -> bool:
+    """Return True for a written word the alignment compares (one with a letter or a digit)."""
     return any(char.isalnum() for char in text)
 
 
