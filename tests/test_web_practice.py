@@ -262,8 +262,8 @@ def test_bad_uploads_are_one_sentence_and_change_nothing(bank, monkeypatch):
     assert errors_of(empty) == ["The recording is empty; check that the microphone is on, then record the take "
                                 "again."]
     assert errors_of(upload(test, b"MZ\0\0", "take.exe", "application/octet-stream")) == [
-        "A application/octet-stream file is not audio coach can hear; record in the browser or send webm, ogg, wav, "
-        "m4a or mp3."]
+        "That file (application/octet-stream) is not audio coach can hear; record in the browser or send webm, ogg, "
+        "wav, m4a or mp3."]
     missing = test.post("/practice/risk/take", data={"nothing": "1"}, headers=csrf_headers())
     assert errors_of(missing) == ["No recording came with the request; record a take first."]
     monkeypatch.setattr(practice, "MAX_UPLOAD", 1000)

@@ -171,8 +171,8 @@ async def saved_upload(request) -> Path | str:
             return "No recording came with the request; record a take first."
         suffix = upload_suffix(upload.content_type, upload.filename)
         if suffix is None:
-            shown = (upload.content_type or "").split(";")[0] or Path(upload.filename or "").suffix or "that kind of"
-            return f"A {shown} file is not audio coach can hear; record in the browser or send {KINDS}."
+            shown = (upload.content_type or "").split(";")[0] or Path(upload.filename or "").suffix or "no type given"
+            return f"That file ({shown}) is not audio coach can hear; record in the browser or send {KINDS}."
         handle, name = tempfile.mkstemp(prefix="coach-take-", suffix=suffix)
         path, written = Path(name), 0
         try:
