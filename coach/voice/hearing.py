@@ -129,6 +129,7 @@ class Hearing:
     flags: list[Flag] = field(default_factory=list)  # numbers and names said that the material does not back
     unsure: list[Flag] = field(default_factory=list)  # the same, heard too unsurely to blame on the candidate
     steps: list[Step] = field(default_factory=list)
+    step_sentences: list[int | None] = field(default_factory=list)  # per step, its script sentence (None: extra)
     lost: list[tuple[float, float]] = field(default_factory=list)  # stretches the transcriber heard nothing of
     opening_lost: bool = False  # the transcriber lost the take's opening: whether a hook opened it cannot be told
     figures: list[FigureChanged] = field(default_factory=list)  # the script's figures said as other figures
@@ -190,6 +191,7 @@ def hear(transcript: Transcript, script: Script) -> Hearing:
     gone = {token for _, tokens in lost for token in tokens}
     hearing.sentences, hearing.coverage = _sentences(pairs, written, heard, gone)
     hearing.steps, step_sentences = _steps(pairs, written, heard, gone)
+    hearing.step_sentences = step_sentences
     hearing.figures = _figures_changed(hearing.steps, step_sentences)
     for figure in hearing.figures:  # a sentence whose figure changed was not said as written
         sentence = hearing.sentences[figure.sentence]
