@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from coach.web.guard import session_for
 from tests.web_fixtures import TOKEN, client, csrf_headers, events
 
 pytest.importorskip("starlette")
@@ -25,6 +26,8 @@ def test_a_wrong_token_is_refused_in_the_address_and_in_the_cookie(bank):
     assert test.get("/?token=guess", follow_redirects=False).status_code == 403
     test.cookies.set("coach_token_0", "guess")
     assert test.get("/").status_code == 403
+    test.cookies.set("coach_token_0", TOKEN)  # the cookie holds the session, not the printed token
+    assert test.get("/").status_code == 403
     assert test.get("/static/coach.js").status_code == 403
 
 
@@ -34,8 +37,41 @@ def test_the_token_in_the_address_becomes_a_strict_cookie_and_leaves_the_address
     answer = test.get(f"/?token={TOKEN}", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/"
     cookie = answer.headers["set-cookie"]
-    assert cookie.startswith(f"coach_token_0={TOKEN};") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert cookie.startswith(f"coach_token_0={session_for(TOKEN)};") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert TOKEN not in cookie  # a cookie seen by another program never reveals the printed address
     assert test.get("/").status_code == 200  # the client kept the cookie
+
+
+def test_entering_never_sends_the_browser_to_another_site():
+    """`GET //evil.example/?token=...` (a path a client cannot be made to send, so the guard is called directly)."""
+    import asyncio
+
+    from coach.web.guard import Guard
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "//evil.example/", "raw_path": b"//evil.example/",
+             "query_string": f"token={TOKEN}".encode(), "headers": [(b"host", b"127.0.0.1:8765")]}
+    asyncio.run(Guard(None, TOKEN, 8765)(scope, None, send))
+    assert sent[0]["status"] == 303
+    assert dict(sent[0]["headers"])[b"location"] == b"/evil.example/"
+
+
+def test_entering_at_an_address_with_letters_of_any_script_works(bank):
+    answer = client(bank.root).get(f"/story/%E5%9B%A2?token={TOKEN}", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/story/%E5%9B%A2"
+
+
+@pytest.mark.parametrize("other", ["foo=bar baz", 'json={"a":1,"b":2}', "a=b\\c", 'q="unterminated', "k=v;;",
+                                   "name with space=1"])
+def test_another_programs_malformed_cookie_does_not_hide_ours(bank, other):
+    test = client(bank.root)
+    test.cookies.clear()
+    answer = test.get("/", headers={"cookie": f"{other}; coach_token_0={session_for(TOKEN)}"})
+    assert answer.status_code == 200
 
 
 def test_the_token_also_works_as_an_authorization_header(bank):

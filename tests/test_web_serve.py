@@ -92,3 +92,18 @@ def test_serve_is_documented_in_the_help(runner):
     result = run(runner, "serve", "--help")
     assert "127.0.0.1" in result.output and "--open" in result.output
     assert any(c.name == "serve" for c in app.registered_commands)
+
+
+def test_open_hands_the_browser_a_private_file_never_the_address_with_its_token(tmp_path):
+    """A browser's arguments are visible to every user of the machine (`ps`): the token must not be among them."""
+    import stat
+
+    from coach.cli.serve import opener
+
+    url = "http://127.0.0.1:8765/?token=secret-token"
+    with opener(url) as page:
+        assert "secret-token" not in str(page)
+        assert stat.S_IMODE(page.stat().st_mode) == 0o600
+        assert stat.S_IMODE(page.parent.stat().st_mode) == 0o700
+        assert 'content="0;url=http://127.0.0.1:8765/?token=secret-token"' in page.read_text()
+    assert not page.exists() and not page.parent.exists()

@@ -31,10 +31,10 @@ def client(root: Path, services=None, token: str = TOKEN):
     from starlette.testclient import TestClient
 
     from coach.web.app import make_app
-    from coach.web.guard import cookie_name
+    from coach.web.guard import cookie_name, session_for
 
     test = TestClient(make_app(root, token, port=0, services=services), base_url="http://127.0.0.1")
-    test.cookies.set(cookie_name(0), token)
+    test.cookies.set(cookie_name(0), session_for(token))
     return test
 
 
@@ -50,7 +50,7 @@ def events(response) -> list[dict]:
     import json
 
     assert response.headers["content-type"].startswith("application/x-ndjson"), response.text
-    return [json.loads(line) for line in response.text.splitlines() if line.strip()]
+    return [json.loads(line) for line in response.text.split("\n") if line.strip()]
 
 
 @dataclass

@@ -331,24 +331,32 @@ class Bank:
         return [(path, load_story(path)) for path in dict.fromkeys(self.resolve(ref) for ref in refs)]
 
     def resolve(self, ref: str) -> Path:
-        """Find a story by path, file stem (slug) or story type."""
+        """Find a story by path, file stem (slug) or story type (a stem of the bank's first: `v2.md` names the bank's
+        `v2.md.md` when it has one)."""
         candidate = Path(ref)
+        if os.sep not in ref and "/" not in ref and self.root.is_dir() and (self.root / f"{ref}.md").is_file():
+            return self.named(ref)
         if candidate.suffix == ".md" or os.sep in ref or "/" in ref:
             if candidate.exists() and not candidate.is_dir():
                 return require_regular(candidate)  # a FIFO or a device is named as one, and never opened
             raise StoryNotFound(f"{ref}: no such story file; check the path")
+        return self.named(ref)
+
+    def named(self, name: str) -> Path:
+        """Find a story by the stem of its file in the bank (its slug) or its type, never by a path: how the page's
+        addresses name a story, so that no file outside the bank can be reached through one."""
         paths = self.story_paths()
-        by_stem = [p for p in paths if p.stem == ref]
+        by_stem = [p for p in paths if p.stem == name]
         if by_stem:
             return require_regular(by_stem[0])
-        by_type = [p for p in paths if (story := self._readable(p)) is not None and story.type == ref]
+        by_type = [p for p in paths if (story := self._readable(p)) is not None and story.type == name]
         if len(by_type) == 1:
             return by_type[0]
         if len(by_type) > 1:
             names = ", ".join(p.stem for p in by_type)
-            raise StoryNotFound(f"'{ref}' matches several stories ({names}); name one of them")
+            raise StoryNotFound(f"'{name}' matches several stories ({names}); name one of them")
         names = ", ".join(p.stem for p in paths if p not in self.skipped and not _exported(p)) or "none"
-        raise StoryNotFound(f"no story '{ref}' in {self.root} (stories: {names}); run `coach status` to list them")
+        raise StoryNotFound(f"no story '{name}' in {self.root} (stories: {names}); run `coach status` to list them")
 
     def update(self, path: Path, change: Callable[[Story], T]) -> T:
         """Read the story as it is now, let change alter it, and write back only what changed, under a lock.

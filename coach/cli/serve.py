@@ -1,7 +1,11 @@
 """`coach serve`: the page, on this machine only, over the same bank and files as every other command."""
 
 import errno
+import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -41,13 +45,36 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         web = make_app(bank.root, token, port=bound, services=Services(now=terminal.now, model=model))
         out.say(f"coach serve: the page for {bank.root} is at\n\n    {url}\n\nOnly this address, with its token, opens "
                 "it, and only from this machine. Every change lands in the bank's files. Ctrl-C stops the server.", wrap=True)
-        if open_browser:
-            import webbrowser
+        with opener(url) as page:
+            if open_browser:
+                import webbrowser
 
-            if not webbrowser.open(url):
-                out.say("No browser could be opened from here; open the address above yourself.", err=True, wrap=True)
-        run(web, sock)
+                if not webbrowser.open(page.as_uri()):
+                    out.say("No browser could be opened from here; open the address above yourself.", err=True, wrap=True)
+            run(web, sock)
         out.say("Stopped; every change the page made is in the bank's files.", err=True)
+
+
+@contextmanager
+def opener(url: str) -> Iterator[Path]:
+    """Yield a page, readable by this user only, that sends the browser on to `url`: `--open` hands the browser this
+    file, never the address itself, whose token any user of the machine could read in the browser's arguments (as
+    Jupyter does). The file is removed when the server stops."""
+    import html
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="coach-serve-"))  # made readable by its owner only
+    page = folder / "open.html"
+    try:
+        fd = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            address = html.escape(url, quote=True)
+            file.write(f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={address}">'
+                       f'<title>coach</title><p><a href="{address}">Open coach</a></p>\n')
+        yield page
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def require_web_extra() -> None:

@@ -64,7 +64,7 @@ def make_app(root: Path, token: str, *, port: int = 0, services: Services | None
 
     routes = [*board.routes, *story.routes, *practice.routes, *interview.routes, *progress.routes, *calls.routes,
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+    app = Starlette(routes=routes, exception_handlers={400: _unreadable, 404: _not_found, 405: _not_allowed})
     app.state.root = Path(root)
     app.state.bank = lambda: Bank(app.state.root)  # a fresh Bank per request: its `skipped` is that request's
     app.state.services = services or Services()
@@ -78,6 +78,16 @@ async def _not_found(request, exc):
     from coach.web.render import problem
 
     return problem(request, "There is no such page here; the board lists your stories.", 404)
+
+
+async def _unreadable(request, exc):
+    """A body the form parser refused (a part over its size, a broken multipart): one sentence, as every failure."""
+    from starlette.responses import PlainTextResponse
+
+    detail = " ".join(str(getattr(exc, "detail", "") or "").split()).rstrip(".")
+    said = f" ({detail})" if detail else ""
+    return PlainTextResponse(f"What the page sent could not be read{said}; reload the page and try again.\n",
+                             status_code=400)
 
 
 async def _not_allowed(request, exc):

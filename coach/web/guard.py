@@ -1,8 +1,12 @@
 """Who may use the page: a request from this machine's browser that knows the token `coach serve` printed.
 
-- The token comes once in the address (`/?token=...`, as Jupyter does); the answer sets it as a cookie for this
-  origin only (HttpOnly, SameSite=Strict) and sends the browser to the same address without it, so it does not stay
-  in the address bar or the history. Later requests carry the cookie (or an `Authorization: token ...` header).
+- The token comes once in the address (`/?token=...`, as Jupyter does); the answer sets a session cookie derived
+  from it (HttpOnly, SameSite=Strict; not the token itself, so a cookie seen elsewhere never reveals the printed
+  address) and sends the browser to the same address without the token, so it does not stay in the address bar or
+  the history. Later requests carry the cookie (or an `Authorization: token ...` header with the token).
+  Browsers send a cookie of 127.0.0.1 to every port of it: a page served by another program on this machine that
+  the user visits in the same browser could see the session cookie. That is the limit Jupyter accepts too; the
+  session ends when `coach serve` stops.
 - The Host header must name the loopback interface (127.0.0.1, localhost, [::1]): a web page whose own name was made
   to point at 127.0.0.1 (DNS rebinding) is refused, token or not.
 - A change is a POST, and carries the CSRF token (a header or a form field) that only the page itself can read;
@@ -14,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -31,6 +34,11 @@ def new_token() -> str:
 def csrf_for(token: str) -> str:
     """Return the CSRF token the page sends with every change: derived from the token, never the token itself."""
     return hmac.new(token.encode(), b"coach-csrf", hashlib.sha256).hexdigest()[:32]
+
+
+def session_for(token: str) -> str:
+    """Return the session cookie's value: derived from the token, never the token itself."""
+    return hmac.new(token.encode(), b"coach-session", hashlib.sha256).hexdigest()
 
 
 def cookie_name(port: int) -> str:
@@ -52,9 +60,12 @@ class Guard:
     def __init__(self, app, token: str, port: int = 0):
         self.app, self.token, self.port = app, token, port
         self.csrf = csrf_for(token)
+        self.session = session_for(token)
         self.cookie = cookie_name(port)
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":  # the page has none: refused before anything reads it
+            return await send({"type": "websocket.close", "code": 1008})
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -71,7 +82,7 @@ class Guard:
                 return await refuse(send, 403, "That token is not this server's; open the address coach serve "
                                                "printed, with its token.")
             return await self._enter(scope, send, query)
-        if not (self._right(self._cookie(headers)) or self._right(_bearer(headers))):
+        if not (self._session(self._cookie(headers)) or self._right(_bearer(headers))):
             return await refuse(send, 403, "This page needs the address coach serve printed, with its token; open "
                                            "that address again.")
         if method == "POST":
@@ -88,14 +99,14 @@ class Guard:
     def _right(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())
 
+    def _session(self, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(given.encode(), self.session.encode())
+
     def _cookie(self, headers: dict[str, str]) -> str | None:
-        jar = SimpleCookie()
-        try:
-            jar.load(headers.get("cookie", ""))
-        except Exception:  # a malformed Cookie header is no cookie
-            return None
-        morsel = jar.get(self.cookie)
-        return morsel.value if morsel else None
+        """Return this server's cookie: read leniently, so another program's malformed cookie cannot hide it."""
+        from starlette.requests import cookie_parser
+
+        return cookie_parser(headers.get("cookie", "")).get(self.cookie)
 
     def _csrf_sent(self, headers: dict[str, str], scope) -> bool:
         sent = headers.get(CSRF_HEADER, "")
@@ -104,10 +115,12 @@ class Guard:
     async def _enter(self, scope, send, query: dict[str, str]) -> None:
         """Set the token's cookie and send the browser to the same address without the token."""
         rest = urlencode({k: v for k, v in query.items() if k != "token"})
-        location = scope.get("path", "/") + (f"?{rest}" if rest else "")
-        cookie = f"{self.cookie}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+        path = scope.get("raw_path") or scope.get("path", "/").encode("utf-8")
+        path = b"/" + path.split(b"?", 1)[0].lstrip(b"/")  # "//elsewhere" is another site's address: never sent there
+        location = path + (f"?{rest}".encode() if rest else b"")
+        cookie = f"{self.cookie}={self.session}; Path=/; HttpOnly; SameSite=Strict"
         await send({"type": "http.response.start", "status": 303,
-                    "headers": [(b"location", location.encode("latin-1")), (b"set-cookie", cookie.encode("latin-1")),
+                    "headers": [(b"location", location), (b"set-cookie", cookie.encode("latin-1")),
                                 *SECURITY_HEADERS]})
         await send({"type": "http.response.body", "body": b""})
 

@@ -37,7 +37,7 @@ async def one_call(request):
 
     call_id = request.path_params["id"]
     try:
-        call = await run_in_threadpool(_log(request).call, call_id)
+        call = await run_in_threadpool(_log(request).call, call_id) if call_id < 2**62 else None  # SQLite's integers
     except CoachError as error:
         return problem(request, f"{error}.", 400)
     if call is None:

@@ -8,6 +8,7 @@ The page drives the same machine the terminal drives (`coach.interview.Interview
 from __future__ import annotations
 
 import random
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -55,7 +56,8 @@ async def begin(request):
         from coach.interview import Interview, plan
 
         bank = state.bank()
-        planned = plan(bank, questions, values or None, story, random.Random(seed))
+        chosen = bank.named(story).stem if story else None  # a story of the bank's, never a path
+        planned = plan(bank, questions, values or None, chosen, random.Random(seed))
         services = state.services
         progress = WebProgress(emit)
         engine = services.engine(bank, services.model, progress)
@@ -73,10 +75,10 @@ def _choices(form) -> tuple[int, str, list[str], str | None, int | None]:
     """Return the setup form's choices, or say in one sentence what is wrong with them."""
     from coach.interview import check_persona
 
-    try:
-        questions = int(str(form.get("questions", "3")).strip() or "3")
-    except ValueError:
-        raise CoachError("the number of questions must be a whole number from 1 to 10") from None
+    typed = str(form.get("questions", "3")).strip() or "3"
+    if not re.fullmatch(r"[0-9]{1,3}", typed):
+        raise CoachError("the number of questions must be a whole number from 1 to 10")
+    questions = int(typed)
     if not 1 <= questions <= 10:
         raise CoachError(f"a mock interview takes 1 to 10 questions, not {questions}")
     persona = str(form.get("persona", "neutral"))
@@ -90,7 +92,7 @@ def _choices(form) -> tuple[int, str, list[str], str | None, int | None]:
         raise CoachError("rehearsing a story asks that story's own questions and values; untick the values or "
                          "choose no story")
     seed = str(form.get("seed", "")).strip()  # hidden, as `--seed` is: tests choose the questions
-    return questions, persona, values, story, int(seed) if seed.isdigit() else None
+    return questions, persona, values, story, int(seed) if re.fullmatch(r"[0-9]{1,9}", seed) else None
 
 
 def _shell(run: WebInterview) -> str:
@@ -125,10 +127,15 @@ async def view(request):
 
 async def answer(request):
     """Take an answer (typed, recorded, or a command button) and stream what the interviewer does next."""
+    from coach.web.pages.practice import MAX_UPLOAD, TOO_BIG
+
     run = _running(request)
     if run is None:
         return PlainTextResponse(GONE, status_code=404)
-    async with request.form() as form:
+    size = request.headers.get("content-length", "")
+    if re.fullmatch(r"[0-9]{1,15}", size) and int(size) > MAX_UPLOAD + 64 * 1024:
+        return PlainTextResponse(TOO_BIG, status_code=413)
+    async with request.form(max_files=1, max_fields=8) as form:
         text = str(form.get("command") or form.get("text") or "")
         upload = form.get("audio")
         audio = (await upload.read(), upload.filename) if upload is not None and hasattr(upload, "read") else None

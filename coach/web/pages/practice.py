@@ -25,7 +25,6 @@ from coach.web.streams import failure_sentence, streamed
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes: an hour of opus, ten minutes of 48 kHz stereo wav; no take is longer
 HELD_SECONDS = 15 * 60  # how long a take that looks like a slip waits for "Keep it anyway"
 MOST_HELD = 16  # takes held at once; the oldest goes first
-SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 SUFFIXES = {  # what a browser records (or a person sends) -> the suffix the transcriber reads it by
     "audio/webm": ".webm", "video/webm": ".webm", "audio/ogg": ".ogg", "application/ogg": ".ogg",
     "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/wave": ".wav", "audio/vnd.wave": ".wav",
@@ -38,9 +37,7 @@ TOO_BIG = (f"That recording is over {MAX_UPLOAD // 1024 // 1024} MB, longer than
 
 def story_path(bank, slug: str) -> Path:
     """Return the story file a page address names: a slug or a story type only, never a path."""
-    if not SLUG.fullmatch(slug):
-        raise StoryNotFound(f"there is no story called {slug[:40]!r} in the bank; the board lists your stories")
-    return bank.resolve(slug)
+    return bank.named(slug)
 
 
 async def practice_page(request):

@@ -10,15 +10,11 @@ from starlette.routing import Route
 from coach.errors import CoachError, StoryFormatError, StoryNotFound
 from coach.web.render import fragment, page, problem
 
-SLUG = re.compile(r"[\w-]{1,200}")  # a story's file stem: never a path, so no file outside the bank is named
-
 
 def story_slug(request) -> str:
-    """Return the story named in the address, refusing anything that is not a file stem."""
-    slug = request.path_params["slug"]
-    if not SLUG.fullmatch(slug):
-        raise StoryNotFound(f"no story '{slug}' here; the board lists your stories")
-    return slug
+    """Return the story named in the address: the stem of a story file in the bank (or a story type), never a path,
+    so no file outside the bank is named."""
+    return request.app.state.bank().named(request.path_params["slug"]).stem
 
 
 def story_context(bank, slug: str, against: int = 1, **shown) -> dict:
@@ -114,7 +110,7 @@ def _broken(request, bank, error: StoryFormatError):
 
 def _number(text: str) -> int:
     """Return the version asked for in the address (1 when it is not a number)."""
-    return int(text) if text.isdigit() and len(text) < 6 else 1
+    return int(text) if re.fullmatch(r"[0-9]{1,5}", text) else 1
 
 
 def _routes() -> list:

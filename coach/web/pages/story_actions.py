@@ -4,6 +4,8 @@ is rendered again with what the action did above it; a failure is one sentence a
 
 from __future__ import annotations
 
+import re
+
 from starlette.routing import Route
 
 from coach.errors import CoachError
@@ -14,8 +16,10 @@ TARGET = "#story"
 
 
 async def _form(request) -> dict[str, str]:
-    """Return the posted form's text fields."""
-    form = await request.form()
+    """Return the posted form's text fields (a field as large as a story file may be: the file saved from the page)."""
+    from coach.bank.bounded import STORY_LIMIT
+
+    form = await request.form(max_part_size=STORY_LIMIT + 64 * 1024)
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
@@ -71,8 +75,8 @@ async def followups(request):
 
 def _count(text: str) -> int:
     """Return how many follow-ups to generate, as typed."""
-    if not text.strip().isdigit():
-        raise CoachError(f"how many follow-ups to generate is a number from 1 to 10, not '{text.strip()}'")
+    if not re.fullmatch(r"[0-9]{1,3}", text.strip()) or not 1 <= int(text) <= 10:
+        raise CoachError(f"how many follow-ups to generate is a number from 1 to 10, not '{text.strip()[:20]}'")
     return int(text)
 
 
@@ -111,7 +115,7 @@ async def answer(request):
     def work(emit) -> None:
         slug = story_slug(request)
         outcome = use.plan(bank, slug)
-        number = int(form["number"]) if form.get("number", "").isdigit() else -1
+        number = int(form["number"]) if re.fullmatch(r"[0-9]{1,4}", form.get("number", "")) else -1
         item = next((q for q in outcome.questions if q.number == number and q.question == form.get("question")), None)
         typed = form.get("text", "").strip() if form.get("do") == "replace" else None
         if typed == "":
