@@ -144,12 +144,22 @@ class Undone:
                 "files": [str(p) for p in self.files]}
 
 
-def undo_take(bank: Bank, path: Path) -> Undone:
+def last_take_mark(takes: list[PracticeTake]) -> str:
+    """Return what names a story's last take as a page showed it (when it was taken, and how many takes there were),
+    so that an undo sent from that page removes that take or none."""
+    return f"{takes[-1].at.isoformat()}|{len(takes)}" if takes else ""
+
+
+def undo_take(bank: Bank, path: Path, shown: str | None = None) -> Undone:
     """Remove the last take from the story's practice log, changing only that take's line; a heard take's transcript
-    and audio (under takes/) go with it."""
+    and audio (under takes/) go with it. `shown`: the `last_take_mark` of the take the user saw as last (a page, which
+    may be stale); when another take has come or gone since, nothing is removed."""
     def drop_last(story: Story) -> tuple[PracticeTake, int]:
         if not story.practice:
             raise CoachError(f"{path.stem} has no takes to undo; its practice log is empty")
+        if shown is not None and shown != last_take_mark(story.practice):
+            raise CoachError("the last take is no longer the one this page showed (another tab or a terminal recorded "
+                             "or removed one since); nothing was removed: reload the page to see the takes as they are")
         return story.practice.pop(), len(story.practice)
 
     take, remaining = bank.update(path, drop_last)

@@ -80,3 +80,30 @@ def test_two_tabs_editing_the_file_the_second_save_is_refused_and_keeps_its_text
         assert second.locator("#flash").inner_text().startswith("The file changed on disk since this page loaded it")
         assert "wearing people down" in theirs.input_value()  # the refused text is still there to copy
         assert path.read_bytes() == saved
+
+
+def test_words_typed_on_the_page_survive_another_action_and_never_overwrite_its_change(bank):
+    """Typing in the file's box, then pinning a follow-up: the pin is saved, the typed words stay in the box, and
+    saving them is refused (the file changed), so neither the pin nor the words are lost."""
+    from coach.bank.folder import load_story
+
+    path = bank.root / "team.md"
+    ids = load_story(path).follow_up_ids()
+    with served(bank.root) as server, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(server.url)
+        page.goto(server.base + "/story/team")
+        page.get_by_text("Edit the file").click()
+        box = page.get_by_label("The story file")
+        mine = box.input_value().replace("Two months into Salesforce", "Two months into my time at Salesforce")
+        box.fill(mine)
+        page.get_by_role("button", name=f"Pin {ids[0]}").click()
+        page.locator(".outcome", has_text=f"Pinned {ids[0]}").wait_for()
+        assert load_story(path).follow_ups[0].pinned
+        box = page.get_by_label("The story file")
+        assert box.is_visible() and box.input_value() == mine  # the box stayed open, with the words typed
+        pinned = path.read_bytes()
+        page.get_by_role("button", name="Save the file").click()
+        page.locator("#flash.shown").wait_for()
+        assert page.locator("#flash").inner_text().startswith("The file changed on disk since this page loaded it")
+        assert path.read_bytes() == pinned and box.input_value() == mine

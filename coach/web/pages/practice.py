@@ -88,9 +88,10 @@ def warm(state) -> None:
 def history_context(history) -> dict:
     """Return what the takes table shows: each take with where it fell against the window."""
     from coach.method.text import fit
+    from coach.practice import last_take_mark
 
     rows = [{"take": take, "fit": fit(take.seconds, history.window)} for take in reversed(history.takes)]
-    return {"history": history, "rows": rows}
+    return {"history": history, "rows": rows, "last": last_take_mark(history.takes)}
 
 
 def report_context(result) -> dict:
@@ -307,13 +308,15 @@ async def timed(request):
 async def undo(request):
     """Remove the story's last take from its practice log (a heard take's transcript with it)."""
     state, slug = request.app.state, request.path_params["slug"]
+    last = (await request.form()).get("last")  # the take the page showed as last (its form always sends it)
+    shown = str(last) if last is not None else None
 
     def work(emit) -> None:
         from coach.practice import take_history, undo_take
 
         bank = state.bank()
         path = story_path(bank, slug)
-        undone = undo_take(bank, path)
+        undone = undo_take(bank, path, shown)
         emit.html("#report", fragment("practice_undone.html", undone=undone), "inner")
         emit.html("#history", fragment("practice_history.html", **history_context(take_history(bank, path))))
 

@@ -105,7 +105,7 @@ def _broken(request, bank, error: StoryFormatError):
     sentence = (f"{_sentence(error)[:-1]}; coach cannot read this story until that line is fixed: fix it in the text "
                 f"below and save, or run `coach edit {slug}`.")
     return page(request, "story_broken.html", code=400, title="A story coach cannot read", sentence=sentence,
-                slug=slug, loaded=loaded)
+                slug=slug, loaded=loaded, open_editor=True)
 
 
 def _number(text: str) -> int:

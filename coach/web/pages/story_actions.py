@@ -54,6 +54,8 @@ async def followups(request):
 
     bank, form = request.app.state.bank(), await _form(request)
     action = form.get("do", "")
+    every = form.get("every") == "1" or action == "regenerate-all"  # the button beside the note: the note goes too
+    action = "regenerate" if action == "regenerate-all" else action
     ids = [form["fid"]] if form.get("fid") else []
 
     def work(emit) -> None:
@@ -61,7 +63,7 @@ async def followups(request):
         if action not in use.ACTIONS[1:]:
             raise CoachError(f"'{action}' is not something the follow-ups take; reload the page and use its buttons")
         count = _count(form.get("count", "")) if action == "generate" else None
-        asked = use.request(ids, count, action == "regenerate", form.get("every") == "1", form.get("note", "").strip(),
+        asked = use.request(ids, count, action == "regenerate", every, form.get("note", "").strip(),
                             action == "pin", action == "unpin", action == "remove")
         outcome = use.offline(bank, slug, asked)
         if outcome is None:
@@ -140,7 +142,7 @@ async def save(request):
         if "text" not in form or not form.get("fingerprint"):
             raise CoachError("the form came without the file's text or fingerprint; reload the page and edit again")
         edited = save_text(bank, slug, form["text"], form["fingerprint"])
-        emit.html(TARGET, story_html(bank, slug, edited=edited))
+        emit.html(TARGET, story_html(bank, slug, edited=edited, open_editor=True))  # still editing: the box stays open
 
     return streamed(work)
 

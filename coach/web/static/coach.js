@@ -31,12 +31,46 @@
     }
   }
 
+  let sending = null;  // the form whose answer is coming back: what it sent is done, so it is drawn afresh
+
+  // What a person typed in a form that a new rendering is about to replace: kept, with the form's hidden fields as
+  // they were (a stale fingerprint stays stale, so a save is still refused rather than overwriting a change).
+  function typed(root) {
+    const kept = [];
+    root.querySelectorAll("form").forEach((form) => {
+      if (form === sending) return;
+      const fields = Array.from(form.elements);
+      const dirty = fields.filter((el) => el.id && (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && /^(text|number|search)$/.test(el.type))) && el.value !== el.defaultValue);
+      if (!dirty.length) return;
+      kept.push({
+        dirty: dirty.map((el) => [el.id, el.value]),
+        hidden: fields.filter((el) => el.type === "hidden" && el.name).map((el) => [el.name, el.value]),
+        open: !!form.closest("details[open]"),
+      });
+    });
+    return kept;
+  }
+
+  function retype(kept) {
+    kept.forEach((k) => {
+      const first = document.getElementById(k.dirty[0][0]);
+      const form = first && first.form;
+      if (!form) return;
+      k.dirty.forEach(([id, value]) => { const el = document.getElementById(id); if (el) el.value = value; });
+      k.hidden.forEach(([name, value]) => { const el = form.querySelector('input[type="hidden"][name="' + CSS.escape(name) + '"]'); if (el) el.value = value; });
+      const details = form.closest("details");
+      if (k.open && details) details.open = true;
+    });
+  }
+
   function place(event) {
     const target = document.querySelector(event.target);
     if (!target) return;
+    const kept = event.mode === "append" ? [] : typed(target);
     if (event.mode === "append") target.insertAdjacentHTML("beforeend", event.html);
     else if (event.mode === "inner") target.innerHTML = event.html;
     else target.outerHTML = event.html;
+    retype(kept);
     const words = document.querySelectorAll("[data-words]");
     wordsInto = words.length ? words[words.length - 1] : null;
     const focus = document.querySelector("[data-focus]");
@@ -94,12 +128,14 @@
     const buttons = form.querySelectorAll("button, input[type=submit]");
     buttons.forEach((b) => { b.disabled = true; });
     const body = new FormData(form);
+    sending = form;
     if (e.submitter && e.submitter.name) body.append(e.submitter.name, e.submitter.value);
     try {
       // the attribute, not form.action: a field named "action" would shadow it; a button may post elsewhere
       const to = (e.submitter && e.submitter.getAttribute("formaction")) || form.getAttribute("action") || window.location.pathname;
       await post(to, body, form.dataset.stream);
     } finally {
+      sending = null;
       buttons.forEach((b) => { b.disabled = false; });
     }
   });
