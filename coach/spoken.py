@@ -209,3 +209,16 @@ def take_markdown(heard: Heard, at: datetime, audio: Path | None) -> str:
     lines += [f"- Skipped: {s.text}" for s in h.sentences if s.status == "skipped"]
     lines += [f"- Said at {flag.at:.0f}s: {flag.reason}" for flag in h.flags]
     return "\n".join([*lines, "", "## Transcript", "", heard.transcript.text, ""])
+
+
+def answer_heard(transcriber: Transcriber, audio: Path) -> tuple[str, float] | None:
+    """Hear an answer said out loud (the mock interview's): its words without what the transcriber made up at the
+    ends, and the seconds spoken (first word to last); None when no words were heard."""
+    from coach.voice.cleanup import seconds_spoken, spoken_part
+    from coach.voice.transcribe import transcribed
+
+    check_audio(audio)
+    transcript = spoken_part(transcribed(transcriber, audio))
+    if not transcript.text.strip():
+        return None
+    return transcript.text, seconds_spoken(transcript, audio_seconds(audio) or transcript.duration)

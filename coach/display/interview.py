@@ -72,13 +72,9 @@ def interview_speaking(speaking) -> tuple[str | None, str]:
 
 def interview_heading(settings, planned, persona: str, live: bool) -> str:
     """Render the first lines of a mock interview: who it is for, what it asks about, and (live) how to answer."""
-    from coach.bank.phrases import named_company
+    from coach.interview.planning import described
 
-    who = " · ".join(part for part in (named_company(settings.company), settings.role) if part)
-    chosen = ", ".join(dict.fromkeys(p.value for p in planned))
-    head = (f"Mock interview{' · ' + who if who else ''} · {len(planned)} question{'s' * (len(planned) != 1)} on "
-            f"{chosen} · {persona} interviewer")
-    lines = wrapped(head, 2, "")
+    lines = wrapped(f"Mock interview · {described(settings.company, settings.role, planned, persona)}", 2, "")
     if live:
         lines += wrapped("Answer in writing (or out loud, then sum up); an empty line sends your answer. "
                          "/skip /hint /repeat /quit", 2, "")

@@ -105,3 +105,14 @@ def hint(bank: Bank, planned: Planned) -> str:
 def _first_sentence(text: str) -> str:
     found = sentences(text)
     return found[0] if found else "(no hook yet: write one under ### Opening Hooks)"
+
+
+def described(company: str, role: str, planned: list[Planned], persona: str) -> str:
+    """Say in one line who a mock interview is for and what it asks about: `Netflix · 2 questions on Courage ·
+    neutral interviewer` (the terminal's heading and the page's)."""
+    from coach.bank.phrases import named_company
+
+    who = " · ".join(part for part in (named_company(company), role) if part)
+    chosen = ", ".join(dict.fromkeys(p.value for p in planned))
+    count = f"{len(planned)} question{'s' * (len(planned) != 1)}"
+    return " · ".join(part for part in (who, f"{count} on {chosen}", f"{persona} interviewer") if part)

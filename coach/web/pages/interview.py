@@ -63,6 +63,7 @@ async def begin(request):
         engine = services.engine(bank, services.model, progress)
         machine = Interview(bank, engine, planned, persona=persona, now=services.now)
         run = WebInterview(secrets.token_urlsafe(9), machine, progress)
+        _prune(state.interviews)
         state.interviews[run.id] = run
         with run.step(emit):
             emit.html("#interview", _shell(run))
@@ -102,13 +103,22 @@ def _shell(run: WebInterview) -> str:
 
 def _heading(run: WebInterview) -> str:
     """Return who the interview is for and what it asks about, in one line."""
-    from coach.bank.phrases import named_company
+    from coach.interview.planning import described
 
-    session, planned = run.machine.session, run.machine.planned
-    who = " · ".join(part for part in (named_company(session.company), session.role) if part)
-    chosen = ", ".join(dict.fromkeys(p.value for p in planned))
-    count = f"{len(planned)} question{'s' * (len(planned) != 1)}"
-    return " · ".join(part for part in (who, f"{count} on {chosen}", f"{session.persona} interviewer") if part)
+    session = run.machine.session
+    return described(session.company, session.role, run.machine.planned, session.persona)
+
+
+KEPT_DONE = 10  # finished interviews the server keeps to redraw (their transcripts are on disk either way)
+
+
+def _prune(interviews: dict) -> None:
+    """Forget the oldest finished interviews beyond KEPT_DONE, so a server left running does not grow without end."""
+    from coach.interview import Stage
+
+    done = [key for key, run in interviews.items() if run.machine.stage is Stage.DONE]
+    for key in done[:max(0, len(done) - KEPT_DONE)]:
+        del interviews[key]
 
 
 def _running(request) -> WebInterview | None:

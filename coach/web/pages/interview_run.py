@@ -226,20 +226,15 @@ def _answer_area(run: WebInterview, working: bool = False, elsewhere: bool = Fal
 
 
 def hear(services, audio: bytes, filename: str, folder: Path) -> Heard | None:
-    """Transcribe an answer recorded in the browser; None when the take held no words."""
-    from coach.voice.audio import AUDIO_SUFFIXES, audio_seconds, check_audio
-    from coach.voice.cleanup import seconds_spoken, spoken_part
-    from coach.voice.transcribe import transcribed
+    """Transcribe an answer recorded in the browser (`spoken.answer_heard`); None when the take held no words."""
+    from coach.spoken import answer_heard
+    from coach.voice.audio import AUDIO_SUFFIXES
 
     suffix = Path(filename or "").suffix.lower()
     path = folder / f"answer{suffix if suffix in AUDIO_SUFFIXES else '.webm'}"
     path.write_bytes(audio)
     try:
-        check_audio(path)
-        transcript = spoken_part(transcribed(services.hearing(), path))
-        recorded = audio_seconds(path) or transcript.duration
+        heard = answer_heard(services.hearing(), path)
     finally:
         path.unlink(missing_ok=True)
-    if not transcript.text.strip():
-        return None
-    return Heard(transcript.text, seconds_spoken(transcript, recorded))
+    return None if heard is None else Heard(*heard)
