@@ -113,10 +113,4 @@ def _number(text: str) -> int:
     return int(text) if re.fullmatch(r"[0-9]{1,5}", text) else 1
 
 
-def _routes() -> list:
-    from coach.web.pages import story_actions
-
-    return [Route("/story/{slug}", story_page), *story_actions.routes]
-
-
-routes = _routes()
+routes = [Route("/story/{slug}", story_page)]  # what the page changes: story_actions.routes
