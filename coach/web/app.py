@@ -62,7 +62,8 @@ def make_app(root: Path, token: str, *, port: int = 0, services: Services | None
     from coach.web.guard import Guard, SecurityHeaders, csrf_for
     from coach.web.pages import board, calls, interview, practice, progress, story, story_actions
 
-    routes = [*board.routes, *story.routes, *story_actions.routes, *practice.routes, *interview.routes, *progress.routes, *calls.routes,
+    routes = [*board.routes, *story.routes, *story_actions.routes, *practice.routes, *interview.routes, *progress.routes,
+              *calls.routes,
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
     app = Starlette(routes=routes, exception_handlers={400: _unreadable, 404: _not_found, 405: _not_allowed})
     app.state.root = Path(root)
