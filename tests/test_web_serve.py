@@ -88,6 +88,71 @@ def test_the_printed_address_opens_the_board_and_ctrl_c_stops_the_server(bank):
             server.communicate()
 
 
+def _started(bank, env) -> tuple[subprocess.Popen, str]:
+    server = subprocess.Popen([sys.executable, "-c", "from coach.cli import main; main()", "serve", "--port", "0",
+                               "--stories", str(bank.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "COLUMNS": "200", **env},
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline, url = time.monotonic() + 30, None
+    while url is None and time.monotonic() < deadline:
+        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", server.stdout.readline())
+        url = found.group(0) if found else None
+    assert url, "coach serve printed no address"
+    return server, url
+
+
+def test_ctrl_c_while_a_model_job_waits_stops_the_server_at_once_and_leaves_the_story_whole(bank):
+    """A refine waiting on an endpoint that never answers: Ctrl-C ends coach serve in seconds, not when the request
+    times out, without a traceback, and the story file is as it was."""
+    import threading
+
+    silent = socket.socket()  # accepts the connection and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)
+    held = []
+    threading.Thread(target=lambda: held.append(silent.accept()), daemon=True).start()
+    before = (bank.root / "risk.md").read_bytes()
+    server, url = _started(bank, {"OPENAI_BASE_URL": f"http://127.0.0.1:{silent.getsockname()[1]}/v1",
+                                  "COACH_TIMEOUT": "120", "COACH_RETRIES": "0"})
+    try:
+        with httpx.Client(follow_redirects=True) as browser:
+            for _ in range(100):
+                try:
+                    page = browser.get(url)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            csrf = re.search(r'name="csrf" content="(\w+)"', page.text).group(1)
+            base = url.split("/?")[0]
+            job = threading.Thread(target=lambda: _quietly(lambda: browser.post(
+                base + "/story/risk/refine", headers={"x-coach-csrf": csrf, "origin": base}, timeout=60)), daemon=True)
+            job.start()
+            deadline = time.monotonic() + 20
+            while not held and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert held, "the refine never reached the endpoint"
+            stopped = time.monotonic()
+            server.send_signal(signal.SIGINT)
+            _, err = server.communicate(timeout=30)
+            assert time.monotonic() - stopped < 10
+        assert server.returncode == 0 and "Stopped;" in err and "Traceback" not in err
+        assert (bank.root / "risk.md").read_bytes() == before
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+        for connection, _ in held:
+            connection.close()
+        silent.close()
+
+
+def _quietly(call) -> None:
+    try:
+        call()
+    except httpx.HTTPError:
+        pass
+
+
 def test_serve_is_documented_in_the_help(runner):
     result = run(runner, "serve", "--help")
     assert "127.0.0.1" in result.output and "--open" in result.output

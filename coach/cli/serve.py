@@ -53,6 +53,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
                     out.say("No browser could be opened from here; open the address above yourself.", err=True, wrap=True)
             run(web, sock)
         out.say("Stopped; every change the page made is in the bank's files.", err=True)
+        leave()
 
 
 @contextmanager
@@ -75,6 +76,17 @@ def opener(url: str) -> Iterator[Path]:
         yield page
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def leave() -> None:
+    """End the process now: a model job a page started may still wait on its endpoint (up to COACH_TIMEOUT) in a
+    worker thread that Python would wait for. Leaving it loses nothing: every file is written to a temporary file
+    and renamed into place, so each is whole, as it was or as changed; the call log is a SQLite database."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)
 
 
 def require_web_extra() -> None:
@@ -112,9 +124,16 @@ def run(web, sock: socket.socket) -> None:
     """Serve until Ctrl-C; work streaming to a page is cut off, and every file is whole (each is written atomically)."""
     import uvicorn
 
+    from coach.web.streams import STOPPING
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            STOPPING.set()  # the pages' streams end now, so the shutdown need not cancel them
+            super().handle_exit(sig, frame)
+
     config = uvicorn.Config(web, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2,
                             server_header=False)
-    server = uvicorn.Server(config)
+    server = Server(config)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down on Ctrl-C, then raises it again: stopping is how a server ends

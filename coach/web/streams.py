@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from coach.errors import CoachError, file_system_message
 
 DONE = object()
+STOPPING = threading.Event()  # set when `coach serve` stops: every stream ends at once, the work left to finish
+POLL = 0.25  # seconds a stream waits for the next event before it looks whether the server is stopping
 
 
 class Emit:
@@ -134,8 +136,11 @@ def streamed(work: Callable[[Emit], None]):
     async def lines():
         from starlette.concurrency import run_in_threadpool
 
-        while True:
-            item = await run_in_threadpool(emit.queue.get)
+        while not STOPPING.is_set():
+            try:
+                item = await run_in_threadpool(emit.queue.get, True, POLL)
+            except queue.Empty:
+                continue
             if item is DONE:
                 return
             yield json.dumps(item, ensure_ascii=False) + "\n"
