@@ -153,3 +153,18 @@ def test_streamed_work_says_a_failure_in_one_sentence_never_a_traceback():
     said = failure_sentence(KeyError("boom"))
     assert "KeyError" in said and "Traceback" not in said
     assert events  # the helper the page tests read streams with
+
+
+def test_a_long_failure_is_said_on_the_page_with_its_first_problem_and_the_call_log_named():
+    from coach.errors import CoachError, LLMError
+    from coach.web.streams import failure_sentence
+
+    said = failure_sentence(LLMError(
+        "the model's answer still broke the method after 3 tries: 1. question 2 has no entry; give one entry per "
+        "question listed; 2. question 3 has no entry; 3. question 4 has no entry\n(the last answer is kept: "
+        "`coach log --show 12`)"))
+    assert said == ("The model's answer still broke the method after 3 tries: 1. question 2 has no entry; give one "
+                    "entry per question listed; and 2 more problems (the call log keeps them all) (the last answer is "
+                    "kept: call 12 in the call log).")
+    assert failure_sentence(CoachError("stories/broken.md:3: malformed front matter")) == (
+        "stories/broken.md:3: malformed front matter.")  # a path keeps its letters as they are

@@ -324,3 +324,26 @@ def test_a_past_session_with_a_sparse_front_matter_is_still_listed(bank):
     (folder / "2026-11-02-100000.md").write_text("---\nscores: {impact: 3}\n---\n# x\n")
     page = web(bank.root).get("/interview")
     assert page.status_code == 200 and '<a href="/interview/past/2026-11-02-100000.md">2026-11-02-100000.md</a>' in page.text
+
+
+def test_an_interview_going_on_is_found_again_from_the_interview_page(bank):
+    """Leaving an interview mid-way (to the progress page, say): /interview links back to it, live."""
+    from coach.web.pages.interview_run import WebInterview
+    from tests.web_fixtures import client
+
+    test = client(bank.root)
+
+    class Session:
+        path = bank.root / "sessions" / "2026-12-02-0337.md"
+        started = __import__("datetime").datetime(2026, 12, 2, 3, 37)
+
+    class Machine:
+        session, stage = Session, None
+
+    run = WebInterview("abc123", Machine, None)
+    app = test.app
+    while not hasattr(app, "state"):
+        app = app.app
+    app.state.interviews[run.id] = run
+    html = test.get("/interview").text
+    assert '<a href="/interview/abc123">Go on with the interview started 2026-12-02 03:37</a>' in html

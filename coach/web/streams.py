@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import sys
 import threading
 import time
@@ -106,13 +107,32 @@ def failure_sentence(error: BaseException) -> str:
     from coach.errors import Interrupted
 
     if isinstance(error, CoachError):
-        text = str(error)
-        return text[:1].upper() + text[1:] + ("" if text.endswith(".") or isinstance(error, Interrupted) else ".")
+        text = for_the_page(str(error))
+        return _capital(text) + ("" if text.endswith(".") or isinstance(error, Interrupted) else ".")
     if isinstance(error, OSError):
-        text = file_system_message(error)
-        return text[:1].upper() + text[1:] + "."
+        return _capital(file_system_message(error)) + "."
     return (f"Something went wrong that coach did not expect ({type(error).__name__}); nothing more was done. The "
             "details are in the terminal where coach serve runs.")
+
+
+def for_the_page(text: str) -> str:
+    """Return a failure's words as the page says them: the call log named as the page's (not `coach log --show N`),
+    and of a numbered list of problems the first, with how many more there are (the call log keeps them all)."""
+    text = re.sub(r"`?coach log --show (\d+)`?", r"call \1 in the call log", text)
+    items = list(re.finditer(r"(?:^|\s)(\d+)\. ", text))
+    if len(items) >= 3 and items[0].group(1) == "1" and items[1].group(1) == "2":
+        kept = re.search(r"\s*\((?:the last answer|what it wrote) is kept[^)]*\)\s*$", text)
+        head = text[:items[1].start()].rstrip(" ;,")
+        more = len(items) - 1
+        text = f"{head}; and {more} more problem{'s' * (more != 1)} (the call log keeps them all)" + (
+            f" {kept.group(0).strip()}" if kept else "")
+    return " ".join(text.split())
+
+
+def _capital(text: str) -> str:
+    """Return the text with a capital first letter, unless it starts with a path (`stories/risk.md:3: ...`)."""
+    first = text.split(" ", 1)[0]
+    return text if "/" in first or "\\" in first or ".md" in first else text[:1].upper() + text[1:]
 
 
 def streamed(work: Callable[[Emit], None]):

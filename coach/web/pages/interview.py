@@ -38,8 +38,13 @@ async def setup(request):
         past, warnings = await run_in_threadpool(past_sessions, bank)
     except CoachError as error:
         return problem(request, f"{error}.", 400)
+    from coach.interview import Stage
+
+    running = {run.machine.session.path.name: {"url": run.url, "started": f"{run.machine.session.started:%Y-%m-%d %H:%M}"}
+               for run in request.app.state.interviews.values() if run.machine.stage is not Stage.DONE}  # interviews still going on in this server: the live page
     return page(request, "interview.html", title="Mock interview", personas=PERSONAS,
-                values=[v.name for v in settings.values], stories=stories, past=past, warnings=warnings, **parts())
+                values=[v.name for v in settings.values], stories=stories, past=past, warnings=warnings,
+                running=running, **parts())
 
 
 async def begin(request):
