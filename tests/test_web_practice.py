@@ -226,7 +226,7 @@ def test_a_timed_take_is_recorded_and_undone(bank):
     answer = test.post("/practice/risk/timed", data={"seconds": "52.4"}, headers=csrf_headers())
     assert errors_of(answer) == []
     html = html_of(answer)
-    assert "52s · within the 45-60s window" in html and "Undo the last take" in html
+    assert "52.4s · within the 45-60s window" in html and "Undo the last take" in html
     assert [t.seconds for t in load_story(bank.root / "risk.md").practice] == [52.4]
     undone = test.post("/practice/risk/undo", headers=csrf_headers())
     assert "Removed the take" in html_of(undone) and "0 takes left" in html_of(undone)

@@ -352,3 +352,22 @@ def test_a_bank_settings_file_that_cannot_be_read_is_named_not_the_story(bank):
     answer = client(bank.root).get("/story/risk")
     assert answer.status_code == 400 and "coach.yaml" in answer.text and "fix that file in an editor" in answer.text
     assert 'id="story-text"' not in answer.text
+
+
+def test_a_second_model_job_on_a_story_that_has_one_running_is_refused(bank, endpoint):
+    """Two tabs (or two clicks) refining one story: the second is refused at once, the file left to the first."""
+    test = client(bank.root)
+    app = test.app
+    while not hasattr(app, "state"):
+        app = app.app
+    app.state.jobs["risk"] = "a refine"  # one runs: as while the first tab waits on the model
+    before = (bank.root / "risk.md").read_bytes()
+    said = events(test.post("/story/risk/refine", headers=csrf_headers()))
+    assert said[-1] == {"error": "A refine of risk is already running (from this page or another tab); wait for it to "
+                                 "finish, then reload the page to see what it did."}
+    assert not endpoint.called and (bank.root / "risk.md").read_bytes() == before
+    del app.state.jobs["risk"]
+    endpoint.mock(side_effect=httpx.ConnectError("refused"))
+    said = events(test.post("/story/risk/refine", headers=csrf_headers()))
+    assert "already running" not in said[-1].get("error", "")  # the hold is gone once the job ends
+    assert app.state.jobs == {}

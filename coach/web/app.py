@@ -55,7 +55,7 @@ class Services:
 def make_app(root: Path, token: str, *, port: int = 0, services: Services | None = None):
     """Return the page's ASGI app for the bank at `root`, answering only requests that carry `token`."""
     from starlette.applications import Starlette
-    from starlette.routing import Mount
+    from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
     from coach.bank.folder import Bank
@@ -63,7 +63,7 @@ def make_app(root: Path, token: str, *, port: int = 0, services: Services | None
     from coach.web.pages import board, calls, interview, practice, progress, story, story_actions
 
     routes = [*board.routes, *story.routes, *story_actions.routes, *practice.routes, *interview.routes, *progress.routes,
-              *calls.routes,
+              *calls.routes, Route("/favicon.ico", _no_icon),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
     app = Starlette(routes=routes, exception_handlers={400: _unreadable, 404: _not_found, 405: _not_allowed})
     app.state.root = Path(root)
@@ -72,6 +72,7 @@ def make_app(root: Path, token: str, *, port: int = 0, services: Services | None
     app.state.csrf = csrf_for(token)
     app.state.interviews = {}  # interview id -> the running web interview (pages.interview)
     app.state.takes = {}  # take id -> a heard take waiting for "keep it anyway" (pages.practice)
+    app.state.jobs, app.state.jobs_lock = {}, threading.Lock()  # story -> the model job running on it (story_actions)
     return Guard(SecurityHeaders(app), token, port)
 
 
@@ -79,6 +80,13 @@ async def _not_found(request, exc):
     from coach.web.render import problem
 
     return problem(request, "There is no such page here; the board lists your stories.", 404)
+
+
+async def _no_icon(request):
+    """Answer the browser's request for an icon: there is none (and no error in its console)."""
+    from starlette.responses import Response
+
+    return Response(status_code=204)
 
 
 async def _unreadable(request, exc):

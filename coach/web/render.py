@@ -15,6 +15,7 @@ def environment():
     env = Environment(loader=PackageLoader("coach.web", "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["seconds"] = lambda s: "" if s is None else f"{s:.0f}s" if s >= 10 else f"{s:.1f}s"
+    env.filters["tenths"] = lambda s: "" if s is None else f"{s:.1f}s"  # a take as measured: 60.3s is over 45-60s
     env.filters["printable"] = printable
     env.filters["plural"] = lambda n, word, many=None: f"{n} {word if n == 1 else many or word + 's'}"
     return env

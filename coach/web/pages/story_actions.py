@@ -5,6 +5,7 @@ is rendered again with what the action did above it; a failure is one sentence a
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from starlette.routing import Route
 
@@ -30,6 +31,23 @@ def _engine(request, bank, emit):
     return services.engine(bank, services.model, progress), progress
 
 
+@contextmanager
+def one_job(request, slug: str, what: str):
+    """Hold the story for one model job: a second one on the same story (from another tab, or a second click) is
+    refused in a sentence, rather than asking the model twice and keeping whichever answer came last."""
+    state = request.app.state
+    with state.jobs_lock:
+        if slug in state.jobs:
+            raise CoachError(f"{state.jobs[slug]} of {slug} is already running (from this page or another tab); wait "
+                             "for it to finish, then reload the page to see what it did")
+        state.jobs[slug] = what
+    try:
+        yield
+    finally:
+        with state.jobs_lock:
+            state.jobs.pop(slug, None)
+
+
 async def refine(request):
     """Refine the story with the model (`coach refine STORY`) and show what changed."""
     from coach import refine as use
@@ -40,7 +58,8 @@ async def refine(request):
         slug = story_slug(request)
         engine, progress = _engine(request, bank, emit)
         emit.status(f"refining with {engine.settings.model} at {engine.settings.host}")
-        run = use.refine_bank(bank, [slug], engine, progress=progress)
+        with one_job(request, slug, "a refine"):
+            run = use.refine_bank(bank, [slug], engine, progress=progress)
         if (stop := run.stop()) is not None:
             raise stop
         emit.html(TARGET, story_html(bank, slug, outcome=run.outcomes[0]))
@@ -69,7 +88,8 @@ async def followups(request):
         if outcome is None:
             engine, _ = _engine(request, bank, emit)
             emit.status(f"{slug}: asking {engine.settings.model} at {engine.settings.host}")
-            outcome = use.ask(bank, slug, asked, engine)
+            with one_job(request, slug, "a follow-ups job"):
+                outcome = use.ask(bank, slug, asked, engine)
         emit.html(TARGET, story_html(bank, slug, followed=outcome))
 
     return streamed(work)
@@ -95,7 +115,8 @@ async def analyze(request):
         if asking := len(outcome.to_ask):
             engine, _ = _engine(request, bank, emit)
             emit.status(f"{outcome.slug}: asking {engine.settings.model} at {engine.settings.host}")
-            use.propose(bank, outcome, engine)
+            with one_job(request, slug, "reading the draft"):
+                use.propose(bank, outcome, engine)
             notice = (f"The model read your draft for {asking} open question(s): "
                       f"{len(outcome.proposals)} proposed, {len(outcome.gaps)} left for you to answer.")
             shown = {"questions": open_questions(outcome)}  # with what the draft is missing, as the command says
