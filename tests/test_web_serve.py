@@ -172,3 +172,17 @@ def test_open_hands_the_browser_a_private_file_never_the_address_with_its_token(
         assert stat.S_IMODE(page.parent.stat().st_mode) == 0o700
         assert 'content="0;url=http://127.0.0.1:8765/?token=secret-token"' in page.read_text()
     assert not page.exists() and not page.parent.exists()
+
+
+def test_reading_the_pages_never_imports_the_model_sdk(bank):
+    """The board, a story, progress, the interview's setup and the log ask no model: openai is not imported."""
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom tests.web_fixtures import client\n"
+        f"test = client(Path({str(bank.root)!r}))\n"
+        "for path in ('/', '/story/risk', '/progress', '/interview', '/log'):\n"
+        "    assert test.get(path).status_code == 200, path\n"
+        "assert 'openai' not in sys.modules, 'openai was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=str(__import__("pathlib").Path(__file__).parent.parent))
+    assert done.returncode == 0, done.stderr
