@@ -18,7 +18,7 @@ FUNCTION_WORDS = frozenset(
     "through across within without around against among between during toward towards upon via per behind beyond "
     "despite inside outside unlike".split()
 )
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”'’)]?\s+(?=[\"“'‘(\[A-Z0-9])")
+SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”'’)]))\s+(?=[\"“'‘(\[A-Z0-9])")  # a closing quote stays with its sentence
 
 
 def words(text: str) -> list[str]:

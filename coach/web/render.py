@@ -35,9 +35,10 @@ def page(request, name: str, code: int = 200, **context):
     return HTMLResponse(html, status_code=code)
 
 
-def problem(request, sentence: str, status: int = 400):
+def problem(request, sentence: str, status: int = 400, title: str | None = None):
     """Answer a GET that cannot be served with a page holding one sentence that says what to do."""
-    return page(request, "problem.html", code=status, sentence=sentence, title="Not found" if status == 404 else "Problem")
+    title = title or ("Not found" if status == 404 else "Problem")
+    return page(request, "problem.html", code=status, sentence=sentence, title=title)
 
 
 def _company(state) -> str:

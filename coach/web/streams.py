@@ -81,11 +81,13 @@ class WebProgress:
         self._stories, self._done = list(stories), 0
 
     def started(self, story: str) -> None:
-        self.emit.status(f"{story}: asking the model" + self._count())
+        if len(self._stories) > 1:  # one story: the job's own line (which model, where) stays
+            self.emit.status(f"{story}: asking the model" + self._count())
 
     def finished(self, story: str) -> None:
         self._done += 1
-        self.emit.status(f"{story}: done" + self._count())
+        if len(self._stories) > 1:
+            self.emit.status(f"{story}: done" + self._count())
 
     def event(self, message: str) -> None:
         self.emit.event(message)

@@ -56,7 +56,9 @@ async def practice_page(request):
     try:
         script, history = await run_in_threadpool(read)
     except CoachError as error:
-        return problem(request, failure_sentence(error), 404 if isinstance(error, StoryNotFound) else 400)
+        missing = isinstance(error, StoryNotFound)
+        return problem(request, failure_sentence(error), 404 if missing else 400,
+                       None if missing else "Nothing to practise yet")
     warm(request.app.state)
     notes = script.story.practice_notes
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", script.story.refined.strip()) if p.strip()]
