@@ -134,7 +134,7 @@ def test_hint_repeat_and_quit(runner, bank, endpoint, tmp_path):
     fake = Endpoint([])
     endpoint.side_effect = fake
     answers = answers_file(tmp_path, "/hint", "/repeat", "/quit")
-    result = run(runner, "interview", "--values", "Courage", "--answers", answers, "--seed", "3")
+    result = run(runner, "interview", "--values", "Courage", "--answers", answers, "--seed", "0")
     assert result.exit_code == 0, result.output
     assert "Try your conflict story (The Conflict Story). Open with:" in result.output  # a conflict question on Courage
     assert result.output.count("Interviewer: Question 1") == 2  # asked, then repeated

@@ -202,7 +202,9 @@ def created(path: Path) -> dict:
             "questions": len(story.questions())}
 
 
-def common_questions() -> list[CommonQuestion]:
-    """Return the built-in bank of common behavioral questions, tagged by theme and value."""
-    data = yaml.safe_load((DATA_DIR / "questions.yaml").read_text(encoding="utf-8"))
-    return [CommonQuestion.model_validate(item) for item in data]
+def common_questions(bank_root: Path | None = None) -> list[CommonQuestion]:
+    """Return the common behavioral questions, tagged by theme, value, round and level: the built-in bank, with the
+    bank's own `questions.yaml` adding to it or replacing questions of the same wording."""
+    from coach.bank.questionbank import question_bank
+
+    return question_bank(bank_root)

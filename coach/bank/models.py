@@ -496,9 +496,40 @@ class CompanyProfile(Strict):
     connection: dict[str, list[str]] = Field(default_factory=dict)
 
 
+ROUNDS = ("recruiter", "manager", "peer", "bar-raiser")  # the interview rounds a question suits
+LEVELS = ("junior", "mid", "senior", "staff")  # the seniority a question suits
+
+
 class CommonQuestion(Strict):
-    """A common behavioral interview question, tagged by theme (story types) and by the values it probes."""
+    """A common behavioral interview question, tagged by theme (story types), by the values it probes, and by the
+    rounds and levels it suits (none listed: any)."""
 
     text: str
     themes: list[str] = Field(default_factory=list)
     values: list[str] = Field(default_factory=list)
+    rounds: list[str] = Field(default_factory=list)
+    levels: list[str] = Field(default_factory=list)
+
+    @field_validator("themes", "values", "rounds", "levels")
+    @classmethod
+    def _lower(cls, tags: list[str]) -> list[str]:
+        """Keep tags in lower case, as values and rounds are matched."""
+        return [" ".join(tag.split()).lower() for tag in tags]
+
+    @field_validator("rounds")
+    @classmethod
+    def _known_rounds(cls, rounds: list[str]) -> list[str]:
+        """Refuse a round no interview has."""
+        unknown = [r for r in rounds if r not in ROUNDS]
+        if unknown:
+            raise ValueError(f"round {unknown[0]!r} is none of {', '.join(ROUNDS)}")
+        return rounds
+
+    @field_validator("levels")
+    @classmethod
+    def _known_levels(cls, levels: list[str]) -> list[str]:
+        """Refuse a level coach does not know."""
+        unknown = [v for v in levels if v not in LEVELS]
+        if unknown:
+            raise ValueError(f"level {unknown[0]!r} is none of {', '.join(LEVELS)}")
+        return levels

@@ -46,7 +46,7 @@ def interviewer_variables(session: Session, settings: BankSettings, planned: Pla
     return {
         "persona": session.persona, **naming_variables(session.company, session.role),
         "values": [v for v in settings.values if v.name.lower() == planned.value.lower()],
-        "kind": kind, "value": planned.value, "previous": previous, "seed": "", "gap": "", "prepared": "",
+        "kind": kind, "value": planned.value, "round": planned.round, "previous": previous, "seed": "", "gap": "", "prepared": "",
         "question": "", "answer": "", **extra,
     }
 

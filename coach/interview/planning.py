@@ -23,31 +23,50 @@ def values_by_need(stories: list[Story], slugs: list[str], settings: BankSetting
 
 
 def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | None = None,
-         rng: random.Random | None = None) -> list[Planned]:
+         rng: random.Random | None = None, round: str | None = None) -> list[Planned]:
     """Choose `count` main questions: for the named values, or the values the bank covers least; or, with a story,
-    the questions that story should answer, its prepared follow-ups as probes."""
+    the questions that story should answer, its prepared follow-ups as probes. With a round (`recruiter`, `manager`,
+    `peer`, `bar-raiser`), the questions are that round's when it has any that fit."""
     rng = rng or random.Random()
     settings = bank.settings()
     pairs = list(bank.stories())
     stories, slugs = [s for _, s in pairs], [p.stem for p, _ in pairs]
     shown_by = _shown_by(bank, settings)
-    seeds = common_questions()
-    rng.shuffle(seeds)
+    everything = common_questions(bank.root)
+    rng.shuffle(everything)
+    seeds = [q for q in everything if in_round(q, round)] or everything
     if story is not None:
-        return _rehearsal(bank, story, count, seeds)
+        return _with_round(_rehearsal(bank, story, count, seeds), round)
     wanted = _named_values(values, settings) if values else values_by_need(stories, slugs, settings)
     if not wanted:
         wanted = sorted({t for q in seeds for t in q.themes})  # a bank without values: practise every theme
     planned: list[Planned] = []
     used: set[str] = set()
+    named = tagged_values(seeds)
     for i in range(count):
         value = wanted[i % len(wanted)]
-        candidates = [q for q in seeds if q.text not in used and _probes(q, value, shown_by)]
+        candidates = [q for q in seeds if q.text not in used and _probes(q, value, shown_by, named)]
         candidates = candidates or [q for q in seeds if q.text not in used] or seeds
         question = candidates[0]
         used.add(question.text)
-        planned.append(Planned(question.text, value, question.themes))
+        planned.append(Planned(question.text, value, question.themes, round=round or ""))
     return planned
+
+
+def in_round(question: CommonQuestion, round: str | None) -> bool:
+    """Return True when a question suits the round (any question suits no round; one tagged with none, any round)."""
+    return not round or not question.rounds or round in question.rounds
+
+
+def _with_round(planned: list[Planned], round: str | None) -> list[Planned]:
+    for question in planned:
+        question.round = round or ""
+    return planned
+
+
+def tagged_values(questions: list[CommonQuestion]) -> set[str]:
+    """Return every value (lower case) some question is tagged with."""
+    return {value for q in questions for value in q.values}
 
 
 def _rehearsal(bank: Bank, story: str, count: int, seeds: list[CommonQuestion]) -> list[Planned]:
@@ -83,9 +102,13 @@ def _named_values(values: list[str], settings: BankSettings) -> list[str]:
     return named
 
 
-def _probes(question: CommonQuestion, value: str, shown_by: dict[str, set[str]]) -> bool:
+def _probes(question: CommonQuestion, value: str, shown_by: dict[str, set[str]], named: set[str]) -> bool:
+    """Return True when a question draws out the value: it is tagged with it; or, for a value no question is tagged
+    with (a bank's own), it is of a story type the company profile ties the value to, or named like the value."""
     value = value.lower()
-    return value in question.values or value in question.themes or bool(shown_by.get(value, set()) & set(question.themes))
+    if value in named:
+        return value in question.values
+    return value in question.themes or bool(shown_by.get(value, set()) & set(question.themes))
 
 
 def hint(bank: Bank, planned: Planned) -> str:

@@ -27,6 +27,7 @@ class Planned:
     value: str
     themes: list[str] = field(default_factory=list)
     prepared: list[str] = field(default_factory=list)  # a story's own follow-up questions, with --story
+    round: str = ""  # the interview round it was drawn for (recruiter, manager, peer, bar-raiser), or ""
 
 
 @dataclass
@@ -94,6 +95,11 @@ class Session:
     status: str = "in progress"
 
     @property
+    def interview_round(self) -> str:
+        """Return the round the questions were drawn for (recruiter, manager, peer, bar-raiser), or "" for any."""
+        return next((r.planned.round for r in self.rounds if r.planned.round), "")
+
+    @property
     def scored(self) -> list[Round]:
         """Return the rounds that have scores."""
         return [r for r in self.rounds if any(d in r.scores for d in JUDGED)]
@@ -132,7 +138,8 @@ class Session:
         """Return what the transcript's front matter keeps, and `coach sessions` reads."""
         return {
             "started": self.started.isoformat(sep=" ", timespec="minutes"), "company": self.company,
-            "role": self.role, "persona": self.persona, "model": self.model, "status": self.status,
+            "role": self.role, "persona": self.persona, "round": self.interview_round, "model": self.model,
+            "status": self.status,
             "questions": len(self.rounds), "answered": len([r for r in self.rounds if not r.skipped and r.turns]),
             "scores": self.averages(), "values": self.by_value(),
         }
