@@ -1,5 +1,5 @@
 """Every value of every built-in company profile is seeded only with questions that fit it: the question bank's tags
-checked against the profiles, the way `coach interview` reaches a question from a value (planning's `_probes`); and
+checked against the profiles, the way `coach interview` reaches a question from a value (planning's `probes`); and
 the bank itself: no question twice, every question tagged by theme, value, round and level."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from coach.bank.catalog import common_questions, company_names, load_company, story_type_names
 from coach.bank.models import LEVELS, ROUNDS, CommonQuestion, CompanyProfile
 from coach.bank.questionbank import wording
-from coach.interview.planning import _probes, tagged_values
+from coach.interview.planning import probes, tagged_values
 
 # The profiles the question bank is seeded for: every built-in profile.
 SEEDED = company_names()
@@ -53,7 +53,7 @@ def reached(profile: CompanyProfile, value: str, questions: list[CommonQuestion]
     """Return the questions `coach interview` may ask for this value of this profile."""
     types = shown_by(profile)
     named = tagged_values(questions)
-    return [q for q in questions if _probes(q, value, types, named)]
+    return [q for q in questions if probes(q, value, types, named)]
 
 
 def strays(profile: CompanyProfile, value: str, questions: list[CommonQuestion] = QUESTIONS) -> list[str]:

@@ -6,21 +6,29 @@ from coach.display.layout import table, wrapped
 
 
 def sessions_table(rows: list[dict]) -> str:
-    """Render past mock interviews with their average score per dimension, and the change from first to latest."""
+    """Render past mock interviews grouped by persona and round (like with like), each group with its sessions'
+    average score per dimension and each dimension's change from the group's first scored session to its latest."""
     if not rows:
         return "No mock interviews yet: `coach interview` starts one."
-    from coach.interview.session import DIMENSIONS, JUDGED
+    from coach.interview.transcripts import session_groups
 
+    return "\n\n".join(_group_view(group) for group in session_groups(rows))
+
+
+def _group_view(group: dict) -> str:
+    """Render one group of comparable sessions: a heading, the table, the trend."""
+    from coach.interview.session import DIMENSIONS
+
+    members = group["sessions"]
+    count = f"{len(members)} session{'s' * (len(members) != 1)}"
+    heading = f"{group['persona']} interviewer · {group['round'] + ' round' if group['round'] else 'any round'} ({count})"
     body = [[str(row.get("started", "")), str(row.get("status", "")).split(":")[0],
              f"{row.get('answered', 0)}/{row.get('questions', 0)}",
-             *(_score((row.get("scores") or {}).get(d)) for d in DIMENSIONS)] for row in rows]
-    out = table(["started", "status", "answered", "struct", "own", "impact", "values", "concise"], body)
-    judged = set(JUDGED)
-    scored = [row["scores"] for row in rows if judged & set(row.get("scores") or {})]
-    if len(scored) >= 2:
-        first, last = scored[0], scored[-1]
-        changes = [f"{d} {first[d]:g} → {last[d]:g}" for d in DIMENSIONS if d in first and d in last]
-        out += "\n\nFirst to latest: " + ", ".join(changes)
+             *(_score((row.get("scores") or {}).get(d)) for d in DIMENSIONS)] for row in members]
+    out = heading + "\n" + table(["started", "status", "answered", "struct", "own", "impact", "values", "concise"], body)
+    if group["trend"]:
+        trend = "First to latest: " + ", ".join(f"{d} {a:g} → {b:g}" for d, (a, b) in group["trend"].items())
+        out += "\n" + "\n".join(wrapped(trend, 2, ""))
     return out
 
 

@@ -45,7 +45,7 @@ def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | N
     named = tagged_values(seeds)
     for i in range(count):
         value = wanted[i % len(wanted)]
-        candidates = [q for q in seeds if q.text not in used and _probes(q, value, shown_by, named)]
+        candidates = [q for q in seeds if q.text not in used and probes(q, value, shown_by, named)]
         candidates = candidates or [q for q in seeds if q.text not in used] or seeds
         question = candidates[0]
         used.add(question.text)
@@ -102,7 +102,7 @@ def _named_values(values: list[str], settings: BankSettings) -> list[str]:
     return named
 
 
-def _probes(question: CommonQuestion, value: str, shown_by: dict[str, set[str]], named: set[str]) -> bool:
+def probes(question: CommonQuestion, value: str, shown_by: dict[str, set[str]], named: set[str]) -> bool:
     """Return True when a question draws out the value: it is tagged with it; or, for a value no question is tagged
     with (a bank's own), it is of a story type the company profile ties the value to, or named like the value."""
     value = value.lower()
@@ -131,11 +131,13 @@ def _first_sentence(text: str) -> str:
 
 
 def described(company: str, role: str, planned: list[Planned], persona: str) -> str:
-    """Say in one line who a mock interview is for and what it asks about: `Netflix · 2 questions on Courage ·
-    neutral interviewer` (the terminal's heading and the page's)."""
+    """Say in one line who a mock interview is for and what it asks about: `Netflix · peer round · 2 questions on
+    Courage · neutral interviewer` (the terminal's heading and the page's; the round only when one was chosen)."""
     from coach.bank.phrases import named_company
 
     who = " · ".join(part for part in (named_company(company), role) if part)
     chosen = ", ".join(dict.fromkeys(p.value for p in planned))
     count = f"{len(planned)} question{'s' * (len(planned) != 1)}"
-    return " · ".join(part for part in (who, f"{count} on {chosen}", f"{persona} interviewer") if part)
+    round = next((p.round for p in planned if p.round), "")
+    return " · ".join(part for part in (who, round and f"{round} round", f"{count} on {chosen}",
+                                        f"{persona} interviewer") if part)

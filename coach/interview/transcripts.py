@@ -79,3 +79,27 @@ def past_sessions(bank: Bank) -> tuple[list[dict], list[str]]:
             continue
         rows.append({"file": path.name, **data})
     return rows, warnings
+
+
+def group_key(row: dict) -> tuple[str, str]:
+    """Return what makes two sessions comparable: the interviewer's persona and the round ("" for any round)."""
+    return str(row.get("persona") or "neutral"), str(row.get("round") or "")
+
+
+def session_groups(rows: list[dict]) -> list[dict]:
+    """Group past sessions by persona and round (like with like), in the order each group first appears, each with
+    the trend of every dimension from its first scored session to its latest: `{persona, round, sessions, trend}`."""
+    from coach.interview.session import DIMENSIONS, JUDGED
+
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault(group_key(row), []).append(row)
+    out = []
+    for (persona, round), members in groups.items():
+        scored = [row["scores"] for row in members if set(JUDGED) & set(row.get("scores") or {})]
+        trend = {}
+        if len(scored) >= 2:
+            first, last = scored[0], scored[-1]
+            trend = {d: [first[d], last[d]] for d in DIMENSIONS if d in first and d in last}
+        out.append({"persona": persona, "round": round, "sessions": members, "trend": trend})
+    return out
