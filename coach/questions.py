@@ -99,7 +99,7 @@ def check_value(value: str | None, questions: list[CommonQuestion], settings: Ba
 def list_questions(bank_root: Path | None, settings: BankSettings, value: str | None = None,
                    round: str | None = None, level: str | None = None) -> Listing:
     """Return the questions for a value, round and level (each optional), in the bank's order."""
-    from coach.interview.planning import probes, in_round, tagged_values
+    from coach.interview.planning import in_round, probes, tagged_values
 
     chosen_round, chosen_level = check_round(round), check_level(level)
     questions = common_questions(bank_root)
