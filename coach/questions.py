@@ -99,7 +99,7 @@ def check_value(value: str | None, questions: list[CommonQuestion], settings: Ba
 def list_questions(bank_root: Path | None, settings: BankSettings, value: str | None = None,
                    round: str | None = None, level: str | None = None) -> Listing:
     """Return the questions for a value, round and level (each optional), in the bank's order."""
-    from coach.interview.planning import in_round, probes, tagged_values
+    from coach.interview.planning import at_level, in_round, probes, tagged_values
 
     chosen_round, chosen_level = check_round(round), check_level(level)
     questions = common_questions(bank_root)
@@ -109,5 +109,5 @@ def list_questions(bank_root: Path | None, settings: BankSettings, value: str | 
     shown = types_by_value(settings, bank_root)
     fitting = [q for q in questions
                if (not chosen_value or probes(q, chosen_value, shown, named)) and in_round(q, chosen_round)
-               and (not chosen_level or not q.levels or chosen_level in q.levels)]
+               and at_level(q, chosen_level)]
     return Listing(fitting, chosen_value, chosen_round, chosen_level, len(questions), names)

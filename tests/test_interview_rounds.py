@@ -132,3 +132,16 @@ def test_an_answer_in_the_first_person_has_no_we_finding(runner, bank, endpoint,
                  "--json")
     assert result.exit_code == 0, result.output
     assert "we-heavy" not in [f["code"] for f in json.loads(result.output)["rounds"][0]["findings"]]
+
+
+def test_a_level_draws_questions_that_suit_it(bank):
+    by_text = {q.text: q for q in common_questions()}
+    for seed in range(5):
+        planned = plan(bank, 3, rng=random.Random(seed), round="manager", level="junior")
+        assert all({"manager"} <= set(by_text[p.seed].rounds) and "junior" in by_text[p.seed].levels for p in planned)
+
+
+def test_an_unknown_level_is_one_sentence(runner, bank):
+    result = run(runner, "interview", "--level", "principal")
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: unknown level 'principal'; choose one of: junior, mid, senior, staff"

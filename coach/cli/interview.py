@@ -27,6 +27,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         story: Annotated[str | None, typer.Option("--story", metavar="STORY", autocompletion=complete_story, help="Rehearse the questions one story should answer, its follow-ups included.")] = None,
         persona: Annotated[str, typer.Option("--persona", metavar="NAME", help="friendly, neutral or tough.")] = "neutral",
         round: Annotated[str | None, typer.Option("--round", metavar="ROUND", help="The round to practise: recruiter, manager, peer or bar-raiser (its questions, and an interviewer told which round it is).")] = None,
+        level: Annotated[str | None, typer.Option("--level", metavar="LEVEL", help="Your level: junior, mid, senior or staff (questions that suit it).")] = None,
         answers: Annotated[Path | None, typer.Option("--answers", metavar="FILE", help="Take the answers from FILE, separated by lines of ---, instead of the terminal.")] = None,
         voice: Annotated[bool, typer.Option("--voice", help="Answer out loud: each answer is recorded and transcribed.")] = False,
         seed: Annotated[int | None, typer.Option("--seed", hidden=True, help="Seed the choice of questions.")] = None,
@@ -44,9 +45,9 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         if not 1 <= questions <= 10:
             raise CoachError(f"--questions takes 1 to 10, not {questions}")
         interview.check_persona(persona)
-        from coach.questions import check_round
+        from coach.questions import check_level, check_round
 
-        round = check_round(round)
+        round, level = check_round(round), check_level(level)
         if show_prompt and as_json:
             raise CoachError("--show-prompt prints the prompt as text; leave out --json")
         if voice and (answers is not None or as_json):
@@ -57,7 +58,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             raise CoachError("--story rehearses that story's own questions and values; leave out --values")
         scripted = interview.read_answers(answers) if answers is not None else None
         planned = interview.plan(bank, questions, values.split(",") if values else None, story, random.Random(seed),
-                                 round=round)
+                                 round=round, level=level)
         if show_prompt:
             from coach.cli.model import prompts
 

@@ -23,10 +23,11 @@ def values_by_need(stories: list[Story], slugs: list[str], settings: BankSetting
 
 
 def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | None = None,
-         rng: random.Random | None = None, round: str | None = None) -> list[Planned]:
+         rng: random.Random | None = None, round: str | None = None, level: str | None = None) -> list[Planned]:
     """Choose `count` main questions: for the named values, or the values the bank covers least; or, with a story,
     the questions that story should answer, its prepared follow-ups as probes. With a round (`recruiter`, `manager`,
-    `peer`, `bar-raiser`), the questions are that round's when it has any that fit."""
+    `peer`, `bar-raiser`), the questions are that round's when it has any that fit; with a level (`junior`, `mid`,
+    `senior`, `staff`), that level's, when the round has some."""
     rng = rng or random.Random()
     settings = bank.settings()
     pairs = list(bank.stories())
@@ -34,7 +35,8 @@ def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | N
     shown_by = _shown_by(bank, settings)
     everything = common_questions(bank.root)
     rng.shuffle(everything)
-    seeds = [q for q in everything if in_round(q, round)] or everything
+    in_the_round = [q for q in everything if in_round(q, round)] or everything
+    seeds = [q for q in in_the_round if at_level(q, level)] or in_the_round
     if story is not None:
         return _with_round(_rehearsal(bank, story, count, seeds), round)
     wanted = _named_values(values, settings) if values else values_by_need(stories, slugs, settings)
@@ -56,6 +58,11 @@ def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | N
 def in_round(question: CommonQuestion, round: str | None) -> bool:
     """Return True when a question suits the round (any question suits no round; one tagged with none, any round)."""
     return not round or not question.rounds or round in question.rounds
+
+
+def at_level(question: CommonQuestion, level: str | None) -> bool:
+    """Return True when a question suits the level (any question suits no level; one tagged with none, any level)."""
+    return not level or not question.levels or level in question.levels
 
 
 def _with_round(planned: list[Planned], round: str | None) -> list[Planned]:
