@@ -44,11 +44,13 @@ def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | N
         wanted = sorted({t for q in seeds for t in q.themes})  # a bank without values: practise every theme
     planned: list[Planned] = []
     used: set[str] = set()
-    named = tagged_values(seeds)
+    named = tagged_values(everything)
     for i in range(count):
         value = wanted[i % len(wanted)]
-        candidates = [q for q in seeds if q.text not in used and probes(q, value, shown_by, named)]
-        candidates = candidates or [q for q in seeds if q.text not in used] or seeds
+        unused = [q for q in seeds if q.text not in used]
+        candidates = ([q for q in unused if probes(q, value, shown_by, named)]  # tagged with it (or, untagged: its types)
+                      or [q for q in unused if probes(q, value, shown_by, set())]  # none in this round: its story types
+                      or unused or seeds)
         question = candidates[0]
         used.add(question.text)
         planned.append(Planned(question.text, value, question.themes, round=round or ""))
