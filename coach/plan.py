@@ -162,8 +162,8 @@ def rehearsal(story: Story, settings: BankSettings, slug: str, today: date, ligh
 def _not_ready(row: StoryProgress, slug: str) -> tuple[str, str]:
     """Say what a story needs before it can be rehearsed, and the command that does it."""
     if row.placeholders:
-        blanks = "1 placeholder" if row.placeholders == 1 else f"{row.placeholders} placeholders"
-        return f"fill its {blanks} like [X] in ## Refined first", f"coach edit {slug}"
+        blanks = "1 [placeholder]" if row.placeholders == 1 else f"{row.placeholders} [placeholders]"
+        return f"fill in the {blanks} of its ## Refined first", f"coach edit {slug}"
     if not row.drafted:
         return "no draft yet: write it under ## Draft and answer its questions, then refine it", f"coach refine {slug}"
     return "no refined version yet: refine it first", f"coach refine {slug}"
@@ -190,7 +190,8 @@ def value_gaps(stories: list[Story], slugs: list[str], settings: BankSettings, r
     """Return the company values no story targets, each with the story type that would start one.
 
     The type is one the company profile ties to the value: one already chosen for another gap (a story for both),
-    else one the bank has no story of, else the first; a value tied to no type gets the general type."""
+    else the one tied to most of the missing values, else one the bank has no story of, else the profile's first; a
+    value tied to no type gets the general type."""
     coverage = value_coverage(stories, settings, slugs)
     missing = [value.name for value in settings.values if not coverage.get(value.name)]
     profile = find_company(settings.company, root)
@@ -199,8 +200,8 @@ def value_gaps(stories: list[Story], slugs: list[str], settings: BankSettings, r
     gaps: dict[str, ValueGap] = {}
     for value in missing:
         tied = [kind for kind in _tied_types(profile, value) if kind in known]
-        chosen = next((kind for kind in tied if kind in gaps), None) or next(
-            (kind for kind in tied if kind not in used), None) or (tied[0] if tied else "general")
+        covers = {kind: sum(kind in _tied_types(profile, other) for other in missing) for kind in tied}
+        chosen = max(tied, key=lambda kind: (kind in gaps, covers[kind], kind not in used), default="general")
         if chosen in gaps and chosen != "general":
             gaps[chosen].values.append(value)
             continue

@@ -57,8 +57,8 @@ def _story(item: Rehearsal, mark: str) -> list[str]:
     if item.ready:
         head = f"{item.slug}: {counted(item.takes_today, 'take')}"
     else:
-        head = f"{item.slug}: {item.command}"
-    return _lines(f"{head} ({item.why})", 5, f"  {mark}")
+        head = f"{item.slug}: `{item.command}`"
+    return _lines(f"{head} ({item.why})", len(mark) + 3, f"  {mark}")
 
 
 def mock_today(plan: Plan) -> str:
