@@ -258,5 +258,5 @@ def make_plan(bank: Bank, interview: date, now: datetime, sessions: list[dict]) 
     since = (today - plan.last_mock).days if plan.last_mock else None
     first = 0 if since is None else max(0, MOCK_EVERY - since)  # the first full day a mock interview is due
     plan.mocks_left = len(range(first, plan.full_days, MOCK_EVERY))
-    plan.mock_today = first == 0 and plan.full_days > 0
+    plan.mock_today = first == 0 and plan.full_days > 0 and any(item.ready for item in items)  # a story to tell
     return plan

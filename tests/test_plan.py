@@ -106,8 +106,10 @@ def test_values_a_type_shows_together_share_one_story_and_untied_ones_get_the_ge
     assert gaps["Global Optimization"]["command"] == 'coach new general --title "Global Optimization"'
     assert sum(len(gap["values"]) for gap in data["value_gaps"]) == data["values"] == 8
     assert data["rehearse"] == data["prepare"] == []
-    text = plan("--date", "2026-12-12").output
+    text = " ".join(plan("--date", "2026-12-12").output.split())
     assert "No stories yet: start one with `coach new TYPE`" in text
+    assert '- "Trust and Amplify" and "Obsess Over Talent": `coach new leadership`' in text
+    assert "Mock interview: once a story is refined" in text and data["mock_today"] is False
 
 
 @pytest.mark.parametrize(("interview", "days", "full", "mock_today", "mocks"), [

@@ -68,6 +68,8 @@ def mock_today(plan: Plan) -> str:
         return f"No mock interview today: rest your voice for tomorrow ({done})."
     if plan.mock_today:
         return f"Mock interview: one today, with `coach interview` ({done})."
+    if not any(item.ready for item in plan.stories):
+        return f"Mock interview: once a story is refined, with `coach interview` ({done})."
     since = (plan.today - plan.last_mock).days if plan.last_mock else 0
     last = "today" if since == 0 else "yesterday" if since == 1 else f"{since} days ago"
     return f"No mock interview today: the last was {last} ({done})."
@@ -89,9 +91,10 @@ def gaps_block(plan: Plan) -> str:
 
 def _gap(gap: ValueGap) -> list[str]:
     """Return one gap: its values and command, the type's prompt, and the questions that would start the story."""
-    from coach.display.bank import listed
+    from coach.method.text import quoted
 
-    lines = _lines(f"{listed(gap.values)}: `{gap.command}`", 4, "  -")
+    names = gap.values[0] if len(gap.values) == 1 else quoted(gap.values)  # a value's name may hold "and"
+    lines = _lines(f"{names}: `{gap.command}`", 4, "  -")
     lines += _lines(gap.prompt, 4, "    ")
     lines += _lines(f"Questions that start it ({gap.heading}):", 4, "    ")
     for question in gap.questions:
