@@ -17,7 +17,7 @@ from pathlib import Path
 
 from coach.bank.catalog import find_company, load_story_type, story_type_names
 from coach.bank.folder import Bank, slugify
-from coach.bank.models import BankSettings, CompanyProfile, Story
+from coach.bank.models import BankSettings, CompanyProfile, QuestionGroup, Story
 from coach.errors import CoachError
 from coach.method.board import PRACTICE_GOAL, StoryProgress, story_progress, value_coverage
 from coach.method.text import fit
@@ -147,7 +147,7 @@ def rehearsal(story: Story, settings: BankSettings, slug: str, today: date, ligh
     takes = list(story.practice)
     good = sum(fit(take.seconds, window) == "within" for take in takes)
     heard = [take.coverage for take in takes if take.heard and take.coverage is not None]
-    last = max(take.at for take in takes).date() if takes else None
+    last = max(take.at.date() for take in takes) if takes else None  # by day: a take's time may carry a zone or not
     item = Rehearsal(slug, story.title, 0, good, len(takes), heard[-1] if heard else None, last, "",
                      command=f"coach practice {slug}")
     if not row.refined:
@@ -220,7 +220,7 @@ def _tied_types(profile: CompanyProfile | None, value: str) -> list[str]:
 def _gap(value: str, kind: str, others: list[str], files: set[str], root: Path) -> ValueGap:
     """Return a value gap started by a story type: the command, the type's prompt and its defining questions."""
     story_type = load_story_type(kind, root)
-    groups = story_type.groups
+    groups = story_type.groups or [QuestionGroup(heading="Questions")]  # a bank's own type may have none
     group = groups[1] if len(groups) > 1 else groups[0]  # the first group sets the scene; the second is the type's own
     command = f"coach new {kind}"
     if kind == "general" or kind in files:  # a second story of a type needs a title to name its file

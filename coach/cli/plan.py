@@ -17,7 +17,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         as_json: AsJson = False,
         stories: StoriesDir = DEFAULT_BANK,
     ) -> None:
-        """Plan today's practice to be ready by the interview date: stories, value gaps, takes, mock interviews."""
+        """Plan what to practise today to be ready by the interview date."""
         from coach.display.plan import plan_view
         from coach.interview.transcripts import past_sessions
         from coach.plan import interview_date, make_plan
