@@ -16,7 +16,7 @@ from coach.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-EXAMPLES = ["coach import four-power-stories.md", "coach check team", "coach status", "coach show learning",
+EXAMPLES = ["coach import four-power-stories.md", "coach check", "coach check team", "coach status", "coach show learning",
             "coach companies", "coach companies show stripe"]
 
 
