@@ -22,7 +22,7 @@ EXAMPLES = ["coach import four-power-stories.md", "coach check", "coach check te
 
 def example(command: str) -> list[str]:
     """Return the lines the README shows under `$ COMMAND`, up to the end of its code block."""
-    block = README.split(f"\n$ {command}\n", 1)[1].split("\n```", 1)[0]
+    block = README.split(f"\n$ {command}\n", 1)[1].split("\n```", 1)[0].split("\n\n$ ", 1)[0]
     return block.split("\n")
 
 
@@ -128,3 +128,18 @@ def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endp
         shown = walkthrough_example(command)
         assert matches(shown, real), "\n".join(["README shows:", *shown, "", "coach prints:", *real])
     assert endpoint.call_count == 1
+
+
+def test_the_log_examples_are_what_coach_log_prints(tmp_path):
+    from coach.llm.calllog import CallLog, CallRecord
+
+    log = CallLog.for_bank(tmp_path / "stories")
+    log.record(CallRecord("refine", "gpt-5-mini", "api.openai.com", "ab", 900, 300, 3100, 1, "ok",
+                          at="2026-11-24T10:02:11", story="risk"))
+    log.record(CallRecord("refine", "gpt-5-mini", "api.openai.com", "cd", 1800, 620, 7400, 2, "ok",
+                          at="2026-11-24T10:02:19", story="team", reasks=[[
+                              "refined has 96 words; it must have 112-150 words to take 45-60 seconds at 150 words "
+                              "per minute"]]))
+    for command in ("coach log", "coach log --show 2"):
+        real = CliRunner().invoke(app, command.split()[1:]).output.rstrip("\n").split("\n")
+        assert matches(example(command), real), "\n".join(["README shows:", *example(command), "", "coach prints:", *real])
