@@ -143,3 +143,15 @@ def test_the_log_examples_are_what_coach_log_prints(tmp_path):
     for command in ("coach log", "coach log --show 2"):
         real = CliRunner().invoke(app, command.split()[1:]).output.rstrip("\n").split("\n")
         assert matches(example(command), real), "\n".join(["README shows:", *example(command), "", "coach prints:", *real])
+
+
+def test_the_refine_example_is_what_coach_refine_prints(tmp_path, endpoint):
+    from tests.llm_fixtures import completion, refinement
+
+    shutil.copytree(ROOT / "stories", tmp_path / "stories", ignore=shutil.ignore_patterns(".coach"))
+    endpoint.respond(200, json=completion(refinement()))
+    shown = readme_section("Commands").split("\n$ coach refine risk\n", 1)[1].split("\n\n$ ", 1)[0].split("\n")
+    result = CliRunner().invoke(app, ["refine", "risk"])
+    assert result.exit_code == 0, result.output
+    real = result.output.rstrip("\n").split("\n")
+    assert matches(shown, real), "\n".join(["README shows:", *shown, "", "coach prints:", *real])
