@@ -56,13 +56,14 @@ def test_the_sample_bank_is_told_by_its_readme_mark_only(tmp_path):
     assert not is_sample_bank(tmp_path / "own")
 
 
-def test_refine_all_logs_each_call_with_its_story(runner, bank, endpoint):
+def test_refine_all_logs_each_call_with_its_story(runner, bank, endpoint, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
     endpoint.respond(200, json=completion(refinement()))
     assert runner.invoke(app, ["refine", "risk", "team"]).exit_code in (0, 1)
     calls = json.loads(runner.invoke(app, ["log", "--json"]).stdout)
     assert sorted(call["story"] for call in calls) == ["risk", "team"]
     shown = runner.invoke(app, ["log"]).stdout
-    assert "story" in shown.splitlines()[0] and " risk " in shown and " team " in shown
+    assert "  refine risk  " in shown and "  refine team  " in shown
 
 
 def test_a_single_refine_is_logged_with_its_story_too(runner, bank, endpoint):
@@ -101,7 +102,7 @@ def test_a_log_an_older_coach_wrote_stays_readable(runner, tmp_path):
     db.close()
     listed = runner.invoke(app, ["log"])
     assert listed.exit_code == 0, listed.output
-    assert "refine   -      old-model" in listed.stdout
+    assert "  refine   old-model  10/5" in listed.stdout
     call = json.loads(runner.invoke(app, ["log", "--show", "1", "--json"]).stdout)
     assert call["story"] == "" and call["reasks"] == [] and call["reasons"] == []
     columns = {row[1] for row in sqlite3.connect(folder / "coach.db").execute("PRAGMA table_info(calls)")}

@@ -11,21 +11,22 @@ def prompt_text(messages: list[dict[str, str]]) -> str:
 
 
 def log_table(calls) -> str:
-    """Render recent model calls and their token totals, fitted to the terminal (the host once, if all share it)."""
+    """Render recent model calls and their token totals, fitted to the terminal (the host once, if all share it); a
+    call is named by what was run, its command and the story it was for (`refine risk`)."""
     if not calls:
         return "No model calls recorded yet."
     hosts = sorted({c.host for c in calls})
-    rows = [[str(c.id), c.at.replace("T", " ")[:16], c.command, c.story or "-", c.model, c.host,
+    rows = [[str(c.id), c.at.replace("T", " ")[:16], f"{c.command} {c.story}".strip(), c.model, c.host,
              f"{c.tokens_in:,}/{c.tokens_out:,}", f"{c.latency_ms / 1000:.1f}s",
              c.outcome + (f" ({c.attempts} tries)" if c.attempts > 1 else "")]
             for c in calls]
-    header = ["id", "at", "command", "story", "model", "host", "tokens", "time", "outcome"]
+    header = ["id", "at", "command", "model", "host", "tokens", "time", "outcome"]
     if len(hosts) == 1:
-        header, rows = [*header[:5], *header[6:]], [[*row[:5], *row[6:]] for row in rows]
+        header, rows = [*header[:4], *header[5:]], [[*row[:4], *row[5:]] for row in rows]
     total_in, total_out = sum(c.tokens_in for c in calls), sum(c.tokens_out for c in calls)
     totals = (f"{len(calls)} call{'s' * (len(calls) != 1)}{' to ' + hosts[0] if len(hosts) == 1 else ''}, "
               f"{total_in:,} tokens in, {total_out:,} tokens out.")
-    shrink = (1, 7, 4, 3, 2) if len(hosts) == 1 else (1, 5, 8, 4, 3, 2)
+    shrink = (1, 2, 6, 3) if len(hosts) == 1 else (1, 2, 4, 7, 3)  # the date and the story wrap before the outcome
     return table(header, rows, shrink=shrink) + "\n\n" + "\n".join(wrapped(totals, 2, ""))
 
 
