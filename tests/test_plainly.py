@@ -118,3 +118,25 @@ def test_counts_are_words_never_an_s_in_brackets():
                  for n, line in enumerate(path.read_text().splitlines(), 1) if "(s)" in line and '"' in line
                  and "for s in" not in line]
     assert offenders == []
+
+
+def test_a_server_that_is_not_running_is_said_down_as_fast_as_the_readme_says(runner, bank, monkeypatch):
+    import socket
+    import time
+
+    from coach.llm.retries import UNREACHABLE_WAIT
+
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "retried once, half a second later, so a server that is not running is said to be down about 0.6" in readme
+    assert UNREACHABLE_WAIT == 0.5
+    with socket.socket() as probe:  # a port on this machine that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("COACH_MODEL", "test-model")
+    runner.invoke(app, ["refine", "risk", "--show-prompt"])  # the command's own imports, outside the timing
+    started = time.monotonic()
+    result = runner.invoke(app, ["refine", "risk"])
+    took = time.monotonic() - started
+    assert result.exit_code == 1 and "could not connect to" in result.stderr
+    assert 0.5 <= took < 3, took  # the half-second wait, then the refusal; the rest is loading the bank and client

@@ -119,10 +119,9 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
     @app.command("check")
     def check_command(refs: Stories = None, as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) -> None:
         """Check stories against the method: timing, I vs we, metrics, repetition, invented numbers."""
+        from coach.bank.sample import is_sample_bank
         from coach.display.bank import check_report
         from coach.method.check import check_bank
-
-        from coach.bank.sample import is_sample_bank
 
         reports = check_bank(out.bank(stories), refs or [])
         sample = not refs and is_sample_bank(Path(stories))
