@@ -155,3 +155,17 @@ def test_the_refine_example_is_what_coach_refine_prints(tmp_path, endpoint):
     assert result.exit_code == 0, result.output
     real = result.output.rstrip("\n").split("\n")
     assert matches(shown, real), "\n".join(["README shows:", *shown, "", "coach prints:", *real])
+
+
+def test_the_practice_line_the_readme_shows_is_how_coach_writes_a_take(tmp_path):
+    import re
+
+    shutil.copytree(ROOT / "stories", tmp_path / "stories", ignore=shutil.ignore_patterns(".coach"))
+    shown = next(line for line in README.splitlines() if line.startswith("- {at: "))
+    seconds = re.search(r"seconds: ([\d.]+)", shown).group(1)
+    result = CliRunner().invoke(app, ["practice", "risk", "--seconds", seconds])
+    assert result.exit_code == 0, result.output
+    written = next(line for line in (tmp_path / "stories" / "risk.md").read_text().splitlines() if line.startswith("- {at: "))
+    moment = r"'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d'"
+    assert re.fullmatch(moment, shown.split("at: ", 1)[1].split(",", 1)[0])
+    assert re.sub(moment, "AT", written) == re.sub(moment, "AT", shown)
