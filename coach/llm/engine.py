@@ -109,17 +109,16 @@ class Engine:
         self.story = ""  # the story this engine's calls are for, as the call log names it
 
     def labelled(self, label: str) -> Engine:
-        """Return an engine sharing this one's client, log and stop flag whose progress messages start with label."""
-        _ = self.shapes  # made before the copy, so that every story shares one
-        clone = copy.copy(self)
+        """Return an engine sharing this one's client, log and stop flag whose progress messages start with label
+        (a story's name, which the log files its calls under)."""
+        clone = self.about(label)
         clone.on_event = lambda message: self.on_event(f"{label}: {message}")
         clone.on_status = lambda message: self.on_status(f"{label}: {message}")
-        clone.story = label
         return clone
 
     def about(self, story: str) -> Engine:
         """Return an engine sharing this one's client, log and stop flag whose calls the log files under story."""
-        _ = self.shapes
+        _ = self.shapes  # made before the copy, so that every story shares one
         clone = copy.copy(self)
         clone.story = story
         return clone
