@@ -259,7 +259,7 @@ def test_analyze_from_the_page_writes_the_proposals_and_shows_them_with_their_ch
     said = events(client(bank.root).post("/story/team/analyze", headers=csrf_headers()))
     assert not [e for e in said if "error" in e], said
     html = said[-1]["html"]
-    assert "The model read your draft for 3 open question(s): 2 proposed, 1 left for you to answer." in html
+    assert "The model read your draft for 3 open questions: 2 proposed, 1 left for you to answer." in html
     assert html.count("Accept the proposal") == 2 and "paternity leave for 6 months" in html
     assert "Your draft does not say: what the team was struggling with" in html
     assert [q.proposed != "" for q in load_story(path).unanswered()] == [True, True, False]

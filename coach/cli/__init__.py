@@ -5,6 +5,7 @@ options.py    the options commands share            model.py     the engine, and
 bank.py       commands over the files (no model)    jobs.py      the commands that ask the model
 interview.py  the mock interview's drivers          practice.py  the practice stopwatch
 voice.py      the microphone and transcriber        serve.py     `coach serve`: the page's server
+plan.py       `coach plan`: what to do today
 """
 
 from coach.cli.app import make_app

@@ -117,7 +117,7 @@ async def analyze(request):
             emit.status(f"{outcome.slug}: asking {engine.settings.model} at {engine.settings.host}")
             with one_job(request, slug, "reading the draft"):
                 use.propose(bank, outcome, engine)
-            notice = (f"The model read your draft for {asking} open question(s): "
+            notice = (f"The model read your draft for {asking} open question{'s' * (asking != 1)}: "
                       f"{len(outcome.proposals)} proposed, {len(outcome.gaps)} left for you to answer.")
             shown = {"questions": open_questions(outcome)}  # with what the draft is missing, as the command says
         elif not outcome.story.draft.strip():
