@@ -123,7 +123,8 @@ class RefineRun:
         down = next((o.error for o in failed if isinstance(o.error, EndpointDown)), None)
         if down is not None:
             left = len(self.outcomes) - len(self.done)
-            return type(down)(f"{down}; {left} of {len(self.outcomes)} stories were left as they were")
+            were = "story was left as it was" if left == 1 else "stories were left as they were"
+            return type(down)(f"{down}; {left} of {len(self.outcomes)} {were}")
         return None
 
     def as_dict(self) -> list[dict]:
@@ -232,7 +233,8 @@ def refine_bank(bank: Bank, refs: list[str], engine, *, every: bool = False, pro
         if progress is not None:
             progress.started(path.stem)
         try:
-            return refine_story(bank, path, engine.labelled(path.stem) if len(paths) > 1 else engine, **options)
+            return refine_story(bank, path, engine.labelled(path.stem) if len(paths) > 1 else engine.about(path.stem),
+                                **options)
         finally:
             if progress is not None:
                 progress.finished(path.stem)

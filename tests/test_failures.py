@@ -104,7 +104,7 @@ def test_a_refine_kept_with_doubts_is_logged_as_such(runner, bank, endpoint):
     endpoint.respond(200, json=completion(refinement(sentences=sentences(pairs))))
     result = runner.invoke(app, ["refine", "risk"])
     assert result.exit_code == 0, result.output
-    assert "kept with 1 doubt the model did not settle" in result.stdout
+    assert "kept with 1 doubt the model did not settle" in " ".join(result.stdout.split())  # wrapped at 80 columns
     assert outcomes(bank) == [("refine", "kept with doubts", 2)]
 
 

@@ -143,12 +143,12 @@ def test_refine_show_prompt_with_json_is_refused(runner, bank):
 
 def test_log_json_lists_calls_and_shows_one_in_full(runner, refined):
     [call] = data_of(runner, "log", "--json")
-    assert list(call) == ["id", "at", "command", "model", "host", "prompt_hash", "tokens_in", "tokens_out", "latency_ms",
-                          "attempts", "outcome"]
+    assert list(call) == ["id", "at", "command", "story", "model", "host", "prompt_hash", "tokens_in", "tokens_out",
+                          "latency_ms", "attempts", "outcome"]
     assert (call["command"], call["model"], call["tokens_in"], call["outcome"]) == ("refine", "test-model", 900, "ok")
     full = data_of(runner, "log", "--show", call["id"], "--json")
     assert {key: full[key] for key in call} == call
-    assert {"detail", "reasons", "content"} <= set(full) and full["reasons"] == []
+    assert {"detail", "reasks", "reasons", "content"} <= set(full) and full["reasons"] == full["reasks"] == []
 
 
 def test_log_show_unknown_id_with_json_is_one_line(runner, bank):

@@ -52,7 +52,8 @@ def test_a_sentence_still_unsupported_after_the_reasks_is_kept_and_shown(runner,
     result = runner.invoke(app, ["refine", "risk"])
     assert result.exit_code == 0, result.output
     assert endpoint.call_count == 2  # the same answer again ends the re-asks
-    assert f'  not found in your material: "{INVENTED}"' in result.stdout
+    assert "\n  not found in your material: " in result.stdout
+    assert f'not found in your material: "{INVENTED}"' in " ".join(result.stdout.split())  # wrapped at 80 columns
     story = load_story(bank.root / "risk.md")
     assert INVENTED in story.refined
     assert f'Confirm or cut: "{INVENTED}" (not found in your material)' in story.coaching_notes
@@ -61,7 +62,7 @@ def test_a_sentence_still_unsupported_after_the_reasks_is_kept_and_shown(runner,
 def test_a_quote_of_something_else_does_not_support_a_sentence(runner, bank, endpoint):
     endpoint.respond(200, json=completion(with_sentence(INVENTED, ["Limiting the report presentation to 10 minutes"])))
     result = runner.invoke(app, ["refine", "risk"])
-    assert result.exit_code == 0 and f'not found in your material: "{INVENTED}"' in result.stdout
+    assert result.exit_code == 0 and f'not found in your material: "{INVENTED}"' in " ".join(result.stdout.split())
 
 
 def test_explain_prints_each_sentence_with_its_checked_sources(runner, bank, endpoint):
@@ -108,5 +109,5 @@ def test_an_answer_with_only_doubts_is_kept_when_the_reasks_do_worse(runner, ban
     ]
     result = runner.invoke(app, ["refine", "risk"])
     assert result.exit_code == 0, result.output
-    assert f'not found in your material: "{INVENTED}"' in result.stdout
+    assert f'not found in your material: "{INVENTED}"' in " ".join(result.stdout.split())
     assert INVENTED in load_story(bank.root / "risk.md").refined

@@ -16,13 +16,13 @@ from coach.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-EXAMPLES = ["coach import four-power-stories.md", "coach check team", "coach status", "coach show learning",
+EXAMPLES = ["coach import four-power-stories.md", "coach check", "coach check team", "coach status", "coach show learning",
             "coach companies", "coach companies show stripe", "coach questions --value candor --round peer"]
 
 
 def example(command: str) -> list[str]:
     """Return the lines the README shows under `$ COMMAND`, up to the end of its code block."""
-    block = README.split(f"\n$ {command}\n", 1)[1].split("\n```", 1)[0]
+    block = README.split(f"\n$ {command}\n", 1)[1].split("\n```", 1)[0].split("\n\n$ ", 1)[0]
     return block.split("\n")
 
 
@@ -128,3 +128,44 @@ def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endp
         shown = walkthrough_example(command)
         assert matches(shown, real), "\n".join(["README shows:", *shown, "", "coach prints:", *real])
     assert endpoint.call_count == 1
+
+
+def test_the_log_examples_are_what_coach_log_prints(tmp_path):
+    from coach.llm.calllog import CallLog, CallRecord
+
+    log = CallLog.for_bank(tmp_path / "stories")
+    log.record(CallRecord("refine", "gpt-5-mini", "api.openai.com", "ab", 900, 300, 3100, 1, "ok",
+                          at="2026-11-24T10:02:11", story="risk"))
+    log.record(CallRecord("refine", "gpt-5-mini", "api.openai.com", "cd", 1800, 620, 7400, 2, "ok",
+                          at="2026-11-24T10:02:19", story="team", reasks=[[
+                              "refined has 96 words; it must have 112-150 words to take 45-60 seconds at 150 words "
+                              "per minute"]]))
+    for command in ("coach log", "coach log --show 2"):
+        real = CliRunner().invoke(app, command.split()[1:]).output.rstrip("\n").split("\n")
+        assert matches(example(command), real), "\n".join(["README shows:", *example(command), "", "coach prints:", *real])
+
+
+def test_the_refine_example_is_what_coach_refine_prints(tmp_path, endpoint):
+    from tests.llm_fixtures import completion, refinement
+
+    shutil.copytree(ROOT / "stories", tmp_path / "stories", ignore=shutil.ignore_patterns(".coach"))
+    endpoint.respond(200, json=completion(refinement()))
+    shown = readme_section("Commands").split("\n$ coach refine risk\n", 1)[1].split("\n\n$ ", 1)[0].split("\n")
+    result = CliRunner().invoke(app, ["refine", "risk"])
+    assert result.exit_code == 0, result.output
+    real = result.output.rstrip("\n").split("\n")
+    assert matches(shown, real), "\n".join(["README shows:", *shown, "", "coach prints:", *real])
+
+
+def test_the_practice_line_the_readme_shows_is_how_coach_writes_a_take(tmp_path):
+    import re
+
+    shutil.copytree(ROOT / "stories", tmp_path / "stories", ignore=shutil.ignore_patterns(".coach"))
+    shown = next(line for line in README.splitlines() if line.startswith("- {at: "))
+    seconds = re.search(r"seconds: ([\d.]+)", shown).group(1)
+    result = CliRunner().invoke(app, ["practice", "risk", "--seconds", seconds])
+    assert result.exit_code == 0, result.output
+    written = next(line for line in (tmp_path / "stories" / "risk.md").read_text().splitlines() if line.startswith("- {at: "))
+    moment = r"'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d'"
+    assert re.fullmatch(moment, shown.split("at: ", 1)[1].split(",", 1)[0])
+    assert re.sub(moment, "AT", written) == re.sub(moment, "AT", shown)

@@ -38,7 +38,8 @@ def test_refine_writes_story_and_prints_summary(runner, bank, endpoint):
     result = runner.invoke(app, ["refine", "risk"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("risk: refined, 142 words = 56.8s at 150 wpm, within the 45-60s target (1 request(s), 900 tokens in, 300 out)")
+    assert lines[:2] == ["risk: refined, 142 words = 56.8s at 150 wpm, within the 45-60s target (1",
+                         "  request, 900 tokens in, 300 out)"]
     assert "  changed: Opened on the on-call problem instead of the launch" in lines
     assert "  added: 1 coaching note, 1 hook, 3 key words, 3 follow-ups" in lines
     assert "  the previous version is kept under ## History" in lines
@@ -83,7 +84,7 @@ def test_log_lists_calls_with_totals(runner, bank, endpoint):
     endpoint.respond(200, json=completion(refinement()))
     runner.invoke(app, ["refine", "risk"])
     output = runner.invoke(app, ["log"]).output
-    assert "refine   test-model  900/300" in output and "1 call to llm.test," in output
+    assert "refine risk  test-model  900/300" in output and "1 call to llm.test," in output
     assert output.strip().endswith("1 call to llm.test, 900 tokens in, 300 tokens out.")
 
 

@@ -256,5 +256,7 @@ def test_the_summary_and_json_say_what_a_refine_replaced(runner, bank, endpoint)
     assert data["replaced"] == {"follow_ups": 1, "coaching_notes": 2, "hooks": 1, "key_words": 1, "pacing": 1, "tone": 1}
     endpoint.side_effect = [httpx.Response(200, json=completion(round_answer(2)))]
     text = runner.invoke(app, ["refine", "risk", "--fresh"]).stdout
-    line = next(line for line in text.splitlines() if line.startswith("  replaced coach's earlier: "))
+    first, *rest = text.split("\n  replaced coach's earlier: ", 1)[1].split("\n")
+    line = " ".join([first, *__import__("itertools").takewhile(lambda more: more.startswith("    "), rest)])  # wrapped
+    line = " ".join(line.split())
     assert "2 coaching notes, 1 hook, 1 key word, 1 pacing, 1 tone" in line and line.endswith("(kept under ## History)")

@@ -119,11 +119,13 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
     @app.command("check")
     def check_command(refs: Stories = None, as_json: AsJson = False, stories: StoriesDir = DEFAULT_BANK) -> None:
         """Check stories against the method: timing, I vs we, metrics, repetition, invented numbers."""
+        from coach.bank.sample import is_sample_bank
         from coach.display.bank import check_report
         from coach.method.check import check_bank
 
         reports = check_bank(out.bank(stories), refs or [])
-        out.show(reports, as_json, check_report)
+        sample = not refs and is_sample_bank(Path(stories))
+        out.show(reports, as_json, lambda found: check_report(found, sample))
         if any(report.has_errors for report in reports):
             raise typer.Exit(1)
 

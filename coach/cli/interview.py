@@ -238,36 +238,80 @@ def _written(replies, screen: "_Screen") -> Reply:
 
 class _Screen:
     """The interview in the terminal: the interviewer's words wrapped as they stream, the lines between them and the
-    feedback; nothing at all with --json."""
+    feedback; nothing at all with --json. Until the interviewer's first words arrive, their line waits unwritten
+    (on a terminal a spinner with the seconds stands in it), so a failure leaves no empty "Interviewer:" behind."""
 
-    def __init__(self, out: Output, quiet: bool):
+    def __init__(self, out: Output, quiet: bool, tty: bool | None = None):
+        import threading
+
         from coach.display.layout import StreamWrap
 
         self.out, self.quiet = out, quiet
         self.stream = StreamWrap(_write)
         self.mid_sentence = False  # the interviewer is speaking: their line is not ended yet
+        self.tty = sys.stdout.isatty() if tty is None else tty
+        self.waiting = ""  # the start of the interviewer's line, held until their first words
+        self._lock = threading.Lock()
+        self._stop: threading.Event | None = None
 
     def line(self, text: str) -> None:
-        """Print a whole line; after streamed words, end their line first."""
+        """Print a whole line; after streamed words, end their line first (a line still waiting is dropped)."""
         if not self.quiet:
+            waited = self._unwait()
             self.stream.flush()
             self.stream.column = 0
-            echo(text)
+            if not (waited and text == ""):  # no words came: there is no line to end
+                echo(text)
 
     def words(self, text: str) -> None:
-        """Stream the interviewer's words onto the current line."""
-        if not self.quiet:
-            self.stream.feed(text)
+        """Stream the interviewer's words onto the current line, opening it with the first of them."""
+        if not self.quiet and text:
+            start = self._unwait()
+            self.stream.feed(start + text)
 
     def speaking(self, speaking) -> None:
-        """Open the interviewer's line: a question's heading first."""
+        """Open the interviewer's line: a question's heading first, then a waiting sign until the first words."""
         from coach.display.interview import interview_speaking
 
         self.mid_sentence = True
         line, start = interview_speaking(speaking)
         if line is not None:
             self.line(line)
-        self.words(start)
+        if self.quiet:
+            return
+        self.waiting = start
+        if self.tty:
+            self._spin(start)
+
+    def _spin(self, start: str) -> None:
+        """Show the line's start with a spinner and the seconds waited, from a thread, until the words arrive."""
+        import threading
+        import time
+
+        from coach.display.terminal import SPINNER
+
+        stop, began = threading.Event(), time.monotonic()
+        self._stop = stop
+
+        def turn() -> None:
+            frame = 0
+            while not stop.wait(0.1):
+                with self._lock:
+                    if not stop.is_set():
+                        _write(f"\r{start}{SPINNER[frame % len(SPINNER)]} {time.monotonic() - began:.0f}s\x1b[K")
+                frame += 1
+
+        threading.Thread(target=turn, daemon=True).start()
+
+    def _unwait(self) -> str:
+        """Stop waiting: take the spinner off the line and return the line's start still to write ("" if none)."""
+        with self._lock:
+            if self._stop is not None:
+                self._stop.set()
+                self._stop = None
+                _write("\r\x1b[K")
+            start, self.waiting = self.waiting, ""
+        return start
 
     def show(self, event) -> None:
         """Show what the machine returned."""

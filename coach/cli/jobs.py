@@ -2,6 +2,7 @@
 checks its options, calls the use case, and prints what it returns."""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -90,7 +91,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         if outcome is None:
             engine, progress = terminal.engine(bank, model)
             with progress.spinning(f"{ref}: asking {engine.settings.model} at {engine.settings.host}"):
-                outcome = followups.ask(bank, ref, asked, engine, fresh)
+                outcome = followups.ask(bank, ref, asked, engine.about(Path(ref).stem), fresh)
         out.show(outcome, as_json, followups_view)
 
     @app.command("analyze")
@@ -119,13 +120,14 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         if outcome.to_ask and offline is None:
             engine, progress = terminal.engine(bank, model)
             with progress.spinning(f"{outcome.slug}: asking {engine.settings.model} at {engine.settings.host}"):
-                analyze.propose(bank, outcome, engine, fresh)
+                analyze.propose(bank, outcome, engine.about(outcome.slug), fresh)
         elif offline and outcome.to_ask and not as_json:
             out.say(f"({offline})", err=True, wrap=True)
         if accept_all:
             analyze.accept_all(bank, outcome)
         if interactive:
-            out.say(f"{outcome.slug}: {len(outcome.questions)} open question(s). Every answer is saved at once.", wrap=True)
+            asked = len(outcome.questions)
+            out.say(f"{outcome.slug}: {asked} open question{'s' * (asked != 1)}. Every answer is saved at once.", wrap=True)
             done = walk(bank, outcome, echo, terminal.input, open_question)
             out.say(f"\n{len(done)} answer{'s' * (len(done) != 1)} saved to {outcome.path}.", wrap=True)
             return

@@ -120,8 +120,8 @@ def listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def check_report(reports: list[StoryReport]) -> str:
-    """Render `coach check` findings for people, wrapped to the terminal."""
+def check_report(reports: list[StoryReport], sample: bool = False) -> str:
+    """Render `coach check` findings for people, wrapped to the terminal; on the sample bank, say what they are."""
     from coach.method.check import ERROR, WARNING
 
     blocks = ["\n".join(story_check(report)) for report in reports]
@@ -129,7 +129,25 @@ def check_report(reports: list[StoryReport]) -> str:
     warnings = sum(f.severity == WARNING for r in reports for f in r.findings)
     stories = "1 story" if len(reports) == 1 else f"{len(reports)} stories"
     blocks.append(f"{stories} checked: {counted(errors, 'error')}, {counted(warnings, 'warning')}.")
+    if sample and reports:
+        blocks.append(sample_guide(reports, errors))
     return "\n\n".join(blocks)
+
+
+def sample_guide(reports: list[StoryReport], errors: int) -> str:
+    """Tell a newcomer what `coach check` on the sample bank showed: its known problems, each kind, what to run next."""
+    worst = max(reports, key=lambda report: (report.has_errors, len(report.findings))).slug
+    exits = (f"so check exits with status 1 while {'it is' if errors == 1 else 'they are'} left"
+             if errors else "none here")
+    lines = wrapped("This is coach's sample bank: one candidate's Netflix stories as they wrote them, and these "
+                    "are their known problems, found by coach (not a fault of coach).", 0, "")
+    lines += wrapped(f"must be fixed before you say the story ({exits}).", 11, "  error")
+    lines += wrapped("worth a look: verify it, or fix it if coach is right.", 11, "  warning")
+    lines += wrapped("a next step, not a problem.", 11, "  info")
+    lines += wrapped(f"Next: `coach show {worst}` shows one story with its findings; `coach refine {worst}` asks a "
+                     "model for a version that fixes them (it needs an endpoint: see Configuration in the README); "
+                     "`coach init --company NAME` in an empty folder starts your own bank.", 0, "")
+    return "\n".join(lines)
 
 
 def counted(number: int, noun: str) -> str:

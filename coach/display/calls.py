@@ -11,12 +11,14 @@ def prompt_text(messages: list[dict[str, str]]) -> str:
 
 
 def log_table(calls) -> str:
-    """Render recent model calls and their token totals, fitted to the terminal (the host once, if all share it)."""
+    """Render recent model calls and their token totals, fitted to the terminal (the host once, if all share it); a
+    call is named by what was run, its command and the story it was for (`refine risk`)."""
     if not calls:
         return "No model calls recorded yet."
     hosts = sorted({c.host for c in calls})
-    rows = [[str(c.id), c.at.replace("T", " ")[:16], c.command, c.model, c.host, f"{c.tokens_in:,}/{c.tokens_out:,}",
-             f"{c.latency_ms / 1000:.1f}s", c.outcome + (f" ({c.attempts} tries)" if c.attempts > 1 else "")]
+    rows = [[str(c.id), c.at.replace("T", " ")[:16], f"{c.command} {c.story}".strip(), c.model, c.host,
+             f"{c.tokens_in:,}/{c.tokens_out:,}", f"{c.latency_ms / 1000:.1f}s",
+             c.outcome + (f" ({c.attempts} tries)" if c.attempts > 1 else "")]
             for c in calls]
     header = ["id", "at", "command", "model", "host", "tokens", "time", "outcome"]
     if len(hosts) == 1:
@@ -24,7 +26,7 @@ def log_table(calls) -> str:
     total_in, total_out = sum(c.tokens_in for c in calls), sum(c.tokens_out for c in calls)
     totals = (f"{len(calls)} call{'s' * (len(calls) != 1)}{' to ' + hosts[0] if len(hosts) == 1 else ''}, "
               f"{total_in:,} tokens in, {total_out:,} tokens out.")
-    shrink = (1, 6, 3, 2) if len(hosts) == 1 else (1, 4, 7, 3, 2)
+    shrink = (1, 2, 6, 3) if len(hosts) == 1 else (1, 2, 4, 7, 3)  # the date and the story wrap before the outcome
     return table(header, rows, shrink=shrink) + "\n\n" + "\n".join(wrapped(totals, 2, ""))
 
 
@@ -32,11 +34,15 @@ def call_details(call) -> str:
     """Render one logged call: what it cost, how it ended, and the answer it kept with the reasons it was rejected."""
     import json
 
-    lines = wrapped(f"call {call.id}: {call.command} with {call.model} at {call.host}, {call.at}", 2, "")
-    lines += wrapped(f"{call.attempts} request(s), {call.tokens_in:,} tokens in, {call.tokens_out:,} out, "
+    about = f" of {call.story}" if call.story else ""
+    lines = wrapped(f"call {call.id}: {call.command}{about} with {call.model} at {call.host}, {call.at}", 2, "")
+    lines += wrapped(f"{requests(call.attempts)}, {call.tokens_in:,} tokens in, {call.tokens_out:,} out, "
                      f"{call.latency_ms / 1000:.1f}s: {call.outcome}", 2, "")
     if call.detail:
         lines += wrapped(call.detail, 2, "")
+    for n, reasons in enumerate(call.reasks, 1):
+        lines += ["", f"answer {n} was sent back because:"]
+        lines += [line for number, reason in enumerate(reasons, 1) for line in wrapped(reason, 5, f"  {number}.")]
     if call.reasons:
         lines += ["", "kept with these doubts:" if "doubts" in call.outcome else "rejected because:"]
         for n, reason in enumerate(call.reasons, 1):
@@ -57,7 +63,12 @@ def how(answer) -> str:
     doubted = f"; kept with {doubts(answer)}" if answer.doubts else ""
     if answer.cached:
         return f" (from the cache, no call{doubted})"
-    return f" ({answer.attempts} request(s), {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out{doubted})"
+    return f" ({requests(answer.attempts)}, {answer.tokens_in:,} tokens in, {answer.tokens_out:,} out{doubted})"
+
+
+def requests(count: int) -> str:
+    """Return "1 request" or "3 requests"."""
+    return f"{count} request{'s' * (count != 1)}"
 
 
 def doubts(answer) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.display.calls import doubt_lines, how
-from coach.display.layout import wrapped
+from coach.display.layout import width, wrap, wrapped
 
 
 def refine_report(run) -> str:
@@ -40,25 +40,34 @@ def _explanation(explanation) -> str:
     return "\n".join(lines)
 
 
+def _item(text: str) -> list[str]:
+    """Wrap one line of a refine's summary: two spaces in, its next lines four."""
+    return wrap(text, width(), "  ", "    ")
+
+
 def _refined(outcome) -> str:
+    """Say what refine did to one story, every line wrapped to the terminal like the other commands' reports."""
     if outcome.error is not None:
-        return f"{outcome.slug}: not refined: {outcome.error}; the story file is unchanged."
+        return "\n".join(wrapped(f"{outcome.slug}: not refined: {outcome.error}; the story file is unchanged.", 2, ""))
     answer, target = outcome.answer, outcome.target
     low, high = target.window
     words, seconds = outcome.words, outcome.seconds
     verdict = "within" if outcome.within_window else "outside"
-    lines = [f"{outcome.slug}: refined, {words} words = {seconds:g}s at {target.wpm} wpm, {verdict} the {low}-{high}s target{how(answer)}"]
-    lines += [f"  changed: {change}" for change in answer.value.changes]
+    lines = wrapped(f"{outcome.slug}: refined, {words} words = {seconds:g}s at {target.wpm} wpm, {verdict} the "
+                    f"{low}-{high}s target{how(answer)}", 2, "")
+    lines += [line for change in answer.value.changes for line in _item(f"changed: {change}")]
     added = ", ".join(_counted(n, what) for what, n in outcome.merge.added.items() if n)
-    lines.append(f"  added: {added or 'nothing new'}")
+    lines += _item(f"added: {added or 'nothing new'}")
     if replaced := ", ".join(_counted(n, what) for what, n in outcome.merge.replaced.items() if n):
-        lines.append(f"  replaced coach's earlier: {replaced} (kept under ## History)")
+        lines += _item(f"replaced coach's earlier: {replaced} (kept under ## History)")
     if outcome.merge.kept_previous:
-        lines.append("  the previous version is kept under ## History")
-    lines += [f'  not found in your material: "{sentence}" (added to the coaching notes: confirm it or cut it)'
-              for sentence in outcome.unsupported]
+        lines += _item("the previous version is kept under ## History")
+    lines += [line for sentence in outcome.unsupported
+              for line in _item(f'not found in your material: "{sentence}" (added to the coaching notes: confirm it '
+                                "or cut it)")]
     lines += _other_doubts(outcome)
-    lines += [f"  {f.severity:<7}  {f.code}: {f.message}" for f in outcome.findings] or ["  check: no findings"]
+    lines += [line for f in outcome.findings
+              for line in wrapped(f"{f.code}: {f.message}", 11, f"  {f.severity:<7}")] or ["  check: no findings"]
     return "\n".join(lines)
 
 

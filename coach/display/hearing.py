@@ -125,7 +125,7 @@ def _delivery(h: Hearing) -> list[str]:
         missed = [word for word, hit in h.key_words if hit is False]  # None: only where the transcriber lost the take
         parts.append(f"{len(landed)} of {len(h.key_words)} key words landed"
                      + (f" (missed {quoted(missed)})" if missed else ""))
-    parts.append(f"\"I\" {h.i_count} times, \"we\" {h.we_count}")
+    parts.append(f"\"I\" {h.i_count} time{'s' * (h.i_count != 1)}, \"we\" {h.we_count}")
     return _prose(parts[0][0].upper() + "; ".join(parts)[1:] + ".")
 
 

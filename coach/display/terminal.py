@@ -39,6 +39,18 @@ def fitted(line: str, size: int) -> str:
     return cut + "…"
 
 
+def spinner_line(head: str, elapsed: str, note: str, size: int) -> str:
+    """Return the spinner's line in `size` columns: what is happening now (a retry and its reason) is kept whole as
+    long as it fits, and the label before it is shortened instead; only a reason wider than the line is cut."""
+    tail = f" · {elapsed}" + (f" · {note}" if note else "")
+    if len(head) + len(tail) <= size:
+        return head + tail
+    room = size - len(tail)
+    if room >= min(len(head), 12):  # the spinner and a few words of the label still fit
+        return fitted(head, room) + tail
+    return fitted(head[:1] + tail, size)
+
+
 def colour_on(stream) -> bool:
     """Say whether to colour output to `stream`: on a terminal, unless NO_COLOR is set or TERM is dumb; FORCE_COLOR
     colours a pipe too."""
@@ -135,9 +147,9 @@ class Progress:
         frame = 0
         while not done.wait(0.1):
             with self._lock:
-                line = f"{SPINNER[frame % len(SPINNER)]} {self._label}{self._stories_now()} · {self.clock() - started:.0f}s"
-                line += f" · {self._note}" if self._note else ""
-                self.stream.write(f"\r{fitted(line, self.width - 1)}\x1b[K")
+                head = f"{SPINNER[frame % len(SPINNER)]} {self._label}{self._stories_now()}"
+                line = spinner_line(head, f"{self.clock() - started:.0f}s", self._note, self.width - 1)
+                self.stream.write(f"\r{line}\x1b[K")
                 self.stream.flush()
             frame += 1
 

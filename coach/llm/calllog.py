@@ -37,7 +37,9 @@ CREATE TABLE IF NOT EXISTS calls (
     outcome TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT '',
     content TEXT NOT NULL DEFAULT '',
-    reasons TEXT NOT NULL DEFAULT ''
+    reasons TEXT NOT NULL DEFAULT '',
+    story TEXT NOT NULL DEFAULT '',
+    reasks TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, content TEXT NOT NULL, created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shapes (url TEXT NOT NULL, model TEXT NOT NULL, shape TEXT NOT NULL, PRIMARY KEY (url, model));
@@ -45,7 +47,8 @@ CREATE TABLE IF NOT EXISTS shapes (url TEXT NOT NULL, model TEXT NOT NULL, shape
 OK, CACHED, FAILED = "ok", "cache", "failed checks"  # how a call ended
 KEPT_WITH_DOUBTS, CACHED_WITH_DOUBTS = "kept with doubts", "cache, with doubts"  # an answer kept, doubts and all
 ANSWERED = (OK, CACHED, KEPT_WITH_DOUBTS, CACHED_WITH_DOUBTS)  # the calls whose answer a command went on to use
-ADDED_COLUMNS = {"content": "TEXT NOT NULL DEFAULT ''", "reasons": "TEXT NOT NULL DEFAULT ''"}
+ADDED_COLUMNS = {"content": "TEXT NOT NULL DEFAULT ''", "reasons": "TEXT NOT NULL DEFAULT ''",  # in logs of older coaches
+                 "story": "TEXT NOT NULL DEFAULT ''", "reasks": "TEXT NOT NULL DEFAULT ''"}
 
 
 @dataclass
@@ -66,11 +69,14 @@ class CallRecord:
     content: str = ""  # the last answer of a rejected call, kept for `coach log --show`
     reasons: list[str] = field(default_factory=list)
     id: int | None = None
+    story: str = ""  # the story the call was for ("" for an interview's line, or a call an older coach logged)
+    reasks: list[list[str]] = field(default_factory=list)  # why each answer that was sent back was, in order
 
     def as_dict(self, full: bool = False) -> dict:
-        """Return the call as plain data for JSON output; full adds its detail, rejection reasons and kept answer."""
-        keys = ["id", "at", "command", "model", "host", "prompt_hash", "tokens_in", "tokens_out", "latency_ms",
-                "attempts", "outcome", *(["detail", "reasons", "content"] if full else [])]
+        """Return the call as plain data for JSON output; full adds its detail, the reasons of every re-ask, the
+        rejection reasons or doubts of its last answer, and that answer."""
+        keys = ["id", "at", "command", "story", "model", "host", "prompt_hash", "tokens_in", "tokens_out",
+                "latency_ms", "attempts", "outcome", *(["detail", "reasks", "reasons", "content"] if full else [])]
         return {key: getattr(self, key) for key in keys}
 
 
@@ -210,7 +216,8 @@ class CallLog:
         call.at = call.at or datetime.now().isoformat(timespec="seconds")
         values = (call.command, call.model, without_credentials(call.host), call.prompt_hash, call.tokens_in,
                   call.tokens_out, call.latency_ms, call.attempts, call.outcome, mask(call.detail), call.at,
-                  call.content, json.dumps([mask(reason) for reason in call.reasons]))
+                  call.content, json.dumps([mask(reason) for reason in call.reasons]), call.story,
+                  json.dumps([[mask(reason) for reason in reasons] for reasons in call.reasks]))
         sql = f"INSERT INTO calls ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
         return self._use(lambda db: int(db.execute(sql, values).lastrowid))
 
@@ -288,15 +295,22 @@ def _reason(error: BaseException) -> str:
 
 
 COLUMNS = ("command", "model", "host", "prompt_hash", "tokens_in", "tokens_out", "latency_ms", "attempts", "outcome",
-           "detail", "at", "content", "reasons")
+           "detail", "at", "content", "reasons", "story", "reasks")
+UNREADABLE = "(the reasons kept for this call cannot be read)"
+
+
+def _listed(text: str) -> list:
+    """Read a JSON list the log kept; anything else is said to be unreadable rather than stopping `coach log`."""
+    try:
+        found = json.loads(text or "[]")
+    except (ValueError, RecursionError):
+        return [UNREADABLE]
+    return found if isinstance(found, list) else [str(found)]
 
 
 def _call(row: tuple) -> CallRecord:
-    *fields, reasons, call_id = row
-    try:
-        reasons = json.loads(reasons or "[]")
-    except (ValueError, RecursionError):
-        reasons = ["(the reasons kept for this call cannot be read)"]
-    call = CallRecord(*fields, reasons=reasons if isinstance(reasons, list) else [str(reasons)], id=call_id)
+    *fields, reasons, story, reasks, call_id = row
+    asked = [[str(reason) for reason in item] if isinstance(item, list) else [str(item)] for item in _listed(reasks)]
+    call = CallRecord(*fields, reasons=_listed(reasons), id=call_id, story=str(story or ""), reasks=asked)
     call.host, call.detail = without_credentials(str(call.host)), mask(str(call.detail))  # a row an older coach wrote
     return call

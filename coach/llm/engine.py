@@ -106,13 +106,21 @@ class Engine:
         self.stop = stop or Stop()
         self.in_flight = 1
         self._shapes: Shapes | None = None
+        self.story = ""  # the story this engine's calls are for, as the call log names it
 
     def labelled(self, label: str) -> Engine:
-        """Return an engine sharing this one's client, log and stop flag whose progress messages start with label."""
-        _ = self.shapes  # made before the copy, so that every story shares one
-        clone = copy.copy(self)
+        """Return an engine sharing this one's client, log and stop flag whose progress messages start with label
+        (a story's name, which the log files its calls under)."""
+        clone = self.about(label)
         clone.on_event = lambda message: self.on_event(f"{label}: {message}")
         clone.on_status = lambda message: self.on_status(f"{label}: {message}")
+        return clone
+
+    def about(self, story: str) -> Engine:
+        """Return an engine sharing this one's client, log and stop flag whose calls the log files under story."""
+        _ = self.shapes  # made before the copy, so that every story shares one
+        clone = copy.copy(self)
+        clone.story = story
         return clone
 
     @property
@@ -137,7 +145,7 @@ class Engine:
         messages = render_prompt(prompt, **variables)
         schema = strict_schema(model)
         key = request_key(self.settings.model, messages, schema)
-        record = CallRecord(command or prompt, self.settings.model, self.settings.host, key[:16])
+        record = CallRecord(command or prompt, self.settings.model, self.settings.host, key[:16], story=self.story)
         started = time.monotonic()
         record.outcome = "error"  # until an answer comes back
         try:
@@ -175,7 +183,7 @@ class Engine:
         """
         messages = render_prompt(prompt, **variables)
         record = CallRecord(command or prompt, self.settings.model, self.settings.host,
-                            request_key(self.settings.model, messages, {})[:16])
+                            request_key(self.settings.model, messages, {})[:16], story=self.story)
         started = time.monotonic()
         record.outcome = "error"
         try:
@@ -232,6 +240,7 @@ class Engine:
             secrets = self.settings.secrets
             record.detail = mask(record.detail, secrets)
             record.reasons = [mask(reason, secrets) for reason in record.reasons]
+            record.reasks = [[mask(reason, secrets) for reason in reasons] for reasons in record.reasks]
             record.content = literal(record.content, secrets)
             record.id = self.log.record(record)
 
@@ -269,6 +278,7 @@ class Engine:
             if attempt == tries or repeated:
                 break
             previous = content
+            record.reasks.append(list(last.errors))
             self.on_status(f"re-asking ({len(last.errors)} problem{'s' * (len(last.errors) > 1)}: {last.errors[0]})")
             answered = [{"role": "assistant", "content": content}] if last.parsed else []
             conversation = [*messages, *answered, reask_message(last)]  # one exchange at most: fits the context
