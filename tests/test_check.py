@@ -70,7 +70,7 @@ def test_unanswered_questions_are_counted():
     groups = [QuestionGroup(heading="Context", questions=[Question(text="When?", answer="2023"), Question(text="Who?")])]
     report = check_story(story(extraction=groups), SETTINGS)
     assert [f.message for f in report.findings if f.code == "unanswered"] == [
-        "1 extraction question(s) have no answer yet, starting with 'Who?'."
+        "1 extraction question has no answer yet, starting with 'Who?'."
     ]
 
 

@@ -324,7 +324,8 @@ class Bank:
         if not refs:
             chosen = list(self.stories())
             if not chosen:
-                unread = f" ({len(self.skipped)} file(s) could not be read)" if self.skipped else ""
+                unread = (f" ({len(self.skipped)} {'file' if len(self.skipped) == 1 else 'files'} could not be read)"
+                          if self.skipped else "")
                 start = "" if self.settings_path.exists() else "`coach init --company NAME` (the target company), then "
                 raise StoryNotFound(f"{self.root} holds no stories{unread}; run {start}`coach new TYPE` or `coach import DOC`")
             return chosen

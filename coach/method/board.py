@@ -95,7 +95,9 @@ class BankStatus:
             return ("No company values are set, so coverage cannot be judged: run `coach init --company NAME` "
                     "(with --force to replace an existing coach.yaml) or list them under `values:` in coach.yaml.")
         gaps = [value for value, users in self.coverage.items() if not users]
-        return f"{len(gaps)} of {len(self.coverage)} values have no story yet." if gaps else "Every value has a story."
+        if not gaps:
+            return "Every value has a story."
+        return f"{len(gaps)} of {len(self.coverage)} values {'has' if len(gaps) == 1 else 'have'} no story yet."
 
     def as_dict(self) -> dict:
         """Return the status as plain data for JSON output."""

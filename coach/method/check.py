@@ -293,7 +293,7 @@ def _unanswered(story: Story) -> list[Finding]:
     first = missing[0].text
     proposed = sum(1 for q in missing if q.proposed)
     waiting = f" ({proposed} proposed by `coach analyze`, waiting for you to accept)" if proposed else ""
-    return [Finding("unanswered", WARNING, f"{len(missing)} extraction question(s) have no answer yet{waiting}, starting with '{first}'.", "extraction")]
+    return [Finding("unanswered", WARNING, f"{len(missing)} extraction {'question has' if len(missing) == 1 else 'questions have'} no answer yet{waiting}, starting with '{first}'.", "extraction")]
 
 
 def _verb(items: list[str], code: str) -> str:
