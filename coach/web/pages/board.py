@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from coach.errors import CoachError
 from coach.web.render import page, problem
+from coach.web.streams import failure_sentence
 
 
 async def board(request):
@@ -18,7 +19,7 @@ async def board(request):
     try:
         status = await run_in_threadpool(bank_status, bank)
     except CoachError as error:
-        return problem(request, f"{error}.", 400)
+        return problem(request, failure_sentence(error), 400)
     skipped = [f"{path.name}: {reason}" for path, reason in bank.skipped.items()]
     return page(request, "board.html", title="Board", status=status, skipped=skipped, root=str(bank.root))
 

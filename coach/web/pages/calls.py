@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from coach.errors import CoachError
 from coach.web.render import page, problem
+from coach.web.streams import failure_sentence
 
 SHOWN = 50  # calls listed on the page, the latest last
 
@@ -25,7 +26,7 @@ async def call_log(request):
     try:
         calls = await run_in_threadpool(log.recent, SHOWN)
     except CoachError as error:
-        return problem(request, f"{error}.", 400)
+        return problem(request, failure_sentence(error), 400)
     hosts = sorted({call.host for call in calls})
     return page(request, "calls.html", title="Call log", calls=calls, hosts=hosts, shown=SHOWN,
                 tokens_in=sum(c.tokens_in for c in calls), tokens_out=sum(c.tokens_out for c in calls))
@@ -39,7 +40,7 @@ async def one_call(request):
     try:
         call = await run_in_threadpool(_log(request).call, call_id) if call_id < 2**62 else None  # SQLite's integers
     except CoachError as error:
-        return problem(request, f"{error}.", 400)
+        return problem(request, failure_sentence(error), 400)
     if call is None:
         return problem(request, f"There is no call {call_id} in the log; the call log lists the calls with their ids.",
                        404)

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from coach.errors import CoachError
 from coach.web.pages.interview_run import Busy, WebInterview, hear, parts
 from coach.web.render import fragment, page, problem
-from coach.web.streams import Emit, WebProgress, streamed
+from coach.web.streams import Emit, WebProgress, failure_sentence, streamed
 
 GONE = "There is no such interview running here (coach serve was restarted?); start a new one from the interview page."
 BUSY = "This interview is busy with another step (in another tab?); wait for it to finish, then reload the page."
@@ -37,7 +37,7 @@ async def setup(request):
         stories = [(path.stem, story.title) for path, story in await run_in_threadpool(lambda: list(bank.stories()))]
         past, warnings = await run_in_threadpool(past_sessions, bank)
     except CoachError as error:
-        return problem(request, f"{error}.", 400)
+        return problem(request, failure_sentence(error), 400)
     from coach.interview import Stage
 
     running = {run.machine.session.path.name: {"url": run.url, "started": f"{run.machine.session.started:%Y-%m-%d %H:%M}"}
@@ -53,7 +53,7 @@ async def begin(request):
         try:
             questions, persona, values, story, seed = _choices(form)
         except CoachError as error:
-            return PlainTextResponse(f"{str(error)[:1].upper()}{str(error)[1:]}.", status_code=400)
+            return PlainTextResponse(failure_sentence(error), status_code=400)
     state = request.app.state
 
     def work(emit: Emit) -> None:
@@ -210,7 +210,7 @@ async def past(request):
     try:
         text = read_bytes(bank.root / SESSIONS / name, TRANSCRIPT_LIMIT, "a transcript").decode("utf-8", "replace")
     except (CoachError, OSError) as error:
-        return problem(request, f"{error}.", 400)
+        return problem(request, failure_sentence(error), 400)
     return page(request, "interview_past.html", title="Mock interview", file=name, text=text)
 
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from coach.errors import CoachError
 from coach.web.render import page, problem
+from coach.web.streams import failure_sentence
 
 if TYPE_CHECKING:  # the interview's modules load on the first visit, not when the server starts
     from coach.progress import BankProgress, StoryTakes
@@ -45,7 +46,7 @@ async def progress(request):
     try:
         data = await run_in_threadpool(bank_progress, bank)
     except CoachError as error:
-        return problem(request, f"{error}.", 400)
+        return problem(request, failure_sentence(error), 400)
     from coach.interview.session import DIMENSIONS
 
     stories, scores = charted(data)

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from coach.errors import CoachError, StoryFormatError, StoryNotFound
 from coach.web.render import fragment, page, problem
+from coach.web.streams import failure_sentence
 
 
 def story_slug(request) -> str:
@@ -41,7 +42,7 @@ def _open_questions(bank, slug: str) -> dict:
     try:
         outcome = analyze.plan(bank, slug)
     except CoachError as error:
-        return {"items": [], "why": _sentence(error), "to_ask": 0, "total": 0}
+        return {"items": [], "why": failure_sentence(error), "to_ask": 0, "total": 0}
     return open_questions(outcome)
 
 
@@ -63,13 +64,7 @@ def _history(bank, slug: str, earlier: int, against: int) -> dict:
     try:
         return {"versions": listing, "diff": versions.diff(bank, slug, against), "why": ""}
     except CoachError as error:
-        return {"versions": listing, "diff": versions.diff(bank, slug, 1), "why": _sentence(error)}
-
-
-def _sentence(error: Exception) -> str:
-    """Return an error's message as a sentence."""
-    text = str(error)
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        return {"versions": listing, "diff": versions.diff(bank, slug, 1), "why": failure_sentence(error)}
 
 
 async def story_page(request):
@@ -87,7 +82,7 @@ async def story_page(request):
     except StoryFormatError as error:
         return await run_in_threadpool(_broken, request, bank, error)
     except CoachError as error:
-        return problem(request, _sentence(error), 400)
+        return problem(request, failure_sentence(error), 400)
     return page(request, "story.html", title=context["view"].story.title, **context)
 
 
@@ -101,8 +96,8 @@ def _broken(request, bank, error: StoryFormatError):
     except CoachError:
         loaded = None
     if loaded is None or not str(error).startswith(f"{loaded.path}:"):  # another file: the bank's coach.yaml
-        return problem(request, f"{_sentence(error)[:-1]}; fix that file in an editor, then reload this page.", 400)
-    sentence = (f"{_sentence(error)[:-1]}; coach cannot read this story until that line is fixed: fix it in the text "
+        return problem(request, f"{failure_sentence(error)[:-1]}; fix that file in an editor, then reload this page.", 400)
+    sentence = (f"{failure_sentence(error)[:-1]}; coach cannot read this story until that line is fixed: fix it in the text "
                 f"below and save, or run `coach edit {slug}`.")
     return page(request, "story_broken.html", code=400, title="A story coach cannot read", sentence=sentence,
                 slug=slug, loaded=loaded, open_editor=True)
