@@ -35,21 +35,20 @@ class Listing:
 
 def check_round(round: str | None) -> str:
     """Return the round named (lower case), or refuse one no interview has, in a sentence listing the rounds."""
-    if round is None:
-        return ""
-    key = round.strip().lower()
-    if key not in ROUNDS:
-        raise CoachError(f"unknown round '{round}'; choose one of: {', '.join(ROUNDS)}")
-    return key
+    return _chosen("round", round, ROUNDS)
 
 
 def check_level(level: str | None) -> str:
     """Return the level named (lower case), or refuse an unknown one, in a sentence listing the levels."""
-    if level is None:
+    return _chosen("level", level, LEVELS)
+
+
+def _chosen(what: str, given: str | None, known) -> str:
+    if given is None:
         return ""
-    key = level.strip().lower()
-    if key not in LEVELS:
-        raise CoachError(f"unknown level '{level}'; choose one of: {', '.join(LEVELS)}")
+    key = given.strip().lower()
+    if key not in known:
+        raise CoachError(f"unknown {what} '{given}'; choose one of: {', '.join(known)}")
     return key
 
 

@@ -48,9 +48,9 @@ def test_every_imported_library_is_a_declared_dependency():
     assert undeclared == {}, f"imported but not in pyproject's dependencies: {undeclared}"
 
 
-def test_the_voice_extra_is_imported_only_where_a_take_is_heard_or_recorded():
-    """faster-whisper, sounddevice and numpy are optional: only coach's voice modules import them, inside functions."""
-    voice = declared("voice") - declared()
+def imports_of(extra: str):
+    """Yield (file, import node, library, whether at module level) for each import of a library of the extra only."""
+    only = declared(extra) - declared()
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(), str(path))
         top = {node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)}
@@ -62,25 +62,20 @@ def test_the_voice_extra_is_imported_only_where_a_take_is_heard_or_recorded():
             else:
                 continue
             for module in modules:
-                if _owners(module) & voice:
-                    assert node not in top, f"{path.name} imports {module} at module level: only inside a function"
-                    assert path.parent.name == "voice" or path.name == "voice.py", f"{path} imports {module}"
+                if _owners(module) & only:
+                    yield path, module, node in top
+
+
+def test_the_voice_extra_is_imported_only_where_a_take_is_heard_or_recorded():
+    """faster-whisper, sounddevice and numpy are optional: only coach's voice modules import them, inside functions."""
+    for path, module, at_top in imports_of("voice"):
+        assert not at_top, f"{path.name} imports {module} at module level: only inside a function"
+        assert path.parent.name == "voice" or path.name == "voice.py", f"{path} imports {module}"
 
 
 def test_the_web_extra_is_imported_only_by_the_page():
     """Starlette, uvicorn and python-multipart are optional: only coach.web imports them (`coach serve` checks they
     are installed first, and imports uvicorn inside a function)."""
-    web = declared("web") - declared()
-    for path in PACKAGE.rglob("*.py"):
-        tree = ast.parse(path.read_text(), str(path))
-        top = {node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                modules = [alias.name.split(".")[0] for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules = [node.module.split(".")[0]]
-            else:
-                continue
-            for module in modules:
-                if _owners(module) & web and "web" not in path.parent.parts[-2:]:
-                    assert path.name == "serve.py" and node not in top, f"{path} imports {module}"
+    for path, module, at_top in imports_of("web"):
+        if "web" not in path.parent.parts[-2:]:
+            assert path.name == "serve.py" and not at_top, f"{path} imports {module}"

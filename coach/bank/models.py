@@ -516,20 +516,12 @@ class CommonQuestion(Strict):
         """Keep tags in lower case, as values and rounds are matched."""
         return [" ".join(tag.split()).lower() for tag in tags]
 
-    @field_validator("rounds")
+    @field_validator("rounds", "levels")
     @classmethod
-    def _known_rounds(cls, rounds: list[str]) -> list[str]:
-        """Refuse a round no interview has."""
-        unknown = [r for r in rounds if r not in ROUNDS]
+    def _known(cls, tags: list[str], info) -> list[str]:
+        """Refuse a round no interview has, or a level coach does not know."""
+        known = ROUNDS if info.field_name == "rounds" else LEVELS
+        unknown = [tag for tag in tags if tag not in known]
         if unknown:
-            raise ValueError(f"round {unknown[0]!r} is none of {', '.join(ROUNDS)}")
-        return rounds
-
-    @field_validator("levels")
-    @classmethod
-    def _known_levels(cls, levels: list[str]) -> list[str]:
-        """Refuse a level coach does not know."""
-        unknown = [v for v in levels if v not in LEVELS]
-        if unknown:
-            raise ValueError(f"level {unknown[0]!r} is none of {', '.join(LEVELS)}")
-        return levels
+            raise ValueError(f"{info.field_name[:-1]} {unknown[0]!r} is none of {', '.join(known)}")
+        return tags
