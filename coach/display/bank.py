@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from coach.display.layout import cells, columns, pad, table, wrap, wrapped
+from coach.display.layout import cells, columns, counted, pad, table, wrap, wrapped
 from coach.method.text import fit, word_count
 
 if TYPE_CHECKING:
@@ -148,11 +148,6 @@ def sample_guide(reports: list[StoryReport], errors: int) -> str:
                      "model for a version that fixes them (it needs an endpoint: see Configuration in the README); "
                      "`coach init --company NAME` in an empty folder starts your own bank.", 0, "")
     return "\n".join(lines)
-
-
-def counted(number: int, noun: str) -> str:
-    """Return "1 error", "2 errors"."""
-    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def story_check(report: StoryReport) -> list[str]:

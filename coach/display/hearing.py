@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from coach.display.bank import practiced
-from coach.display.layout import wrapped
+from coach.display.layout import counted, wrapped
 from coach.method.text import fit, quoted
 
 if TYPE_CHECKING:
@@ -32,10 +32,6 @@ def _prose(text: str, indent: int = 2, first: str | None = "") -> list[str]:
 def _clip(text: str, size: int = SNIPPET) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _more(items: list[str], total: int) -> str:
@@ -71,14 +67,14 @@ def _fillers(h: Hearing) -> str:
         return "no filler words heard"
     counts = Counter(f.text.lower() for f in h.fillers)
     said = ", ".join(f'"{word}"' + (f" ×{n}" if n > 1 else "") for word, n in counts.most_common())
-    return f"{_count(len(h.fillers), 'filler word')} ({said})"
+    return f"{counted(len(h.fillers), 'filler word')} ({said})"
 
 
 def _pauses(h: Hearing) -> str:
     if not h.pauses:
         return "no pause over a second"
     shown = [f"{p.seconds:.1f}s at {p.at:.0f}s after \"{_clip(p.after, 30)}\"" for p in h.pauses[:SHOWN]]
-    return f"{_count(len(h.pauses), 'pause')} over a second: " + _more(shown, len(h.pauses))
+    return f"{counted(len(h.pauses), 'pause')} over a second: " + _more(shown, len(h.pauses))
 
 
 def _script(h: Hearing) -> list[str]:

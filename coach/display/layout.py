@@ -180,3 +180,7 @@ class StreamWrap:
         self.column += cells(self.word)
         self.word = ""
 
+
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """Return "1 error", "2 errors" (or `many` for a plural that is not one + s: "1 story", "2 stories")."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"

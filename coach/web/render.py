@@ -12,12 +12,14 @@ def environment():
     """Return the templates' environment: autoescaped, strict about undefined names, with the page's filters."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+    from coach.display.layout import counted
+
     env = Environment(loader=PackageLoader("coach.web", "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["seconds"] = lambda s: "" if s is None else f"{s:.0f}s" if s >= 10 else f"{s:.1f}s"
     env.filters["tenths"] = lambda s: "" if s is None else f"{s:.1f}s"  # a take as measured: 60.3s is over 45-60s
     env.filters["printable"] = printable
-    env.filters["plural"] = lambda n, word, many=None: f"{n} {word if n == 1 else many or word + 's'}"
+    env.filters["plural"] = counted
     return env
 
 
