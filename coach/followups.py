@@ -12,12 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.bank.folder import Bank, load_story
 from coach.bank.models import BankSettings, HistoryEntry, Story
 from coach.errors import CoachError
 from coach.method.grounding import placeholders
 from coach.method.text import timing
+
+if TYPE_CHECKING:
+    from coach.llm.prompts import Prompts
 
 ANSWER_SECONDS = 30  # a suggested answer takes about this long to say (the jobs' limit: coach.jobs.followups)
 MAX_NEW = 10  # new questions one --generate asks for at most
@@ -241,12 +245,16 @@ def task(bank: Bank, ref: str, asked: Request):
     return jobs.RegenerateTask(outcome.path, story, settings, asked.note, positions=positions), outcome
 
 
-def prompt(bank: Bank, ref: str, asked: Request) -> str | list[dict[str, str]]:
-    """Return the messages a generate or regenerate request would send, or why there is nothing to send."""
+def prompt(bank: Bank, ref: str, asked: Request, own: Prompts) -> str | list[dict[str, str]]:
+    """Return the messages a generate or regenerate request would send with the bank's prompts `own`, or why there
+    is nothing to send."""
     job, outcome = task(bank, ref, asked)
     if asked.action == "regenerate" and not job.positions:
+        if not outcome.skipped:
+            return (f"Nothing to regenerate, so no prompt: {outcome.slug} has no follow-ups yet; "
+                    f"`coach followups {outcome.slug} --generate 3` asks for three")
         return "Nothing to regenerate, so no prompt: " + ", ".join(f"{fid} ({why})" for fid, why in outcome.skipped.items())
-    return job.messages()
+    return job.messages(own)
 
 
 def ask(bank: Bank, ref: str, asked: Request, engine, fresh: bool = False,

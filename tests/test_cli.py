@@ -185,7 +185,7 @@ def test_every_command_has_help_and_is_in_the_readme(runner):
     "command",
     [["status"], ["check"], ["export"], ["import", str(SAMPLE), "--force"], ["--help"], ["log"], ["refine", "risk", "--show-prompt"], ["practice", "risk", "--history"], ["sessions"],
      ["followups", "team"], ["analyze", "team", "--show-prompt"], ["plan", "--date", "2099-01-01"],
-     ["questions", "--round", "peer"]],
+     ["questions", "--round", "peer"], ["prompts"], ["prompts", "show", "refine"]],
 )
 def test_offline_commands_never_import_openai(bank, command):
     script = (

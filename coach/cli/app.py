@@ -12,7 +12,7 @@ from coach.errors import CoachError, Interrupted, file_system_message
 from coach.helptext import PlainGroup, PlainTyper
 
 ORDER = ["init", "companies", "new", "import", "check", "status", "export", "refine", "followups", "notes", "analyze", "show", "edit",
-         "diff", "questions", "interview", "sessions", "log", "practice", "plan", "serve"]  # as --help lists them: a bank's life from start to practice
+         "diff", "questions", "prompts", "interview", "sessions", "log", "practice", "plan", "serve"]  # as --help lists them: a bank's life from start to practice
 
 
 class CoachGroup(PlainGroup):
@@ -57,7 +57,7 @@ def _show_version(value: bool) -> None:
 
 def make_app(terminal: Terminal | None = None) -> typer.Typer:
     """Return the `coach` app, its terminal drivers reading and timing through `terminal`."""
-    from coach.cli import bank, interview, jobs, notes, plan, practice, questions, serve
+    from coach.cli import bank, interview, jobs, notes, plan, practice, prompts, questions, serve
 
     out, terminal = Output(), terminal or Terminal()
     if terminal.engine is None:
@@ -78,7 +78,7 @@ def make_app(terminal: Terminal | None = None) -> typer.Typer:
     ) -> None:
         """Take the options that come before a command."""
 
-    for module in (bank, jobs, questions, interview, practice, plan, notes, serve):
+    for module in (bank, jobs, questions, prompts, interview, practice, plan, notes, serve):
         module.add_commands(app, out, terminal)
     app.registered_commands.sort(key=lambda command: ORDER.index(command.name))
     return app

@@ -62,7 +62,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         if show_prompt:
             from coach.cli.model import prompts
 
-            prompts(as_json, lambda: [first_prompt(bank, planned, persona, model, terminal)])
+            prompts(as_json, bank, lambda own: [first_prompt(bank, planned, persona, model, terminal, own)])
             return
         from coach.display.interview import interview_heading
 
@@ -102,13 +102,15 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         out.show(rows, as_json, sessions_table)
 
 
-def first_prompt(bank, planned, persona: str, model: str | None, terminal: Terminal) -> list[dict[str, str]]:
-    """Return the messages the interviewer's first question would be asked with; no call, no endpoint needed."""
+def first_prompt(bank, planned, persona: str, model: str | None, terminal: Terminal, own) -> list[dict[str, str]]:
+    """Return the messages the interviewer's first question would be asked with the bank's prompts `own`; no call,
+    no endpoint needed."""
     from coach.interview import Interview
     from coach.llm.engine import Engine
     from coach.llm.settings import settings_from_env
 
-    machine = Interview(bank, Engine(settings_from_env(model=model)), planned, persona=persona, now=terminal.now)
+    engine = Engine(settings_from_env(model=model), prompts=own)
+    machine = Interview(bank, engine, planned, persona=persona, now=terminal.now)
     return machine.next_prompt()
 
 

@@ -40,7 +40,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             return
         window, wpm = options.window(target), options.rate(wpm)
         if show_prompt:
-            prompts(as_json, lambda: [task.messages() for task in refine.refine_tasks(bank, refs or [], every, window, wpm)])
+            prompts(as_json, bank, lambda own: [task.messages(own) for task in refine.refine_tasks(bank, refs or [], every, window, wpm)])
             return
         engine, progress = terminal.engine(bank, model)
         with progress.spinning(f"refining with {engine.settings.model} at {engine.settings.host}"):
@@ -85,7 +85,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         bank = out.bank(stories)
         asked = followups.request(ids or [], generate, regenerate, every, note, pin, unpin, remove)
         if show_prompt and asked.asks_model:
-            prompts(as_json, lambda: [followups.prompt(bank, ref, asked)])
+            prompts(as_json, bank, lambda own: [followups.prompt(bank, ref, asked, own)])
             return
         outcome = followups.offline(bank, ref, asked)
         if outcome is None:
@@ -114,7 +114,7 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
             raise CoachError("--interactive talks to you in the terminal; leave out --json")
         outcome = analyze.plan(bank, ref)
         if show_prompt:
-            prompts(as_json, lambda: [analyze.analyze_task(bank, outcome).messages()])
+            prompts(as_json, bank, lambda own: [analyze.analyze_task(bank, outcome).messages(own)])
             return
         offline = analyze.offline_reason(outcome, accept_all, interactive, configured(model))
         if outcome.to_ask and offline is None:

@@ -7,13 +7,15 @@ from coach.cli.io import echo
 from coach.errors import CoachError
 
 
-def prompts(as_json: bool, messages: Callable[[], list]) -> None:
-    """Print the prompts a command would send (`--show-prompt`), or why it would send none; no call is made."""
+def prompts(as_json: bool, bank, messages: Callable[[object], list]) -> None:
+    """Print the prompts a command would send (`--show-prompt`) rendered with the bank's prompts, or why it would
+    send none; no call is made."""
     from coach.display.calls import prompt_text
+    from coach.llm.prompts import for_bank
 
     if as_json:
         raise CoachError("--show-prompt prints the prompt as text; leave out --json")
-    for item in messages():
+    for item in messages(for_bank(bank.root)):
         echo(item if isinstance(item, str) else prompt_text(item))
 
 

@@ -38,6 +38,8 @@ def call_details(call) -> str:
     lines = wrapped(f"call {call.id}: {call.command}{about} with {call.model} at {call.host}, {call.at}", 2, "")
     lines += wrapped(f"{requests(call.attempts)}, {call.tokens_in:,} tokens in, {call.tokens_out:,} out, "
                      f"{call.latency_ms / 1000:.1f}s: {call.outcome}", 2, "")
+    if call.prompt:
+        lines += wrapped(f"asked with the bank's own prompt {call.prompt}", 2, "")
     if call.detail:
         lines += wrapped(call.detail, 2, "")
     for n, reasons in enumerate(call.reasks, 1):

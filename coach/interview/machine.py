@@ -137,7 +137,7 @@ class Interview:
         if self.stage not in (Stage.NEW, Stage.BETWEEN) or self._quitting or self._next >= len(self.planned):
             return None
         planned = self.planned[self._next]
-        return InterviewerTurn(self._variables("ask", planned, self.session.rounds, seed=planned.seed)).messages()
+        return InterviewerTurn(self._variables("ask", planned, self.session.rounds, seed=planned.seed)).messages(self.engine.prompts)
 
     # The steps
 

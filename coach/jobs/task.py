@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from coach.bank.models import BankSettings, Story
+
+if TYPE_CHECKING:
+    from coach.llm.prompts import Prompts
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -34,11 +37,12 @@ class Task(Generic[T]):
         """Return why an answer breaks the method (a `Doubt` is re-asked but not fatal); empty when it is fine."""
         return []
 
-    def messages(self) -> list[dict[str, str]]:
-        """Return the messages the model would be sent, making no call (`--show-prompt`)."""
-        from coach.llm.prompts import render_prompt
+    def messages(self, prompts: Prompts | None = None) -> list[dict[str, str]]:
+        """Return the messages the model would be sent with `prompts` (a bank's; coach's own when None), making no
+        call (`--show-prompt`)."""
+        from coach.llm.prompts import built_in
 
-        return render_prompt(self.prompt, **self.variables())
+        return (prompts or built_in()).render(self.prompt, **self.variables())
 
 
 @dataclass
@@ -80,8 +84,9 @@ class Line:
         """Return the prompt's variables."""
         raise NotImplementedError
 
-    def messages(self) -> list[dict[str, str]]:
-        """Return the messages the model would be sent, making no call (`--show-prompt`)."""
-        from coach.llm.prompts import render_prompt
+    def messages(self, prompts: Prompts | None = None) -> list[dict[str, str]]:
+        """Return the messages the model would be sent with `prompts` (a bank's; coach's own when None), making no
+        call (`--show-prompt`)."""
+        from coach.llm.prompts import built_in
 
-        return render_prompt(self.prompt, **self.variables())
+        return (prompts or built_in()).render(self.prompt, **self.variables())

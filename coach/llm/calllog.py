@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS calls (
     content TEXT NOT NULL DEFAULT '',
     reasons TEXT NOT NULL DEFAULT '',
     story TEXT NOT NULL DEFAULT '',
-    reasks TEXT NOT NULL DEFAULT ''
+    reasks TEXT NOT NULL DEFAULT '',
+    prompt TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, content TEXT NOT NULL, created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shapes (url TEXT NOT NULL, model TEXT NOT NULL, shape TEXT NOT NULL, PRIMARY KEY (url, model));
@@ -48,7 +49,8 @@ OK, CACHED, FAILED = "ok", "cache", "failed checks"  # how a call ended
 KEPT_WITH_DOUBTS, CACHED_WITH_DOUBTS = "kept with doubts", "cache, with doubts"  # an answer kept, doubts and all
 ANSWERED = (OK, CACHED, KEPT_WITH_DOUBTS, CACHED_WITH_DOUBTS)  # the calls whose answer a command went on to use
 ADDED_COLUMNS = {"content": "TEXT NOT NULL DEFAULT ''", "reasons": "TEXT NOT NULL DEFAULT ''",  # in logs of older coaches
-                 "story": "TEXT NOT NULL DEFAULT ''", "reasks": "TEXT NOT NULL DEFAULT ''"}
+                 "story": "TEXT NOT NULL DEFAULT ''", "reasks": "TEXT NOT NULL DEFAULT ''",
+                 "prompt": "TEXT NOT NULL DEFAULT ''"}
 
 
 @dataclass
@@ -71,12 +73,13 @@ class CallRecord:
     id: int | None = None
     story: str = ""  # the story the call was for ("" for an interview's line, or a call an older coach logged)
     reasks: list[list[str]] = field(default_factory=list)  # why each answer that was sent back was, in order
+    prompt: str = ""  # the bank's own template the call was rendered from ("" for coach's own)
 
     def as_dict(self, full: bool = False) -> dict:
         """Return the call as plain data for JSON output; full adds its detail, the reasons of every re-ask, the
         rejection reasons or doubts of its last answer, and that answer."""
         keys = ["id", "at", "command", "story", "model", "host", "prompt_hash", "tokens_in", "tokens_out",
-                "latency_ms", "attempts", "outcome", *(["detail", "reasks", "reasons", "content"] if full else [])]
+                "latency_ms", "attempts", "outcome", *(["prompt", "detail", "reasks", "reasons", "content"] if full else [])]
         return {key: getattr(self, key) for key in keys}
 
 
@@ -217,7 +220,7 @@ class CallLog:
         values = (call.command, call.model, without_credentials(call.host), call.prompt_hash, call.tokens_in,
                   call.tokens_out, call.latency_ms, call.attempts, call.outcome, mask(call.detail), call.at,
                   call.content, json.dumps([mask(reason) for reason in call.reasons]), call.story,
-                  json.dumps([[mask(reason) for reason in reasons] for reasons in call.reasks]))
+                  json.dumps([[mask(reason) for reason in reasons] for reasons in call.reasks]), call.prompt)
         sql = f"INSERT INTO calls ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
         return self._use(lambda db: int(db.execute(sql, values).lastrowid))
 
@@ -295,7 +298,7 @@ def _reason(error: BaseException) -> str:
 
 
 COLUMNS = ("command", "model", "host", "prompt_hash", "tokens_in", "tokens_out", "latency_ms", "attempts", "outcome",
-           "detail", "at", "content", "reasons", "story", "reasks")
+           "detail", "at", "content", "reasons", "story", "reasks", "prompt")
 UNREADABLE = "(the reasons kept for this call cannot be read)"
 
 
@@ -309,8 +312,9 @@ def _listed(text: str) -> list:
 
 
 def _call(row: tuple) -> CallRecord:
-    *fields, reasons, story, reasks, call_id = row
+    *fields, reasons, story, reasks, prompt, call_id = row
     asked = [[str(reason) for reason in item] if isinstance(item, list) else [str(item)] for item in _listed(reasks)]
-    call = CallRecord(*fields, reasons=_listed(reasons), id=call_id, story=str(story or ""), reasks=asked)
+    call = CallRecord(*fields, reasons=_listed(reasons), id=call_id, story=str(story or ""), reasks=asked,
+                      prompt=str(prompt or ""))
     call.host, call.detail = without_credentials(str(call.host)), mask(str(call.detail))  # a row an older coach wrote
     return call

@@ -35,7 +35,7 @@ from coach.llm.failures import (
     refused,
 )
 from coach.llm.jobs import Cancelled, Stop
-from coach.llm.prompts import render_prompt
+from coach.llm.prompts import Prompts, built_in
 from coach.llm.redact import literal, mask
 from coach.llm.request import Shape, Shapes, build_request
 from coach.llm.retries import retry_transient, wait_retry_after
@@ -95,8 +95,9 @@ class Engine:
     def __init__(self, settings: LLMSettings, client=None, log: CallLog | None = None,
                  wait: wait_base | None = None, sleep: Callable[[float], None] = time.sleep,
                  on_event: Callable[[str], None] | None = None, stop: Stop | None = None,
-                 on_status: Callable[[str], None] | None = None):
+                 on_status: Callable[[str], None] | None = None, prompts: Prompts | None = None):
         self.settings = settings
+        self.prompts = prompts or built_in()  # the bank's: its own prompts/ replace coach's
         self._client = client
         self.log = log
         self.wait = wait or wait_retry_after()
@@ -142,10 +143,11 @@ class Engine:
     def ask(self, prompt: str, variables: dict, model: type[T], *, check: Check | None = None,
             command: str = "", fresh: bool = False) -> Answer[T]:
         """Render `prompts/PROMPT.jinja`, ask the model, and return an answer that passes `check`."""
-        messages = render_prompt(prompt, **variables)
+        messages = self.prompts.render(prompt, **variables)
         schema = strict_schema(model)
         key = request_key(self.settings.model, messages, schema)
-        record = CallRecord(command or prompt, self.settings.model, self.settings.host, key[:16], story=self.story)
+        record = CallRecord(command or prompt, self.settings.model, self.settings.host, key[:16], story=self.story,
+                            prompt=self.prompts.own_file(prompt))
         started = time.monotonic()
         record.outcome = "error"  # until an answer comes back
         try:
@@ -181,9 +183,10 @@ class Engine:
         The request adapts and retries as `ask` does until the first words arrive; after that a broken stream is
         an error, never a second copy of words already shown. Returns the whole text.
         """
-        messages = render_prompt(prompt, **variables)
+        messages = self.prompts.render(prompt, **variables)
         record = CallRecord(command or prompt, self.settings.model, self.settings.host,
-                            request_key(self.settings.model, messages, {})[:16], story=self.story)
+                            request_key(self.settings.model, messages, {})[:16], story=self.story,
+                            prompt=self.prompts.own_file(prompt))
         started = time.monotonic()
         record.outcome = "error"
         try:
