@@ -211,8 +211,8 @@ def test_the_round_is_kept_in_the_transcript_and_shown_in_the_past_sessions(bank
     go_on(test, iid)
     assert "round: peer" in (bank.root / "sessions" / "2026-11-24-212224.md").read_text()
     page = test.get("/interview").text
-    assert "<th>Round</th>" in page
-    assert '2026-11-24 21:22</a></td><td>peer</td>' in page
+    assert '<th class="wide-only">Round</th>' in page  # at 390 px, under the date instead
+    assert '2026-11-24 21:22</a><div class="phone-only muted">peer round</div></td><td class="wide-only">peer</td>' in page
 
 
 def test_a_bad_round_starts_nothing_and_changes_no_file(bank, endpoint):
