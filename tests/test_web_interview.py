@@ -158,10 +158,71 @@ def test_no_endpoint_configured_is_one_sentence_before_anything_is_asked(bank):
     ({"questions": "many"}, "The number of questions must be a whole number from 1 to 10."),
     ({"persona": "rude"}, "The interviewer is friendly, neutral or tough, not 'rude'."),
     ({"story": "team"}, "Rehearsing a story asks that story's own questions and values; untick the values or choose no story."),
+    ({"round": "final"}, "Unknown round 'final'; choose one of: recruiter, manager, peer, bar-raiser."),
+    ({"level": "principal"}, "Unknown level 'principal'; choose one of: junior, mid, senior, staff."),
 ])
 def test_a_bad_setup_is_one_sentence(bank, endpoint, form, sentence):
     answer = web(bank.root).post("/interview", data={"questions": "2", "values": "Courage", **form}, headers=csrf_headers())
     assert answer.status_code == 400 and answer.text == sentence
+
+
+def test_the_form_offers_the_cores_rounds_with_their_meanings_and_levels(bank):
+    from coach.bank.models import LEVELS, ROUNDS
+    from coach.web.pages.interview import ROUND_MEANINGS
+
+    page = web(bank.root).get("/interview").text
+    assert set(ROUND_MEANINGS) == set(ROUNDS)  # a round added to the core gets its meaning here
+    assert '<option value="" selected>any round</option>' in page and '<option value="" selected>any level</option>' in page
+    for name in ROUNDS:
+        assert f'<option value="{name}">{name} — {ROUND_MEANINGS[name]}</option>' in page
+    assert '<option value="peer">peer — a future colleague</option>' in page
+    for name in LEVELS:
+        assert f'<option value="{name}">{name}</option>' in page
+    assert '<label for="iv-round">Round' in page and '<label for="iv-level">Your level' in page
+
+
+@pytest.mark.parametrize(("round", "level"), [("peer", "senior"), ("recruiter", ""), ("bar-raiser", "staff")])
+def test_a_round_and_level_posted_reach_the_planning_the_cli_does(bank, endpoint, round, level):
+    import random
+
+    from coach.bank.catalog import common_questions
+    from coach.bank.folder import Bank
+    from coach.interview import plan
+
+    endpoint.side_effect = Endpoint([], QUESTIONS)
+    test = web(bank.root)
+    iid, said = begin(test, questions="3", round=round.upper(), level=level)  # spelled any case, as the CLI takes it
+    planned = running(test)[iid].machine.planned
+    tagged = {q.text: q for q in common_questions(bank.root)}
+    assert len(planned) == 3 and all(p.round == round and round in tagged[p.seed].rounds for p in planned)
+    if level:
+        assert all(level in tagged[p.seed].levels for p in planned)
+    by_cli = plan(Bank(bank.root), 3, ["Courage"], None, random.Random(1), round=round, level=level or None)
+    assert [p.seed for p in planned] == [p.seed for p in by_cli]  # the same call, the same questions
+    assert f"· {round} round · 3 questions on Courage ·" in html(said)  # the running interview's heading
+    assert f"· {round} round ·" in test.get(f"/interview/{iid}").text
+
+
+def test_the_round_is_kept_in_the_transcript_and_shown_in_the_past_sessions(bank, endpoint):
+    endpoint.side_effect = Endpoint([feedback(STRONG)], QUESTIONS)
+    test = web(bank.root)
+    iid, _ = begin(test, questions="1", round="peer")
+    say(test, iid, STRONG)
+    go_on(test, iid)
+    assert "round: peer" in (bank.root / "sessions" / "2026-11-24-212224.md").read_text()
+    page = test.get("/interview").text
+    assert '<th class="wide-only">Round</th>' in page  # at 390 px, under the date instead
+    assert '2026-11-24 21:22</a><div class="phone-only muted">peer round</div></td><td class="wide-only">peer</td>' in page
+
+
+def test_a_bad_round_starts_nothing_and_changes_no_file(bank, endpoint):
+    from tests.conftest import snapshot
+
+    before = snapshot(bank.root)
+    test = web(bank.root)
+    answer = test.post("/interview", data={"questions": "2", "round": "onsite"}, headers=csrf_headers())
+    assert answer.status_code == 400 and answer.text.startswith("Unknown round 'onsite'") and "\n" not in answer.text
+    assert not running(test) and not endpoint.calls and snapshot(bank.root) == before
 
 
 def test_an_unknown_interview_is_one_sentence(bank):

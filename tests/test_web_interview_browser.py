@@ -64,6 +64,8 @@ def test_a_two_question_interview_against_a_loopback_endpoint(bank, monkeypatch)
             shoot(page, "interview-setup")
             page.get_by_label("How many questions").fill("2")
             page.get_by_label("Courage").check()
+            page.get_by_label("Round").select_option("peer")
+            page.get_by_label("Your level").select_option("senior")
             page.evaluate(WATCH_WORDS)
             page.get_by_role("button", name="Start the interview").click()
 
@@ -71,6 +73,7 @@ def test_a_two_question_interview_against_a_loopback_endpoint(bank, monkeypatch)
             expect(first).to_have_text(QUESTION, timeout=15000)
             partial = [seen for seen in page.evaluate("window.seenWords") if seen and seen != QUESTION]
             assert partial and all(QUESTION.startswith(seen) for seen in partial)  # it arrived word by word
+            expect(page.locator("#interview > p.muted")).to_contain_text("· peer round · 2 questions on Courage")
             assert page.url.startswith(server.base + "/interview/")  # a reload finds the interview
             expect(page.get_by_label("Your answer")).to_be_focused()
             assert fits_both_widths(page)  # the answer form with its buttons, too
@@ -100,8 +103,13 @@ def test_a_two_question_interview_against_a_loopback_endpoint(bank, monkeypatch)
             page.reload()  # nothing is lost
             expect(page.locator(".iv-feedback")).to_have_count(2)
             expect(page.locator(".iv-report")).to_be_visible()
+            page.goto(server.base + "/interview")  # the past session, with its round
+            expect(page.locator("tbody tr").first.locator("td").nth(1)).to_have_text("peer")
+            assert fits_both_widths(page)  # at 390 px the round is under the date, not a column
+            shoot(page, "interview-past")
     assert any(body.get("stream") for body in fake.sent) and any(body.get("response_format") for body in fake.sent)
-    assert len(list((bank.root / "sessions").glob("*.md"))) == 1
+    [saved] = (bank.root / "sessions").glob("*.md")
+    assert "round: peer" in saved.read_text()
 
 
 class HeardAnything:

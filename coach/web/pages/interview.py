@@ -12,6 +12,7 @@ import re
 import secrets
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
@@ -21,6 +22,10 @@ from coach.web.pages.interview_run import Busy, WebInterview, hear, parts
 from coach.web.render import fragment, page, problem
 from coach.web.streams import Emit, WebProgress, failure_sentence, streamed
 
+# What each of the core's rounds (`coach.bank.models.ROUNDS`) is, in the README's words (`coach questions`); the
+# choices themselves come from the core, so a round added there is offered even before it has a meaning here.
+ROUND_MEANINGS = {"recruiter": "the screen", "manager": "the hiring manager", "peer": "a future colleague",
+                  "bar-raiser": "an interviewer from outside the team who probes depth and holds the hiring bar"}
 GONE = "There is no such interview running here (coach serve was restarted?); start a new one from the interview page."
 BUSY = "This interview is busy with another step (in another tab?); wait for it to finish, then reload the page."
 
@@ -44,14 +49,28 @@ async def setup(request):
                for run in request.app.state.interviews.values() if run.machine.stage is not Stage.DONE}  # interviews still going on in this server: the live page
     return page(request, "interview.html", title="Mock interview", personas=PERSONAS,
                 values=[v.name for v in settings.values], stories=stories, past=past, warnings=warnings,
-                running=running, **parts())
+                running=running, rounds=_rounds(), levels=_levels(), **parts())
+
+
+def _rounds() -> list[tuple[str, str]]:
+    """Return the core's interview rounds, each with what it is (its meaning, when the page knows one)."""
+    from coach.bank.models import ROUNDS
+
+    return [(name, ROUND_MEANINGS.get(name, "")) for name in ROUNDS]
+
+
+def _levels() -> tuple[str, ...]:
+    """Return the core's levels a question can suit."""
+    from coach.bank.models import LEVELS
+
+    return LEVELS
 
 
 async def begin(request):
     """Plan a mock interview from the form, and stream its first question."""
     async with request.form() as form:
         try:
-            questions, persona, values, story, seed = _choices(form)
+            chosen = _choices(form)
         except CoachError as error:
             return PlainTextResponse(failure_sentence(error), status_code=400)
     state = request.app.state
@@ -61,12 +80,13 @@ async def begin(request):
         from coach.interview import Interview, plan
 
         bank = state.bank()
-        chosen = bank.named(story).stem if story else None  # a story of the bank's, never a path
-        planned = plan(bank, questions, values or None, chosen, random.Random(seed))
+        story = bank.named(chosen.story).stem if chosen.story else None  # a story of the bank's, never a path
+        planned = plan(bank, chosen.questions, chosen.values or None, story, random.Random(chosen.seed),
+                       round=chosen.round or None, level=chosen.level or None)
         services = state.services
         progress = WebProgress(emit)
         engine = services.engine(bank, services.model, progress)
-        machine = Interview(bank, engine, planned, persona=persona, now=services.now)
+        machine = Interview(bank, engine, planned, persona=chosen.persona, now=services.now)
         run = WebInterview(secrets.token_urlsafe(9), machine, progress)
         _prune(state.interviews)
         state.interviews[run.id] = run
@@ -77,9 +97,22 @@ async def begin(request):
     return streamed(work)
 
 
-def _choices(form) -> tuple[int, str, list[str], str | None, int | None]:
+class Choices(NamedTuple):
+    """What the setup form asks for: the `coach interview` options of the same names ("" round or level: any)."""
+
+    questions: int
+    persona: str
+    values: list[str]
+    story: str | None
+    seed: int | None
+    round: str
+    level: str
+
+
+def _choices(form) -> Choices:
     """Return the setup form's choices, or say in one sentence what is wrong with them."""
     from coach.interview import check_persona
+    from coach.questions import check_level, check_round
 
     typed = str(form.get("questions", "3")).strip() or "3"
     if not re.fullmatch(r"[0-9]{1,3}", typed):
@@ -97,8 +130,11 @@ def _choices(form) -> tuple[int, str, list[str], str | None, int | None]:
     if story and values:
         raise CoachError("rehearsing a story asks that story's own questions and values; untick the values or "
                          "choose no story")
+    round = check_round(str(form.get("round", "")).strip() or None)  # the CLI's check: one sentence naming the rounds
+    level = check_level(str(form.get("level", "")).strip() or None)
     seed = str(form.get("seed", "")).strip()  # hidden, as `--seed` is: tests choose the questions
-    return questions, persona, values, story, int(seed) if re.fullmatch(r"[0-9]{1,9}", seed) else None
+    return Choices(questions, persona, values, story, int(seed) if re.fullmatch(r"[0-9]{1,9}", seed) else None,
+                   round, level)
 
 
 def _shell(run: WebInterview) -> str:
