@@ -145,3 +145,24 @@ def test_an_unknown_level_is_one_sentence(runner, bank):
     result = run(runner, "interview", "--level", "principal")
     assert result.exit_code == 2
     assert result.output.strip() == "Error: unknown level 'principal'; choose one of: junior, mid, senior, staff"
+
+
+def test_a_question_asked_for_a_value_it_does_not_draw_out_says_so(runner, bank, endpoint, tmp_path):
+    for seed in range(5):
+        planned = plan(bank, 1, ["People Over Process"], rng=random.Random(seed), round="recruiter")
+        assert planned[0].stand_in == ("no recruiter-round question left draws out People Over Process, so coach asks "
+                                       "a question for a story type that shows it")
+        assert plan(bank, 1, ["People Over Process"], rng=random.Random(seed), round="manager")[0].stand_in == ""
+    two = plan(bank, 2, ["Candor"], rng=random.Random(1), round="recruiter")  # one recruiter question is tagged Candor
+    assert two[0].stand_in == "" and "no recruiter-round question left draws out Candor" in two[1].stand_in
+    fake = Endpoint([feedback(STRONG)])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "1", "--values", "People Over Process", "--round", "recruiter",
+                 "--answers", answers_file(tmp_path, STRONG, "/skip"), "--seed", "2")
+    assert result.exit_code == 0, result.output
+    assert ("Note: no recruiter-round question left draws out People Over Process, so coach asks a question for a "
+            "story type that shows it.") in flat(result.output)
+    scripted = run(runner, "interview", "-n", "1", "--values", "People Over Process", "--round", "recruiter",
+                   "--answers", answers_file(tmp_path, STRONG, "/skip"), "--seed", "2", "--json")
+    assert "Note: no recruiter-round question left draws out People Over Process" in scripted.stderr
+    json.loads(scripted.stdout)

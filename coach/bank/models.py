@@ -496,7 +496,13 @@ class CompanyProfile(Strict):
     connection: dict[str, list[str]] = Field(default_factory=dict)
 
 
-ROUNDS = ("recruiter", "manager", "peer", "bar-raiser")  # the interview rounds a question suits
+ROUND_MEANINGS = {  # the interview rounds a question suits, and who asks in each
+    "recruiter": "the screen",
+    "manager": "the hiring manager",
+    "peer": "a future colleague",
+    "bar-raiser": "an interviewer from outside the team who probes depth and holds the hiring bar",
+}
+ROUNDS = tuple(ROUND_MEANINGS)
 LEVELS = ("junior", "mid", "senior", "staff")  # the seniority a question suits
 
 

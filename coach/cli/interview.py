@@ -71,6 +71,9 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         screen = _Screen(out, quiet=as_json)
         if not as_json:
             out.say(interview_heading(bank.settings(), planned, persona, live=scripted is None and not voice))
+        else:
+            for note in interview.stand_ins(planned):
+                out.say(f"Note: {note}.", err=True)
         machine = interview.Interview(bank, engine, planned, persona=persona, now=terminal.now, on_words=screen.words,
                                       on_speaking=screen.speaking, busy=progress.spinning)
         if listener is not None:

@@ -80,9 +80,10 @@ def interview_speaking(speaking) -> tuple[str | None, str]:
 
 def interview_heading(settings, planned, persona: str, live: bool) -> str:
     """Render the first lines of a mock interview: who it is for, what it asks about, and (live) how to answer."""
-    from coach.interview.planning import described
+    from coach.interview.planning import described, stand_ins
 
     lines = wrapped(f"Mock interview · {described(settings.company, settings.role, planned, persona)}", 2, "")
+    lines += [line for note in stand_ins(planned) for line in wrapped(f"Note: {note}.", 2, "")]
     if live:
         lines += wrapped("Answer in writing (or out loud, then sum up); an empty line sends your answer. "
                          "/skip /hint /repeat /quit", 2, "")

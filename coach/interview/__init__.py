@@ -40,7 +40,7 @@ from coach.interview.feedback import (
 )
 from coach.interview.interviewer import PERSONAS, check_persona
 from coach.interview.machine import Interview, OutOfTurn, Stage
-from coach.interview.planning import hint, plan, values_by_need
+from coach.interview.planning import hint, plan, stand_ins, values_by_need
 from coach.interview.probing import MAX_PROBES, PROBES, open_gaps
 from coach.interview.report import Line, feedback_lines, proof, report_lines, transcript
 from coach.interview.session import DIMENSIONS, JUDGED, Planned, Round, Session, Turn
@@ -51,6 +51,6 @@ __all__ = [
     "FeedbackTask", "Help", "Hint", "Interview", "Line", "OutOfTurn", "Planned", "Probe", "Question", "Repeat",
     "Replies", "Round", "RoundFeedback", "Scored", "Scripted", "Session", "Skipped", "Speaking", "Stage", "Turn",
     "Waiting", "apply_feedback", "check_persona", "concision", "feedback_lines", "feedback_problems", "hint",
-    "open_gaps", "parse_answers", "past_sessions", "plan", "proof", "quoted_in", "read_answers", "report_lines",
+    "open_gaps", "parse_answers", "past_sessions", "plan", "proof", "quoted_in", "read_answers", "report_lines", "stand_ins",
     "transcript", "values_by_need",
 ]

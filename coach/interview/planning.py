@@ -48,13 +48,25 @@ def plan(bank: Bank, count: int, values: list[str] | None = None, story: str | N
     for i in range(count):
         value = wanted[i % len(wanted)]
         unused = [q for q in seeds if q.text not in used]
-        candidates = ([q for q in unused if probes(q, value, shown_by, named)]  # tagged with it (or, untagged: its types)
-                      or [q for q in unused if probes(q, value, shown_by, set())]  # none in this round: its story types
-                      or unused or seeds)
-        question = candidates[0]
+        fitting = [q for q in unused if probes(q, value, shown_by, named)]  # tagged with it (or, untagged: its types)
+        typed = [] if fitting else [q for q in unused if probes(q, value, shown_by, set())]  # else its story types
+        question = (fitting or typed or unused or seeds)[0]
         used.add(question.text)
-        planned.append(Planned(question.text, value, question.themes, round=round or ""))
+        stand_in = "" if fitting else _stand_in(value, round, level, bool(typed))
+        planned.append(Planned(question.text, value, question.themes, round=round or "", stand_in=stand_in))
     return planned
+
+
+def _stand_in(value: str, round: str | None, level: str | None, typed: bool) -> str:
+    """Say why a question that does not draw out the value was asked for it: none that does was left."""
+    where = " ".join(part for part in (round and f"{round}-round", level and f"{level}-level") if part)
+    instead = "a question for a story type that shows it" if typed else "another common question"
+    return f"no {where + ' ' if where else ''}question left draws out {value}, so coach asks {instead}"
+
+
+def stand_ins(planned: list[Planned]) -> list[str]:
+    """Return, once each, why questions that do not draw out their value were planned (empty when all do)."""
+    return list(dict.fromkeys(p.stand_in for p in planned if p.stand_in))
 
 
 def in_round(question: CommonQuestion, round: str | None) -> bool:

@@ -28,6 +28,7 @@ class Planned:
     themes: list[str] = field(default_factory=list)
     prepared: list[str] = field(default_factory=list)  # a story's own follow-up questions, with --story
     round: str = ""  # the interview round it was drawn for (recruiter, manager, peer, bar-raiser), or ""
+    stand_in: str = ""  # why it was asked though it does not draw out the value (none that does was left), or ""
 
 
 @dataclass

@@ -22,10 +22,6 @@ from coach.web.pages.interview_run import Busy, WebInterview, hear, parts
 from coach.web.render import fragment, page, problem
 from coach.web.streams import Emit, WebProgress, failure_sentence, streamed
 
-# What each of the core's rounds (`coach.bank.models.ROUNDS`) is, in the README's words (`coach questions`); the
-# choices themselves come from the core, so a round added there is offered even before it has a meaning here.
-ROUND_MEANINGS = {"recruiter": "the screen", "manager": "the hiring manager", "peer": "a future colleague",
-                  "bar-raiser": "an interviewer from outside the team who probes depth and holds the hiring bar"}
 GONE = "There is no such interview running here (coach serve was restarted?); start a new one from the interview page."
 BUSY = "This interview is busy with another step (in another tab?); wait for it to finish, then reload the page."
 
@@ -53,10 +49,10 @@ async def setup(request):
 
 
 def _rounds() -> list[tuple[str, str]]:
-    """Return the core's interview rounds, each with what it is (its meaning, when the page knows one)."""
-    from coach.bank.models import ROUNDS
+    """Return the core's interview rounds, each with who asks in it."""
+    from coach.bank.models import ROUND_MEANINGS
 
-    return [(name, ROUND_MEANINGS.get(name, "")) for name in ROUNDS]
+    return list(ROUND_MEANINGS.items())
 
 
 def _levels() -> tuple[str, ...]:

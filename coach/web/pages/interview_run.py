@@ -71,6 +71,13 @@ class WebInterview:
         """Return the page's address of this interview."""
         return f"/interview/{self.id}"
 
+    @property
+    def stand_ins(self) -> list[str]:
+        """Return why questions that do not draw out their value were planned (none that does was left)."""
+        from coach.interview import stand_ins
+
+        return stand_ins(self.machine.planned)
+
     @contextmanager
     def step(self, emit: Emit):
         """Hold the interview for one step, its callbacks bound to this request's stream; refuse when one runs."""
