@@ -7,6 +7,7 @@ prints, in order.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -110,13 +111,57 @@ def walkthrough_example(command: str) -> list[str]:
     return WALKTHROUGH.split(f"\n$ {command}\n", 1)[1].split("\n```", 1)[0].split("\n")
 
 
-def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endpoint):
-    from tests.llm_fixtures import completion
+WALKTHROUGH_TODAY = datetime(2026, 12, 2, 9, 30)  # the day the walkthrough is run: its plan counts the days from it
+INTERVIEWER = ["Tell me about a time you had to move fast on something risky. What did you do?",  # the model's words
+               "Why not simply wait for the vendor's fix?", "How does that show moving with urgency and focus?"]
 
-    endpoint.respond(200, json=completion(walkthrough_answer()))
+
+def walkthrough_typing(command: str) -> list[str]:
+    """Return the lines the reader types in the walkthrough's interactive run of COMMAND: each `You: ` line and the
+    lines under it, an empty line sending the answer, as a terminal echoes them."""
+    typed, answering = [], False
+    for line in walkthrough_example(command):
+        if line.startswith("You: "):
+            typed.append(line.removeprefix("You: "))
+            answering = True
+        elif answering:
+            typed.append(line.removeprefix("     "))
+            answering = bool(line)
+    return typed
+
+
+def walkthrough_feedback(typed: list[str]) -> dict:
+    """Return the feedback answer on the walkthrough's interview answer, each score backed by the reader's words."""
+    from tests.test_interview import feedback, scored
+
+    return feedback(typed[0], structure=scored(4, "Our checkout failed for 4% of card payments in Brazil"),
+                    ownership=scored(4, "I proposed a second processor"),
+                    impact=scored(4, "Failures fell to under 1%"), values=scored(3, "the one fix that mattered most"),
+                    strength="You opened on the problem and said what you did yourself.",
+                    improvement="Close the answer itself on why this fix came before everything else.",
+                    say_instead="I wrote the adapter in two weeks and rolled it out to 5% of traffic first.")
+
+
+def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endpoint, monkeypatch):
+    import sys
+
+    from coach.cli import Terminal, make_app
+    from tests.test_interview import Endpoint
+
+    interview = "coach interview --round manager -n 1 --story risk"
+    typed = iter(walkthrough_typing(interview))
+
+    def type_line(prompt: str) -> str:  # what a terminal shows: the prompt, then the line typed at it
+        line = next(typed)
+        sys.stdout.write(f"{prompt}{line}\n")
+        return line
+
+    answers = Endpoint([walkthrough_answer(), walkthrough_feedback(walkthrough_typing(interview))], list(INTERVIEWER))
+    endpoint.side_effect = answers
+    app = make_app(Terminal(now=lambda: WALKTHROUGH_TODAY, input=type_line))
     commands = [line.removeprefix("$ ") for line in WALKTHROUGH.splitlines() if line.startswith("$ coach ")]
     assert commands == ["coach init --company Stripe", "coach new risk", "coach check risk", "coach refine risk",
-                        "coach practice risk --seconds 52"]
+                        "coach practice risk --seconds 52", interview, "coach plan --date 2026-12-16"]
     for command in commands:
         if command == "coach check risk":  # the reader writes the draft the walkthrough shows
             draft = WALKTHROUGH.split("```markdown\n## Draft\n\n", 1)[1].split("\n```", 1)[0]
@@ -124,10 +169,13 @@ def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endp
             story.write_text(story.read_text().replace("## Draft\n", f"## Draft\n\n{draft}\n", 1))
         result = CliRunner().invoke(app, command.split()[1:])
         assert result.exit_code == 0, result.output
-        real = result.output.rstrip("\n").split("\n")
+        real = [line.rstrip() for line in result.output.rstrip("\n").split("\n")]  # an empty line typed is blank
         shown = walkthrough_example(command)
         assert matches(shown, real), "\n".join(["README shows:", *shown, "", "coach prints:", *real])
-    assert endpoint.call_count == 1
+        assert max(map(len, shown)) <= 80
+    assert next(typed, None) is None, "the interview ended before the reader's typing did"
+    assert len(answers.sent) == 5  # refine; the interviewer's question and two probes; the feedback
+    assert not answers.questions and not answers.feedbacks
 
 
 def test_the_log_examples_are_what_coach_log_prints(tmp_path):
