@@ -142,7 +142,7 @@ def walkthrough_feedback(typed: list[str]) -> dict:
                     say_instead="I wrote the adapter in two weeks and rolled it out to 5% of traffic first.")
 
 
-def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endpoint, monkeypatch):
+def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endpoint):
     import sys
 
     from coach.cli import Terminal, make_app
