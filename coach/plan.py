@@ -58,6 +58,7 @@ class Rehearsal:
     why: str
     ready: bool = True  # False: the story must be refined or filled in before it is rehearsed
     command: str = ""
+    done_today: int = 0  # takes already recorded today, which today's count leaves out
 
     def order(self) -> tuple:
         """Sort key: fewest good takes, worst coverage (unheard counts as worst), oldest practice (never first)."""
@@ -67,7 +68,7 @@ class Rehearsal:
     def as_dict(self) -> dict:
         """Return the story's line of the plan as plain data for JSON output."""
         return {"story": self.slug, "title": self.title, "ready": self.ready, "takes_today": self.takes_today,
-                "good_takes": self.good_takes, "takes": self.takes, "coverage": self.coverage,
+                "done_today": self.done_today, "good_takes": self.good_takes, "takes": self.takes, "coverage": self.coverage,
                 "last_practised": self.last_practised.isoformat() if self.last_practised else None,
                 "why": self.why, "command": self.command}
 
@@ -154,7 +155,11 @@ def rehearsal(story: Story, settings: BankSettings, slug: str, today: date, ligh
         item.ready = False
         item.why, item.command = _not_ready(row, slug)
         return item
-    item.takes_today = 1 if light or good >= GOOD_TAKES else min(TAKES_PER_DAY, GOOD_TAKES - good)
+    today_takes = [take for take in takes if take.at.date() == today]
+    before = good - sum(fit(take.seconds, window) == "within" for take in today_takes)  # good takes before today
+    planned = 1 if light or before >= GOOD_TAKES else min(TAKES_PER_DAY, GOOD_TAKES - before)
+    item.done_today = len(today_takes)
+    item.takes_today = max(0, planned - item.done_today)
     item.why = _why(item, window, today)
     return item
 

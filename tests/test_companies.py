@@ -317,3 +317,19 @@ def test_an_empty_folder_without_coach_yaml_names_coach_init(runner, tmp_path):
                                      "company), then `coach new TYPE` or `coach import DOC`")
     run(runner, "init", "--company", "stripe")
     assert run(runner, "check").output.strip() == "Error: stories holds no stories; run `coach new TYPE` or `coach import DOC`"
+
+
+def test_init_names_the_stories_tagged_with_none_of_the_new_companys_values_and_leaves_them(runner, tmp_path):
+    from tests.test_readme_examples import example
+
+    assert run(runner, "new", "risk").exit_code == 0  # before init: the generic values
+    assert run(runner, "new", "customer").exit_code == 0
+    customer = tmp_path / "stories" / "customer.md"
+    customer.write_text(customer.read_text().replace("values: [Customer Focus]", "values: [Customer Focus, Users First]"))
+    before = snapshot(tmp_path / "stories")
+    result = run(runner, "init", "--company", "Stripe", "--force")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == example("coach init --company Stripe --force")
+    assert {k: v for k, v in snapshot(tmp_path / "stories").items() if k != "coach.yaml"} == before
+    data = json.loads(run(runner, "init", "--company", "Stripe", "--force", "--json").output)
+    assert data["retag"] == [{"story": "risk", "values": ["Impact"], "suggested": ["Move With Urgency and Focus"]}]

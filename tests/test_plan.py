@@ -175,7 +175,8 @@ def test_the_json_shape(bank):
     assert set(data) == {"company", "today", "interview", "days_left", "full_days", "light_today", "rehearse",
                          "prepare", "values", "value_gaps", "rules", "good_takes_needed", "days_needed", "fits",
                          "mock_today", "mocks_left", "mocks_done", "last_mock"}
-    assert set(data["rehearse"][0]) == {"story", "title", "ready", "takes_today", "good_takes", "takes", "coverage",
+    assert set(data["rehearse"][0]) == {"story", "title", "ready", "takes_today", "done_today", "good_takes", "takes",
+                                        "coverage",
                                         "last_practised", "why", "command"}
     assert set(data["value_gaps"][0]) == {"values", "type", "command", "prompt", "heading", "questions", "other_types"}
     assert data["rules"] == {"good_takes": 5, "takes_per_day": 3, "mock_every_days": 3}
@@ -213,3 +214,24 @@ def test_plan_never_imports_openai(bank):
               "assert 'openai' not in sys.modules, 'openai was imported'\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_takes_done_today_count_against_todays_takes(bank):
+    add_takes(bank, "risk", (0, 50, None))  # one good take today: two more
+    add_takes(bank, "team", (0, 50, None), (0, 70, None), (0, 52, None))  # three today: done
+    add_takes(bank, "conflict", *[(4, 50, None)] * 4, (0, 51, None))  # its fifth good take today: done
+    data = {item["story"]: item for item in json.loads(plan("--date", "2026-12-12", "--json").output)["rehearse"]}
+    assert (data["risk"]["takes_today"], data["risk"]["done_today"]) == (2, 1)
+    assert (data["team"]["takes_today"], data["team"]["done_today"]) == (0, 3)
+    assert (data["conflict"]["takes_today"], data["conflict"]["done_today"]) == (0, 1)
+    assert (data["learning"]["takes_today"], data["learning"]["done_today"]) == (3, 0)
+    text = " ".join(plan("--date", "2026-12-12").output.split())
+    assert "Rehearse out loud with `coach practice STORY`, 5 takes in all:" in text
+    assert "risk: 2 more takes, 1 done today (" in text and "team: done for today, 3 takes so far (" in text
+
+
+def test_when_every_take_of_today_is_done_the_plan_says_so(bank):
+    for slug in ("risk", "team", "conflict", "learning"):
+        add_takes(bank, slug, *[(0, 50, None)] * 3)
+    text = " ".join(plan("--date", "2026-12-12").output.split())
+    assert "Today's takes are done (12 in all): well done." in text and "takes in all" not in text

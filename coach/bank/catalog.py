@@ -160,9 +160,28 @@ def init_bank(bank: Bank, company: str, role: str = "", force: bool = False, val
     return settings
 
 
+def off_values(bank: Bank, settings: BankSettings) -> list[dict]:
+    """Return the bank's stories tagged with none of the company's values (written before `coach init` chose the
+    company, or for another one): each with its values and the ones its type shows best here, to retag it by hand."""
+    ours = {value.name.casefold() for value in settings.values}
+    if not ours:
+        return []
+    profile = find_company(settings.company, bank.root)
+    found = []
+    for path, story in bank.stories():
+        if story.values and not any(value.casefold() in ours for value in story.values):
+            try:
+                best = fitting_values(load_story_type(story.type, bank.root), settings, profile)
+            except CoachError:  # a type coach does not know: `coach check` says so
+                best = []
+            found.append({"story": path.stem, "values": story.values, "suggested": best})
+    return found
+
+
 def written_settings(bank: Bank) -> dict:
-    """Return the bank's coach.yaml as plain data for JSON output, with its path."""
-    return {"file": str(bank.settings_path), **bank.settings().model_dump(mode="json")}
+    """Return the bank's coach.yaml as plain data for JSON output, with its path and the stories to retag."""
+    settings = bank.settings()
+    return {"file": str(bank.settings_path), **settings.model_dump(mode="json"), "retag": off_values(bank, settings)}
 
 
 def story_stem(kind: StoryType, title: str | None, bank_root: Path | None = None) -> str:

@@ -60,10 +60,18 @@ def profile_view(profile: Profile, bank_root: Path) -> str:
 
 
 def init_report(bank: Bank, settings: BankSettings, option: str = "") -> str:
-    """Return what `coach init` wrote, then on its own line the one command to run next (`option`: its --stories)."""
+    """Return what `coach init` wrote, the stories tagged with none of the company's values, then on its own line the
+    one command to run next (`option`: its --stories)."""
+    from coach.bank.catalog import off_values
+
     company = named_company(settings.company)
     what = f"for {company}" if company else "for no company in particular"
     count = len(settings.values)
     step = (f"`coach status{option}` shows which values your stories cover." if bank.story_paths() else
             f"`coach new risk{option}` starts your first story.")
-    return f"Wrote {bank.settings_path} {what}, with {count} value{'s' * (count != 1)}.\nNext: {step}"
+    lines = [f"Wrote {bank.settings_path} {what}, with {count} value{'s' * (count != 1)}."]
+    for stray in off_values(bank, settings):
+        best = f" (a {stray['story']} story shows {' and '.join(stray['suggested'])} best)" if stray["suggested"] else ""
+        lines.append(f"{stray['story']} is tagged {', '.join(stray['values'])}, none of {company or 'these'}'s values: "
+                     f"`coach edit {stray['story']}{option}` and change its `values:` line{best}.")
+    return "\n".join([*lines, f"Next: {step}"])

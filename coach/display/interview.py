@@ -85,6 +85,6 @@ def interview_heading(settings, planned, persona: str, live: bool) -> str:
     lines = wrapped(f"Mock interview · {described(settings.company, settings.role, planned, persona)}", 2, "")
     lines += [line for note in stand_ins(planned) for line in wrapped(f"Note: {note}.", 2, "")]
     if live:
-        lines += wrapped("Answer in writing (or out loud, then sum up); an empty line sends your answer. "
+        lines += wrapped("Type the whole answer you would say (it is timed by its words); an empty line sends it. "
                          "/skip /hint /repeat /quit", 2, "")
     return "\n".join(lines)

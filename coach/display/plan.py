@@ -45,7 +45,11 @@ def today_block(plan: Plan) -> str:
         lines += _lines("No story is ready to rehearse yet: prepare the ones below first.", 2, "  ")
     else:
         takes = sum(item.takes_today for item in ready)
-        lines += _lines(f"Rehearse out loud with `coach practice STORY`, {counted(takes, 'take')} in all:", 2, "  ")
+        if takes:
+            lines += _lines(f"Rehearse out loud with `coach practice STORY`, {counted(takes, 'take')} in all:", 2, "  ")
+        else:
+            done = sum(item.done_today for item in ready)
+            lines += _lines(f"Today's takes are done ({done} in all): well done.", 2, "  ")
         for number, item in enumerate(ready, 1):
             lines += _story(item, f"{number}.")
     lines += _lines(mock_today(plan), 2, "  ")
@@ -54,8 +58,11 @@ def today_block(plan: Plan) -> str:
 
 def _story(item: Rehearsal, mark: str) -> list[str]:
     """Return one story's lines: its slug and takes today (or the command that prepares it), then why."""
-    if item.ready:
-        head = f"{item.slug}: {counted(item.takes_today, 'take')}"
+    if item.ready and not item.takes_today:
+        head = f"{item.slug}: done for today, {counted(item.done_today, 'take')} so far"
+    elif item.ready:
+        takes = counted(item.takes_today, "more take" if item.done_today else "take")
+        head = f"{item.slug}: {takes}" + (f", {item.done_today} done today" if item.done_today else "")
     else:
         head = f"{item.slug}: `{item.command}`"
     return _lines(f"{head} ({item.why})", len(mark) + 3, f"  {mark}")

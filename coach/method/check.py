@@ -77,7 +77,8 @@ def check_story(story: Story, settings: BankSettings, slug: str = "") -> StoryRe
         report.findings += check_refined(story.refined, story, settings, target, material=material,
                                          by_coach=story.refined_source != "hand")
     else:
-        report.findings.append(Finding("not-refined", INFO, "No refined version yet; run `coach refine` or write one under ## Refined."))
+        run = f"`coach refine {slug}`" if slug else "`coach refine`"
+        report.findings.append(Finding("not-refined", INFO, f"No refined version yet; run {run} or write one under ## Refined."))
     if story.draft.strip():
         report.findings += [Finding(f.code, INFO if f.severity == ERROR else f.severity, f.message, "draft") for f in _style(story.draft)]
     report.findings += _follow_up_grounding(story, base, material)
