@@ -97,15 +97,18 @@ def error_body(message: str, code: str | None = None) -> dict:
     return {"error": {"message": message, "type": "invalid_request_error", "code": code}}
 
 
-def streamed(text: str, pieces: int = 3) -> httpx.Response:
-    """Return a streamed chat completion (server-sent events) that says text in a few pieces."""
+def streamed(text: str, pieces: int = 3, usage: tuple[int, int] | None = None) -> httpx.Response:
+    """Return a streamed chat completion (server-sent events) that says text in a few pieces; with usage (tokens in,
+    out), a last chunk with no choices carries the counts, as OpenAI sends it for `stream_options.include_usage`."""
     size = max(1, len(text) // pieces + 1)
     parts = [text[i : i + size] for i in range(0, len(text), size)]
     chunks = [{"index": 0, "delta": {"role": "assistant", "content": part}, "finish_reason": None} for part in parts]
     chunks.append({"index": 0, "delta": {}, "finish_reason": "stop"})
-    events = "".join(
-        "data: " + json.dumps({"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1_700_000_000,
-                               "model": "test-model", "choices": [chunk]}) + "\n\n"
-        for chunk in chunks
-    )
+    bodies = [{"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1_700_000_000,
+               "model": "test-model", "choices": [chunk]} for chunk in chunks]
+    if usage:
+        bodies.append({"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                       "model": "test-model", "system_fingerprint": "fp_test", "choices": [],
+                       "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}})
+    events = "".join("data: " + json.dumps(body) + "\n\n" for body in bodies)
     return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=(events + "data: [DONE]\n\n").encode())

@@ -245,3 +245,18 @@ def test_what_coach_prompts_says_each_prompt_is_given_is_what_it_is_rendered_wit
     assert set(seen) == set(names())
     for name, variables in seen.items():
         assert variables == set(given(name)), name
+
+
+def test_coachs_own_templates_copied_whole_or_extended_raise_no_problem_and_send_what_coach_sends(runner, bank):
+    coach_sends = show_prompt(runner, "refine", "risk")
+    for name in names():
+        assert runner.invoke(app, ["prompts", "copy", name]).exit_code == 0
+    result = runner.invoke(app, ["prompts", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []
+    assert show_prompt(runner, "refine", "risk") == coach_sends
+    for name in names():
+        (bank.root / "prompts" / f"{name}.jinja").unlink()
+        assert runner.invoke(app, ["prompts", "copy", name, "--extend"]).exit_code == 0
+    result = runner.invoke(app, ["prompts", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []
+    assert show_prompt(runner, "refine", "risk") == coach_sends

@@ -394,3 +394,26 @@ def test_show_prompt_never_imports_openai(bank):
 def test_show_prompt_is_text_not_json(runner, bank):
     result = run(runner, "interview", "--show-prompt", "--json")
     assert result.exit_code == 2 and "--show-prompt prints the prompt as text; leave out --json" in result.output
+
+
+def test_a_streamed_turn_asks_for_its_token_counts_and_the_log_keeps_them(runner, bank, endpoint, tmp_path):
+    fake = Endpoint([feedback(STRONG)], [streamed("Tell me about a risk you took at work.", usage=(812, 14))])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    assert fake.sent[0]["stream"] is True and fake.sent[0]["stream_options"] == {"include_usage": True}
+    calls = json.loads(run(runner, "log", "--json").output)
+    turn = next(call for call in calls if call["command"] == "interview")
+    assert (turn["tokens_in"], turn["tokens_out"]) == (812, 14)
+
+
+def test_an_endpoint_that_refuses_stream_options_still_streams(runner, bank, endpoint, tmp_path):
+    refusal = httpx.Response(400, json={"error": {"message": "Unrecognized request argument supplied: stream_options",
+                                                  "type": "invalid_request_error", "param": None, "code": None}})
+    fake = Endpoint([feedback(STRONG)], [refusal, "Tell me about a risk you took at work."])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    assert "Interviewer: Tell me about a risk you took at work." in result.stdout
+    assert "does not take stream_options; asking again with no stream_options" in result.stderr
+    assert fake.sent[1]["stream"] is True and "stream_options" not in fake.sent[1]

@@ -16,7 +16,8 @@ from coach.llm.redact import mask
 
 REFUSAL_STATUSES = (400, 415, 422, 500, 501)
 REFUSAL_CODES = {"unsupported_parameter", "unknown_parameter", "unsupported_value", "invalid_value"}
-PARAMS = {"max_tokens", "max_completion_tokens", "temperature", "reasoning_effort", "strict", "response_format", "stream"}
+PARAMS = {"max_tokens", "max_completion_tokens", "temperature", "reasoning_effort", "strict", "response_format", "stream",
+          "stream_options"}
 # Patterns as text: `re` compiles (and caches) each the first time an error is read; compiled at import, they cost
 # 3 ms at every start
 VALIDATION_ITEM = r"\{'type': '(?P<type>\w+)', 'loc': \((?P<loc>[^)]*)\)(?P<rest>[^\n]*)"

@@ -27,6 +27,7 @@ class Shape:
     strict: bool = True
     reasoning_effort: bool = True
     stream: bool = True  # plain-text answers are streamed where the endpoint allows it
+    usage: bool = True  # a streamed answer asks for its token counts in a last chunk (`stream_options`)
 
     @property
     def reasoning(self) -> bool:
@@ -69,6 +70,8 @@ def build_request(shape: Shape, settings: LLMSettings, conversation: list[dict],
     if schema is None:
         if shape.stream:
             request["stream"] = True
+            if shape.usage:
+                request["stream_options"] = {"include_usage": True}
     elif shape.mode == "json_schema":
         json_schema: dict = {"name": "answer", "schema": schema}
         if shape.strict:
@@ -92,6 +95,8 @@ def adapt(shape: Shape, refused: str, forced_mode: bool = False) -> tuple[Shape,
         return replace(shape, temperature=False), "no temperature"
     if refused == "reasoning_effort" and shape.reasoning_effort:
         return replace(shape, reasoning_effort=False), "no reasoning_effort"
+    if refused == "stream_options" and shape.usage:
+        return replace(shape, usage=False), "no stream_options"
     if refused == "stream" and shape.stream:
         return replace(shape, stream=False), "no streaming"
     if refused == "strict" and shape.strict and shape.mode == "json_schema":
