@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach.bank.folder import Bank, load_story
-from coach.bank.models import BankSettings, HistoryEntry, Story
+from coach.bank.models import HistoryEntry, Story
+from coach.bank.settings import BankSettings
 from coach.errors import CoachError
 from coach.method.grounding import placeholders
 from coach.method.text import timing

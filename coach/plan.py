@@ -17,7 +17,8 @@ from pathlib import Path
 
 from coach.bank.catalog import find_company, load_story_type, story_type_names
 from coach.bank.folder import Bank, slugify
-from coach.bank.models import BankSettings, CompanyProfile, QuestionGroup, Story
+from coach.bank.models import QuestionGroup, Story
+from coach.bank.settings import BankSettings, CompanyProfile
 from coach.errors import CoachError
 from coach.method.board import PRACTICE_GOAL, StoryProgress, story_progress, value_coverage
 from coach.method.text import fit

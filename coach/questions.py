@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.bank.catalog import common_questions, find_company
-from coach.bank.models import LEVELS, ROUNDS, BankSettings, CommonQuestion
+from coach.bank.settings import LEVELS, ROUNDS, BankSettings, CommonQuestion
 from coach.errors import CoachError
 
 

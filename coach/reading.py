@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from coach.bank.folder import Bank, load_story
-from coach.bank.models import BankSettings, HistoryEntry, Story
+from coach.bank.models import HistoryEntry, Story
+from coach.bank.settings import BankSettings
 from coach.followups import Listed, listed
 from coach.method.check import ERROR, WARNING, Finding, check_bank
 from coach.method.text import fit, timing, words

@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from coach.bank.folder import Bank, load_story
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings
 from coach.errors import CoachError
 from coach.method.text import timing, word_count
 from coach.reading import Timed, earlier_refined

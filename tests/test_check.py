@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.bank.models import BankSettings, CompanyValue, Question, QuestionGroup, Story
+from coach.bank.models import Question, QuestionGroup, Story
+from coach.bank.settings import BankSettings, CompanyValue
 from coach.method.check import check_story
 from coach.method.text import spoken_seconds, word_count
 

@@ -13,17 +13,8 @@ from hypothesis import strategies as st
 
 from coach.bank.catalog import create_story
 from coach.bank.folder import Bank, settings_text
-from coach.bank.models import (
-    BankSettings,
-    CompanyValue,
-    FollowUp,
-    HistoryEntry,
-    PracticeNotes,
-    PracticeTake,
-    Question,
-    QuestionGroup,
-    Story,
-)
+from coach.bank.models import FollowUp, HistoryEntry, PracticeNotes, PracticeTake, Question, QuestionGroup, Story
+from coach.bank.settings import BankSettings, CompanyValue
 from coach.bank.storyfile import parse_story, render_story
 from coach.document.exporter import EXPORT_MARKER, export_bank, export_document
 from coach.document.importer import import_document, import_into_bank

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import coach.bank.folder as folder_module
 import coach.document.safekeeping as safekeeping
 from coach.bank.folder import Bank, load_story
-from coach.bank.models import BankSettings, CompanyValue
+from coach.bank.settings import BankSettings, CompanyValue
 from coach.cli import app
 from coach.cli.app import make_app
 from coach.cli.io import Terminal

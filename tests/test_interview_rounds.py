@@ -10,7 +10,7 @@ import random
 import pytest
 
 from coach.bank.catalog import common_questions
-from coach.bank.models import ROUNDS
+from coach.bank.settings import ROUNDS
 from coach.display.interview import sessions_table
 from coach.interview import plan
 from coach.interview.transcripts import session_groups

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.bank.models import BankSettings, CompanyValue, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings, CompanyValue
 from coach.interview.feedback import FeedbackTask
 from coach.interview.session import Planned, Round, Session, Turn
 from coach.jobs.followups import GenerateTask, weak_spots

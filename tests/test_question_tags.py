@@ -10,8 +10,8 @@ from itertools import combinations
 import pytest
 
 from coach.bank.catalog import common_questions, company_names, load_company, story_type_names
-from coach.bank.models import LEVELS, ROUNDS, CommonQuestion, CompanyProfile
 from coach.bank.questionbank import wording
+from coach.bank.settings import LEVELS, ROUNDS, CommonQuestion, CompanyProfile
 from coach.interview.planning import probes, tagged_values
 
 # The profiles the question bank is seeded for: every built-in profile.

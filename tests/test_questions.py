@@ -8,7 +8,7 @@ import json
 import pytest
 
 from coach.bank.catalog import common_questions
-from coach.bank.models import ROUNDS
+from coach.bank.settings import ROUNDS
 from coach.cli import app
 from tests.conftest import snapshot
 

@@ -167,7 +167,7 @@ def test_a_bad_setup_is_one_sentence(bank, endpoint, form, sentence):
 
 
 def test_the_form_offers_the_cores_rounds_with_their_meanings_and_levels(bank):
-    from coach.bank.models import LEVELS, ROUND_MEANINGS, ROUNDS
+    from coach.bank.settings import LEVELS, ROUND_MEANINGS, ROUNDS
 
     page = web(bank.root).get("/interview").text
     assert '<option value="" selected>any round</option>' in page and '<option value="" selected>any level</option>' in page

@@ -12,8 +12,9 @@ from pydantic import BaseModel, ValidationError
 from coach.bank.bounded import SETTINGS_LIMIT, RefusedYAML, load_yaml
 from coach.bank.companies import VALUES_FORMAT, ask_values, find_profile, parse_values, require_profile
 from coach.bank.folder import Bank, load_story, read_text, slugify
-from coach.bank.models import BankSettings, CommonQuestion, CompanyProfile, Question, QuestionGroup, Story, StoryType
+from coach.bank.models import Question, QuestionGroup, Story
 from coach.bank.phrases import company_phrase, named_company, role_name
+from coach.bank.settings import BankSettings, CommonQuestion, CompanyProfile, StoryType
 from coach.errors import CatalogError, CoachError, StoryExists, StoryFormatError
 
 DATA_DIR = Path(__file__).parent / "data"

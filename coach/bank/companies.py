@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from coach.bank.bounded import SETTINGS_LIMIT, RefusedYAML, load_yaml
 from coach.bank.folder import read_text, slugify
-from coach.bank.models import CompanyProfile, CompanyValue
+from coach.bank.settings import CompanyProfile, CompanyValue
 from coach.errors import CatalogError, CoachError, StoryFormatError
 
 BUILT_IN = Path(__file__).parent / "data" / "companies"

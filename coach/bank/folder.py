@@ -21,7 +21,8 @@ from coach.bank.bounded import SETTINGS_LIMIT, STORY_LIMIT, RefusedYAML, load_ya
 from coach.bank.edit import splice
 from coach.bank.listing import BOM, OPEN_FLAGS, SKIPPED_FILES, is_regular
 from coach.bank.listing import exported as _exported
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings
 from coach.bank.storyfile import parse_story, render_story
 from coach.errors import CoachError, StoryExists, StoryFormatError, StoryNotFound, file_system_message
 

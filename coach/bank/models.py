@@ -1,16 +1,20 @@
-"""Pydantic models: the single definition of a story, a bank's settings and the catalog data."""
+"""Pydantic models: the single definition of a story (a bank's settings and catalog data are in `bank.settings`)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, MutableSequence
-from datetime import date, datetime
+from datetime import datetime
 from itertools import compress
 from operator import ne
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator
 from pydantic_core import PydanticCustomError, core_schema
+
+if TYPE_CHECKING:
+    from coach.bank.settings import BankSettings
 
 DEFAULT_TARGET = (45, 60)
 DEFAULT_WPM = 150
@@ -437,97 +441,3 @@ class Story(Strict):
     def material(self) -> str:
         """Return the user's own facts: the draft and every extraction answer."""
         return "\n".join([self.title, self.draft, *(q.answer for q in self.questions())])
-
-
-class CompanyValue(Strict):
-    """A company value and what it means, in one line."""
-
-    name: str
-    meaning: str = ""
-
-
-class BankSettings(Strict):
-    """Settings shared by every story in a bank (the bank's `coach.yaml`)."""
-
-    company: str = "Generic"
-    role: str = ""
-    values: list[CompanyValue] = Field(default_factory=list)
-    target_seconds: tuple[int, int] = DEFAULT_TARGET
-    words_per_minute: int = DEFAULT_WPM
-
-    @field_validator("target_seconds", mode="before")
-    @classmethod
-    def _ordered_window(cls, window: object) -> object:
-        return _as_field_error(checked_window, window)
-
-    @field_validator("words_per_minute", mode="before")
-    @classmethod
-    def _plausible_rate(cls, wpm: object) -> object:
-        return _as_field_error(checked_rate, wpm)
-
-
-class StoryType(Strict):
-    """A kind of behavioral story and the extraction questions that draw it out."""
-
-    name: str
-    title: str
-    prompt: str
-    groups: list[QuestionGroup]
-    connection: list[str] = Field(default_factory=list)
-
-
-class ProfileSource(Strict):
-    """Where a built-in company profile comes from: the public page, and when coach's summary of it was written."""
-
-    title: str
-    url: str = ""
-    written: date
-    note: str = ""
-
-
-class CompanyProfile(Strict):
-    """A target company: its values, which values each story type shows best, other names and its source."""
-
-    name: str
-    aliases: list[str] = Field(default_factory=list)
-    source: ProfileSource | None = None
-    values: list[CompanyValue]
-    story_values: dict[str, list[str]] = Field(default_factory=dict)
-    connection: dict[str, list[str]] = Field(default_factory=dict)
-
-
-ROUND_MEANINGS = {  # the interview rounds a question suits, and who asks in each
-    "recruiter": "the screen",
-    "manager": "the hiring manager",
-    "peer": "a future colleague",
-    "bar-raiser": "an interviewer from outside the team who probes depth and holds the hiring bar",
-}
-ROUNDS = tuple(ROUND_MEANINGS)
-LEVELS = ("junior", "mid", "senior", "staff")  # the seniority a question suits
-
-
-class CommonQuestion(Strict):
-    """A common behavioral interview question, tagged by theme (story types), by the values it probes, and by the
-    rounds and levels it suits (none listed: any)."""
-
-    text: str
-    themes: list[str] = Field(default_factory=list)
-    values: list[str] = Field(default_factory=list)
-    rounds: list[str] = Field(default_factory=list)
-    levels: list[str] = Field(default_factory=list)
-
-    @field_validator("themes", "values", "rounds", "levels")
-    @classmethod
-    def _lower(cls, tags: list[str]) -> list[str]:
-        """Keep tags in lower case, as values and rounds are matched."""
-        return [" ".join(tag.split()).lower() for tag in tags]
-
-    @field_validator("rounds", "levels")
-    @classmethod
-    def _known(cls, tags: list[str], info) -> list[str]:
-        """Refuse a round no interview has, or a level coach does not know."""
-        known = ROUNDS if info.field_name == "rounds" else LEVELS
-        unknown = [tag for tag in tags if tag not in known]
-        if unknown:
-            raise ValueError(f"{info.field_name[:-1]} {unknown[0]!r} is none of {', '.join(known)}")
-        return tags

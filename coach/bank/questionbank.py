@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from coach.bank.bounded import SAFE_LOADER, SETTINGS_LIMIT, RefusedYAML, load_yaml
 from coach.bank.folder import read_text
-from coach.bank.models import CommonQuestion
+from coach.bank.settings import CommonQuestion
 from coach.errors import StoryFormatError
 
 BUILT_IN = Path(__file__).parent / "data" / "questions.yaml"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from coach.bank.companies import Profile
 from coach.bank.folder import Bank
-from coach.bank.models import BankSettings
 from coach.bank.phrases import named_company
+from coach.bank.settings import BankSettings
 from coach.display.layout import table, wrapped
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from coach.bank.models import BankSettings, FollowUpMark, Story
+from coach.bank.models import FollowUpMark, Story
+from coach.bank.settings import BankSettings
 from coach.errors import StoryFormatError
 
 CARRY = re.compile(r"^<!-- coach:(.*)-->\s*$")

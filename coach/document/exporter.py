@@ -8,7 +8,8 @@ from pathlib import Path
 
 from coach.bank.folder import Bank, write_atomic
 from coach.bank.markdown import render_bullets
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings
 from coach.document.carry import comment, settings_carry, story_carry
 from coach.document.importer import read_document
 from coach.method.board import StoryProgress, progress

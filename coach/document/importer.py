@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from coach.bank.catalog import connection_group, find_company, load_company, load_story_type, story_type_names
 from coach.bank.folder import Bank, read_text, slugify
 from coach.bank.markdown import Section, split_sections
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings
 from coach.bank.storyfile import first_error
 from coach.document.carry import carried_file, read_comment, restore_settings, restore_story
 from coach.document.importplan import ImportPlan, apply_import, plan_files

@@ -14,7 +14,8 @@ from coach.bank.bounded import SETTINGS_LIMIT, load_yaml
 from coach.bank.catalog import find_company
 from coach.bank.folder import Bank, locked, read_text, settings_text, writable_target
 from coach.bank.listing import BOM
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings
 from coach.bank.storyfile import parse_story, render_story
 from coach.document.safekeeping import REPLACED, SettingsMerge, copies_folder, merge_settings, write_keeping_copies
 from coach.errors import CoachError, StoryExists

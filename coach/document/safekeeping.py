@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coach.bank.folder import write_all, write_atomic
-from coach.bank.models import BankSettings
+from coach.bank.settings import BankSettings
 
 REPLACED = "replaced"  # the bank's folder of replaced files: one folder per import, named by its date and time
 SETTING_WORDS = {"company": "company", "role": "role", "values": "values", "target_seconds": "target window",

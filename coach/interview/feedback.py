@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
 from coach.bank.phrases import naming_variables
+from coach.bank.settings import BankSettings
 from coach.interview.session import JUDGED, Round, Session
 from coach.jobs.task import Task
 from coach.llm.answers import Doubt

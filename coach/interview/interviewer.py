@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from coach.bank.models import BankSettings
 from coach.bank.phrases import naming_variables
+from coach.bank.settings import BankSettings
 from coach.errors import CoachError
 from coach.interview.session import Planned, Round, Session
 from coach.jobs.task import Line

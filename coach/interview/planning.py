@@ -7,8 +7,9 @@ import random
 
 from coach.bank.catalog import common_questions, find_company
 from coach.bank.folder import Bank, load_story
-from coach.bank.models import BankSettings, CommonQuestion, Story
+from coach.bank.models import Story
 from coach.bank.phrases import company_phrase
+from coach.bank.settings import BankSettings, CommonQuestion
 from coach.errors import CoachError
 from coach.interview.session import Planned
 from coach.method.board import value_coverage

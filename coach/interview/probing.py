@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coach.bank.models import BankSettings
+from coach.bank.settings import BankSettings
 from coach.interview.session import Round
 from coach.method.check import STAKES, Finding, check_answer
 from coach.method.quantities import quantities

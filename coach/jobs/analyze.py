@@ -9,7 +9,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
-from coach.bank.models import BankSettings, Question, Story
+from coach.bank.models import Question, Story
+from coach.bank.settings import BankSettings
 from coach.jobs.task import Made, StoryTask
 from coach.llm.answers import Doubt
 from coach.method.context import story_context

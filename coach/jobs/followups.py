@@ -11,7 +11,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
-from coach.bank.models import BankSettings, FollowUp, HistoryEntry, Story
+from coach.bank.models import FollowUp, HistoryEntry, Story
+from coach.bank.settings import BankSettings
 from coach.jobs import grounded
 from coach.jobs.grounded import confirm_note
 from coach.jobs.task import Made, StoryTask

@@ -9,7 +9,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field, field_validator
 
-from coach.bank.models import BankSettings, HistoryEntry, Story, text_sha
+from coach.bank.models import HistoryEntry, Story, text_sha
+from coach.bank.settings import BankSettings
 from coach.jobs import grounded
 from coach.jobs.grounded import confirm_note
 from coach.jobs.replace import Replacement, same_text, still_open

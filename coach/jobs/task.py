@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings
 
 if TYPE_CHECKING:
     from coach.llm.prompts import Prompts

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from coach.bank.folder import Bank
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings
 from coach.method.text import fit, placeholders
 
 PRACTICE_GOAL = 5

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from coach.bank.catalog import unknown_type
 from coach.bank.folder import Bank
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
 from coach.bank.phrases import company_phrase
+from coach.bank.settings import BankSettings
 from coach.method import style
 from coach.method.grounding import Either, Material, content_words, own_answers, placeholders
 from coach.method.quantities import quantities

@@ -4,8 +4,9 @@ extraction answers, and the follow-up answers the candidate wrote themselves (th
 from __future__ import annotations
 
 from coach.bank.catalog import find_company
-from coach.bank.models import BankSettings, CompanyValue, Story
+from coach.bank.models import Story
 from coach.bank.phrases import naming_variables
+from coach.bank.settings import BankSettings, CompanyValue
 
 
 def value_meanings(story: Story, settings: BankSettings) -> list[CompanyValue]:

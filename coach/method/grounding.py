@@ -8,7 +8,8 @@ from functools import cached_property
 
 from pydantic import BaseModel, Field
 
-from coach.bank.models import BankSettings, Story
+from coach.bank.models import Story
+from coach.bank.settings import BankSettings
 from coach.method.names import NameIndex, forms
 from coach.method.quantities import QuantityIndex, quantities
 from coach.method.text import FUNCTION_WORDS, PLACEHOLDER, is_placeholder, placeholders  # noqa: F401 (placeholders is part of the guard)

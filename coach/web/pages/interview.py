@@ -50,14 +50,14 @@ async def setup(request):
 
 def _rounds() -> list[tuple[str, str]]:
     """Return the core's interview rounds, each with who asks in it."""
-    from coach.bank.models import ROUND_MEANINGS
+    from coach.bank.settings import ROUND_MEANINGS
 
     return list(ROUND_MEANINGS.items())
 
 
 def _levels() -> tuple[str, ...]:
     """Return the core's levels a question can suit."""
-    from coach.bank.models import LEVELS
+    from coach.bank.settings import LEVELS
 
     return LEVELS
 
