@@ -40,6 +40,7 @@ from coach.llm.redact import literal, mask
 from coach.llm.request import Shape, Shapes, build_request
 from coach.llm.retries import retry_transient, wait_retry_after
 from coach.llm.settings import LLMSettings
+from coach.llm.streaming import BrokenStream, read_stream
 
 __all__ = ["Answer", "BrokenStream", "Cancelled", "Doubt", "Engine", "EndpointDown", "strict_schema"]
 T = TypeVar("T", bound=BaseModel)
@@ -63,14 +64,6 @@ class Answer(Generic[T]):
     cached: bool
     mode: str
     doubts: list[str] = field(default_factory=list)
-
-
-class BrokenStream(LLMError):
-    """A streamed answer stopped before its end; `text` holds the words that had arrived (already shown)."""
-
-    def __init__(self, message: str, text: str):
-        super().__init__(message)
-        self.text = text
 
 
 class CutOff(LLMError):
@@ -190,7 +183,8 @@ class Engine:
         started = time.monotonic()
         record.outcome = "error"
         try:
-            text = self._stream(self._send(messages, None, record, budget), on_text, record)
+            text = read_stream(self._send(messages, None, record, budget), on_text, record, self.stop,
+                               self.settings)
             record.outcome, record.content = "ok", text
             return text
         except LLMError as error:
@@ -201,41 +195,6 @@ class Engine:
             raise
         finally:
             self._record(record, started)
-
-    def _stream(self, stream, on_text: Callable[[str], None], record: CallRecord) -> str:
-        if getattr(stream, "choices", None) is not None:  # the endpoint does not stream: the whole answer at once
-            usage = getattr(stream, "usage", None)
-            record.tokens_in += getattr(usage, "prompt_tokens", 0) or 0
-            record.tokens_out += getattr(usage, "completion_tokens", 0) or 0
-            text = (stream.choices[0].message.content or "") if stream.choices else ""
-            on_text(text)
-            return text
-        parts: list[str] = []
-        finished = False
-        try:
-            for chunk in stream:
-                if self.stop.is_set():
-                    raise Cancelled()
-                usage = getattr(chunk, "usage", None)
-                if usage:
-                    record.tokens_in += getattr(usage, "prompt_tokens", 0) or 0
-                    record.tokens_out += getattr(usage, "completion_tokens", 0) or 0
-                for choice in chunk.choices or []:
-                    text = getattr(choice.delta, "content", None) or ""
-                    if text:
-                        parts.append(text)
-                        on_text(text)
-                    if choice.finish_reason == "content_filter":
-                        raise LLMError("the endpoint's content filter blocked the answer; try another model")
-                    finished = finished or bool(choice.finish_reason)
-        except (LLMError, Cancelled):
-            raise
-        except Exception as error:
-            raise BrokenStream(f"{self.settings.host} broke off its answer ({first_words(error, self.settings.secrets)})",
-                              "".join(parts)) from None
-        if not finished:
-            raise BrokenStream(f"{self.settings.host} ended its answer without finishing it", "".join(parts))
-        return "".join(parts)
 
     def _record(self, record: CallRecord, started: float) -> None:
         record.latency_ms = round((time.monotonic() - started) * 1000)
