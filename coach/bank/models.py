@@ -8,13 +8,10 @@ from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from datetime import datetime
 from itertools import compress
 from operator import ne
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator
 from pydantic_core import PydanticCustomError, core_schema
-
-if TYPE_CHECKING:
-    from coach.bank.settings import BankSettings
 
 DEFAULT_TARGET = (45, 60)
 DEFAULT_WPM = 150
@@ -66,6 +63,12 @@ def _as_field_error(check: Callable[[object], object], value: object) -> object:
         return check(value)
     except ValueError as error:
         raise PydanticCustomError("coach_setting", "{reason}", {"reason": str(error)}) from None
+
+
+class Windowed(Protocol):
+    """What a story's window falls back on: the bank's settings (`bank.settings.BankSettings`)."""
+
+    target_seconds: tuple[int, int]
 
 
 class Strict(BaseModel):
@@ -379,7 +382,7 @@ class Story(Strict):
     def _ordered_window(cls, window: object) -> object:
         return None if window is None else _as_field_error(checked_window, window)
 
-    def window(self, settings: BankSettings, override: tuple[int, int] | None = None) -> tuple[int, int]:
+    def window(self, settings: Windowed, override: tuple[int, int] | None = None) -> tuple[int, int]:
         """Return the target window in seconds: an override (--target), else the story's own, else the bank's."""
         return override or self.target_seconds or settings.target_seconds
 
