@@ -371,3 +371,22 @@ def test_a_second_model_job_on_a_story_that_has_one_running_is_refused(bank, end
     said = events(test.post("/story/risk/refine", headers=csrf_headers()))
     assert "already running" not in said[-1].get("error", "")  # the hold is gone once the job ends
     assert app.state.jobs == {}
+
+
+def test_the_page_refines_with_the_banks_own_prompt_and_a_broken_one_is_one_sentence(bank, endpoint):
+    import json
+
+    folder = bank.root / "prompts"
+    folder.mkdir()
+    (folder / "refine.jinja").write_text('{% extends "coach/refine.jinja" %}{% block system %}{{ super() }}\n'
+                                         "Write in British English.{% endblock %}")
+    endpoint.respond(200, json=completion(refinement()))
+    said = events(client(bank.root).post("/story/risk/refine", headers=csrf_headers()))
+    assert not [e for e in said if "error" in e], said
+    assert "Write in British English." in json.loads(endpoint.calls.last.request.content)["messages"][0]["content"]
+    (folder / "refine.jinja").write_text("{% block system %}{{ x }{% endblock %}")
+    before = stories(bank)
+    said = events(client(bank.root).post("/story/risk/refine", headers=csrf_headers()))
+    errors = [e["error"] for e in said if "error" in e]
+    assert len(errors) == 1 and errors[0].endswith("prompts/refine.jinja:1: unexpected '}'.")
+    assert endpoint.calls.call_count == 1 and stories(bank) == before
