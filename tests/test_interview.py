@@ -417,3 +417,15 @@ def test_an_endpoint_that_refuses_stream_options_still_streams(runner, bank, end
     assert "Interviewer: Tell me about a risk you took at work." in result.stdout
     assert "does not take stream_options; asking again with no stream_options" in result.stderr
     assert fake.sent[1]["stream"] is True and "stream_options" not in fake.sent[1]
+
+
+@pytest.mark.parametrize("values_score, listed", [(5, False), (4, False), (3, True), (2, True)])
+def test_the_no_value_check_gives_way_to_a_value_scored_on_quoted_evidence(runner, bank, endpoint, tmp_path,
+                                                                           values_score, listed):
+    answer = "I told the director plainly that the date would slip, before anyone asked, and I owned the call."
+    fake = Endpoint([feedback(answer, values=scored(values_score, "I told the director plainly"))])
+    endpoint.side_effect = fake
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, answer))
+    assert result.exit_code == 0, result.output
+    assert ("check: no-value" in result.output) is listed
+    assert f"values     {values_score}/5" in result.output

@@ -123,7 +123,7 @@ def test_an_answer_saying_we_more_than_i_is_a_finding_on_the_round(runner, bank,
     findings = json.loads(result.output)["rounds"][0]["findings"]
     we = [f for f in findings if f["code"] == "we-heavy"]
     i_count, we_count = pronoun_counts(WEAK)
-    assert we and f'"we/our" ({we_count}) outnumber "I/my" ({i_count})' in we[0]["message"]
+    assert we and f'"we/our" ({we_count}) outnumber "I/my" ({i_count}) after the opening sentence' in we[0]["message"]
 
 
 def test_an_answer_in_the_first_person_has_no_we_finding(runner, bank, endpoint, tmp_path):
@@ -162,6 +162,9 @@ def test_a_question_asked_for_a_value_it_does_not_draw_out_says_so(runner, bank,
     assert result.exit_code == 0, result.output
     assert ("Note: no recruiter-round question left draws out People Over Process, so coach asks a question for a "
             "story type that shows it.") in flat(result.output)
+    text, _ = transcript_of(bank)
+    assert ("_Note: no recruiter-round question left draws out People Over Process, so coach asks a question for a "
+            "story type that shows it._") in text
     scripted = run(runner, "interview", "-n", "1", "--values", "People Over Process", "--round", "recruiter",
                    "--answers", answers_file(tmp_path, STRONG, "/skip"), "--seed", "2", "--json")
     assert "Note: no recruiter-round question left draws out People Over Process" in scripted.stderr

@@ -89,6 +89,8 @@ def transcript(session: Session) -> str:
     parts = [f"---\n{front}---", title]
     for r in session.rounds:
         parts.append(f"## {r.number}. {r.planned.value}")
+        if r.planned.stand_in:
+            parts.append(f"_Note: {r.planned.stand_in}._")
         for turn in r.turns:
             who = "Interviewer" if turn.kind == "question" else f"Interviewer (probe: {turn.why})"
             parts.append(f"**{who}:** {turn.asked}")

@@ -206,7 +206,7 @@ def _timing(text: str, wpm: int, target: tuple[int, int]) -> list[Finding]:
 def _we_heavy(text: str) -> list[Finding]:
     i_count, we_count = style.pronoun_counts(text)
     if we_count > i_count:
-        return [Finding("we-heavy", WARNING, f'"we/our" ({we_count}) outnumber "I/my" ({i_count}); say what you did, in the first person.')]
+        return [Finding("we-heavy", WARNING, f'"we/our" ({we_count}) outnumber "I/my" ({i_count}) after the opening sentence; say what you did, in the first person.')]
     return []
 
 
