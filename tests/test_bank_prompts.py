@@ -99,6 +99,10 @@ def test_coachs_own_prompt_leaves_the_logs_prompt_empty(runner, bank, endpoint):
     ("{% block system %}x{% endblock %}", "stories/prompts/refine.jinja has no {% block user %}; add one"),
     ('{% include "../coach.yaml" %}{% block system %}x{% endblock %}{% block user %}x{% endblock %}',
      "stories/prompts/refine.jinja includes '../coach.yaml', which is neither the bank's nor coach's"),
+    ('{% block system %}{% include "refine.jinja" %}{% endblock %}{% block user %}x{% endblock %}',
+     "stories/prompts/refine.jinja includes or calls itself without end; take that out"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{% block system %}{{ f() }}{% endblock %}{% block user %}x{% endblock %}",
+     "stories/prompts/refine.jinja includes or calls itself without end; take that out"),
 ])
 def test_a_template_that_cannot_render_stops_before_any_call_and_changes_nothing(runner, bank, endpoint, template, said):
     own(bank, "refine", template)
@@ -148,6 +152,7 @@ def test_coach_prompts_finds_what_is_wrong_without_rendering(runner, bank):
     own(bank, "feedbak", "{% block system %}x{% endblock %}{% block user %}x{% endblock %}")
     own(bank, "analyze", "{% block system %}x{% endblock %}")
     own(bank, "followups", "{% block system %}{% if %}{% endblock %}")
+    own(bank, "interviewer", '{% block system %}{% include "interviewer.jinja" %}{% endblock %}{% block user %}{% endblock %}')
     result = runner.invoke(app, ["prompts", "--json"])
     assert result.exit_code == 1
     problems = json.loads(result.stdout)["problems"]
@@ -157,10 +162,11 @@ def test_coach_prompts_finds_what_is_wrong_without_rendering(runner, bank):
         "followup-answers, followups, interviewer, refine); rename it, or start its name with _ if other prompts "
         "include it",
         "stories/prompts/followups.jinja:1: Expected an expression, got 'end of statement block'",
+        "stories/prompts/interviewer.jinja: includes itself, which never ends; include coach/interviewer.jinja instead",
         "stories/prompts/refine.jinja: uses wordcount, which coach does not give the refine prompt (it gives "
         f"{', '.join(sorted(given('refine')))})",
     ]
-    assert "4 problems in stories/prompts:" in runner.invoke(app, ["prompts"]).stdout
+    assert "5 problems in stories/prompts:" in runner.invoke(app, ["prompts"]).stdout
 
 
 def test_show_prints_the_template_the_bank_renders_or_coachs(runner, bank):

@@ -153,6 +153,8 @@ class Prompts:
             raise CoachError(f"{error.filename or shown}:{error.lineno}: {error.message}") from None
         except SecurityError as error:
             raise CoachError(f"{shown} tries what a prompt may not: {str(error).rstrip('.')}; take it out") from None
+        except RecursionError:
+            raise CoachError(f"{shown} includes or calls itself without end; take that out") from None
 
     def own_file(self, name: str) -> str:
         """Return the bank's own file that replaces prompt NAME, or "" when coach's is rendered."""
@@ -197,6 +199,9 @@ class Prompts:
             if name not in names():
                 found.append(f"{path}: replaces no prompt of coach's (they are: {', '.join(names())}); rename it, "
                              "or start its name with _ if other prompts include it")
+                continue
+            if path.name in meta.find_referenced_templates(tree):
+                found.append(f"{path}: includes itself, which never ends; include coach/{path.name} instead")
                 continue
             if not any(tree.find_all(nodes.Extends)):
                 lacking = [role for role in ROLES if role not in {block.name for block in tree.find_all(nodes.Block)}]
