@@ -269,3 +269,25 @@ def test_the_cli_asks_through_an_engine_handed_to_make_app(runner, bank, make_en
     assert result.exit_code == 0, result.output
     assert handed == ["mine"] and mock_openai.call_count == 1
     assert RISK_REFINED in (bank.root / "risk.md").read_text()
+
+
+def test_the_advice_follows_the_cause_most_reasons_share_and_long_reasons_are_cut():
+    from coach.llm.answers import PROBLEMS, SHOWN_REASON, advice, rejection
+
+    invented = ('refined: the sentence "We grew 40%.": the quotes "40%" are not in the candidate\'s draft or answers; '
+                "give the exact words it comes from in its sources, or cut the claim, or make the missing fact a "
+                "[placeholder]")
+    unsupported = 'hook: the sentence "A pioneer.": the candidate\'s material does not carry it ("pioneer" in none of it)'
+    budget = "refined has 95 words; it must have 112-150 words to take 45-60 seconds at 150 words per minute"
+    assert advice([budget, invented, unsupported]).startswith("the model keeps adding facts")
+    assert advice([budget]).startswith("the model keeps missing the word budget")
+    scores = ["impact.score is 8; give a whole number from 1 to 5", "structure.score is 9; give a whole number from 1 to 5",
+              'ownership.evidence " }, " is too short to show anything', 'strength: "8.7" is not in the candidate\'s '
+              "material (use only numbers they gave, or a [placeholder]); use only the candidate's facts"]
+    assert advice(scores).startswith("the model does not quote your answer as its evidence or scores out of range")
+    mixed = [budget, invented, "follow_ups is empty; give at least one", "coaching_notes is empty; give at least one"]
+    assert advice(mixed).startswith("the model's answers break several of the method's rules")
+    assert advice(["follow_ups is empty; give at least one"]) == "run again, or use a stronger model (COACH_MODEL)"
+    long = invented + " " + "x" * 2000
+    said = rejection([long, budget], 3, False)
+    assert PROBLEMS in said and len(max(said.splitlines(), key=len)) <= SHOWN_REASON + 6 and "…" in said

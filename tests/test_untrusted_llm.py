@@ -462,7 +462,7 @@ def test_answers_nested_too_deep_every_time_are_one_error(runner, bank, endpoint
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "Error: the model gave the same rejected answer twice; the model does not write the JSON asked for: "
-        "use a stronger model (COACH_MODEL). The last answer's problems:",
+        "use a stronger model (COACH_MODEL). The last answer's problems, as coach told the model:",
         f"  1. the answer is not valid JSON for coach (its brackets nest more than {MAX_DEPTH} levels deep)",
         "(the last answer is kept: `coach log --show 1`)"]
     assert {k: v for k, v in snapshot(bank.root).items() if not k.startswith(".coach")} == before

@@ -215,6 +215,8 @@ def dropped_because(verdict: Verdict) -> str:
 def first_reason(error: Exception) -> str:
     """Return why feedback failed in one line: the failure and its first problem."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    head = lines[0].removesuffix("The last answer's problems:").strip().rstrip(".;")
+    from coach.llm.answers import PROBLEMS
+
+    head = lines[0].removesuffix(PROBLEMS).strip().rstrip(".;")
     first = next((line.split(". ", 1)[-1] for line in lines[1:] if line[:1].isdigit()), "")
     return f"{head}; first problem: {first}" if first else head

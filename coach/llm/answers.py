@@ -129,26 +129,42 @@ def reask_message(invalid: InvalidOutput) -> dict[str, str]:
     }
 
 
+PROBLEMS = "The last answer's problems, as coach told the model:"  # the head of the list under a rejection
+SHOWN_REASON = 300  # characters of one reason in the error; the call log keeps it whole
+CAUSES = (  # why answers keep failing, each with what the user can do about it, most telling first
+    ("json", r"not valid JSON|: (?:Field required|Input should be)",
+     "the model does not write the JSON asked for: use a stronger model (COACH_MODEL)"),
+    ("facts", r"unsupported-(?:number|name)|not in the candidate's (?:material|draft or answers)|does not carry it",
+     "the model keeps adding facts your material does not have: if they are true, add them to your extraction "
+     "answers; if not, run again or use a stronger model"),
+    ("budget", r"words; it must have", "the model keeps missing the word budget: run again, widen the window with "
+     "--target, or use a stronger model"),
+    ("evidence", r"\bevidence\b|score is", "the model does not quote your answer as its evidence or scores out of "
+     "range: run again, or use a stronger model (COACH_MODEL)"),
+)
+
+
 def rejection(errors: list[str], attempts: int, repeated: bool) -> str:
-    """Say why the answers were rejected: every reason, numbered and shortest first, then advice fit for the cause."""
+    """Say why the answers were rejected: advice fit for the cause, then every reason, numbered and shortest first
+    (each cut at SHOWN_REASON characters), as coach put it to the model."""
     reasons = sorted(dict.fromkeys(errors), key=len)
     times = "once" if attempts == 1 else f"{attempts} times"
     how = ("the model gave the same rejected answer twice" if repeated else
            f"the model's answer failed the method's checks {times}")
-    listed = "\n".join(f"  {n}. {reason}" for n, reason in enumerate(reasons, 1))
-    return f"{how}; {advice(reasons)}. The last answer's problems:\n{listed}"
+    shown = [reason if len(reason) <= SHOWN_REASON else reason[: SHOWN_REASON - 1] + "…" for reason in reasons]
+    listed = "\n".join(f"  {n}. {reason}" for n, reason in enumerate(shown, 1))
+    return f"{how}; {advice(reasons)}. {PROBLEMS}\n{listed}"
 
 
 def advice(reasons: list[str]) -> str:
-    """Return what to do about answers that keep failing, by their most telling cause."""
-    text = " ".join(reasons)
-    if "not valid JSON" in text or re.search(r": (Field required|Input should be)", text):
-        return "the model does not write the JSON asked for: use a stronger model (COACH_MODEL)"
-    if "unsupported-number" in text or "unsupported-name" in text or "not in the candidate's material" in text:
-        return ("the model keeps adding facts your material does not have: if they are true, add them to your extraction "
-                "answers; if not, run again or use a stronger model")
-    if "words; it must have" in text:
-        return "the model keeps missing the word budget: run again, widen the window with --target, or use a stronger model"
+    """Return what to do about answers that keep failing: the advice of the cause most of the reasons share (the
+    most telling on a tie), or a general word when no cause has half of them."""
+    counts = {name: sum(bool(re.search(pattern, reason)) for reason in reasons) for name, pattern, _ in CAUSES}
+    best = max(CAUSES, key=lambda cause: counts[cause[0]])  # max keeps the first of equals: the most telling
+    if counts[best[0]] and counts[best[0]] * 2 >= len(reasons):
+        return best[2]
+    if counts[best[0]]:
+        return "the model's answers break several of the method's rules: run again, or use a stronger model (COACH_MODEL)"
     return "run again, or use a stronger model (COACH_MODEL)"
 
 
