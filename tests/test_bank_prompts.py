@@ -217,6 +217,7 @@ def test_the_page_and_the_terminal_ask_with_the_banks_prompts(bank, monkeypatch)
     from coach.llm.connect import connect
 
     monkeypatch.setenv("OPENAI_BASE_URL", "http://llm.test/v1")
+    monkeypatch.setenv("COACH_MODEL", "test-model")
     progress = type("P", (), {"event": lambda self, m: None, "status": lambda self, m: None})()
     assert connect(bank.root, None, progress).prompts is for_bank(bank.root)
 

@@ -79,6 +79,7 @@ def test_ctrl_c_with_several_stories_keeps_those_saved(runner, bank, endpoint, m
 
 def test_a_dead_server_fails_fast_with_one_retry(runner, bank, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", LOCAL)
+    monkeypatch.setenv("COACH_MODEL", "test-model")
     before = files(bank)
     with respx.mock(base_url=LOCAL) as router:
         route = router.post("/chat/completions").mock(side_effect=httpx.ConnectError("[Errno 111] Connection refused"))
@@ -93,6 +94,7 @@ def test_a_dead_server_fails_fast_with_one_retry(runner, bank, monkeypatch):
 
 def test_a_dead_server_is_said_once_for_all_stories(runner, bank, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", LOCAL)
+    monkeypatch.setenv("COACH_MODEL", "test-model")
     with respx.mock(base_url=LOCAL) as router:
         route = router.post("/chat/completions").mock(side_effect=httpx.ConnectError("[Errno 111] Connection refused"))
         result = runner.invoke(app, ["refine", "--all"])

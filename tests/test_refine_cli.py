@@ -183,3 +183,24 @@ def test_the_spinner_names_the_stories_in_flight_and_counts_those_done(bank, end
     assert "refining with test-model at llm.test · risk · 0 of 2 done · 0s" in stream.getvalue()
     assert "team · 1 of 2 done" in stream.getvalue()
     assert stream.getvalue().endswith("\r\x1b[K")  # the line is cleared when the work ends
+
+
+def test_a_server_of_its_own_with_no_model_named_is_one_sentence_before_any_call(runner, bank, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://localhost:11434/v1")
+    before = snapshot(bank.root)
+    with respx.mock(assert_all_called=False) as router:
+        result = runner.invoke(app, ["refine", "risk"])
+    assert result.exit_code == 2 and router.calls.call_count == 0
+    assert result.stderr.strip() == (
+        "Error: OPENAI_BASE_URL is http://localhost:11434/v1, a server with models of its own: name the one to use "
+        "with COACH_MODEL or --model (`curl http://localhost:11434/v1/models` lists them; for Ollama, e.g. "
+        "COACH_MODEL=llama3.1)")
+    assert snapshot(bank.root) == before
+    with respx.mock(base_url="http://localhost:11434/v1", assert_all_called=False) as router:
+        router.post("/chat/completions").respond(200, json=completion(refinement()))
+        assert runner.invoke(app, ["refine", "risk", "--model", "llama3.1"]).exit_code == 0
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://api.openai.com/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with respx.mock(base_url="https://api.openai.com/v1", assert_all_called=False) as router:
+        router.post("/chat/completions").respond(200, json=completion(refinement()))
+        assert runner.invoke(app, ["refine", "risk"]).exit_code == 0  # OpenAI's own: its default model

@@ -70,6 +70,7 @@ RISK_VALUES = "values: [Uncomfortably Exciting, Courage, Creativity]"
 @pytest.mark.parametrize("command", [["status"], ["check"], ["refine", "--all"]])
 def test_a_fifo_named_like_a_story_is_skipped_without_being_opened(bank, command, monkeypatch):
     os.mkfifo(bank.root / "zz.md")
+    monkeypatch.setenv("COACH_MODEL", "test-model")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # refused at once: refine reads, then fails
     monkeypatch.setenv("COACH_RETRIES", "0")
     before = stories(bank)
@@ -85,6 +86,7 @@ def test_a_fifo_named_like_a_story_is_skipped_without_being_opened(bank, command
 def test_a_fifo_named_coach_yaml_is_one_sentence(bank, command, monkeypatch):
     (bank.root / "coach.yaml").unlink()
     os.mkfifo(bank.root / "coach.yaml")
+    monkeypatch.setenv("COACH_MODEL", "test-model")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     before = stories(bank)
     done = coach(*command)

@@ -113,7 +113,7 @@ def test_ctrl_c_while_a_model_job_waits_stops_the_server_at_once_and_leaves_the_
     threading.Thread(target=lambda: held.append(silent.accept()), daemon=True).start()
     before = (bank.root / "risk.md").read_bytes()
     server, url = _started(bank, {"OPENAI_BASE_URL": f"http://127.0.0.1:{silent.getsockname()[1]}/v1",
-                                  "COACH_TIMEOUT": "120", "COACH_RETRIES": "0"})
+                                  "COACH_MODEL": "test-model", "COACH_TIMEOUT": "120", "COACH_RETRIES": "0"})
     try:
         with httpx.Client(follow_redirects=True) as browser:
             for _ in range(100):

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
 from coach.errors import CoachError
 from coach.llm.redact import mask, without_credentials
@@ -42,6 +42,7 @@ class LLMSettings(BaseModel):
     max_tokens: int | None = Field(None, ge=100)
     temperature: float = 0.4
     reasoning_effort: Effort | None = None
+    _model_named: bool = PrivateAttr(default=True)  # False: COACH_MODEL and --model were left out (`settings_from_env`)
 
     @field_validator("api_key", "base_url")
     @classmethod
@@ -138,9 +139,11 @@ def settings_from_env(environ: dict[str, str] | None = None, **overrides) -> LLM
     if values.get("api_key"):
         _check_key(values["api_key"])
     try:
-        return LLMSettings(**values)
+        settings = LLMSettings(**values)
     except ValidationError as error:
         raise CoachError(_setting_problem(error, values, overrides)) from None
+    settings._model_named = "model" in values
+    return settings
 
 
 def _check_key(key: str) -> None:
@@ -165,11 +168,19 @@ def _setting_problem(error: ValidationError, values: dict, overrides: dict) -> s
 
 
 def require_endpoint(settings: LLMSettings) -> None:
-    """Stop before any work when neither a key nor a local server is configured."""
+    """Stop before any work when neither a key nor a local server is configured, or when a server other than OpenAI's
+    is given no model name (coach's default is OpenAI's, which such a server would not serve, or serve as a reasoning
+    model with a 16,000-token budget)."""
     if not settings.api_key and not settings.base_url:
         raise CoachError(
             "no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local "
             "OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama)"
+        )
+    if settings.base_url and settings.url != OPENAI_URL and not settings._model_named:
+        raise CoachError(
+            f"OPENAI_BASE_URL is {settings.shown_url}, a server with models of its own: name the one to use with "
+            f"COACH_MODEL or --model (`curl {settings.shown_url}/models` lists them; for Ollama, e.g. "
+            f"COACH_MODEL=llama3.1)"
         )
 
 
