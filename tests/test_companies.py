@@ -322,8 +322,15 @@ def test_an_empty_folder_without_coach_yaml_names_coach_init(runner, tmp_path):
 def test_init_names_the_stories_tagged_with_none_of_the_new_companys_values_and_leaves_them(runner, tmp_path):
     from tests.test_readme_examples import example
 
-    assert run(runner, "new", "risk").exit_code == 0  # before init: the generic values
+    result = run(runner, "new", "risk")  # before init: sent to `coach init`, nothing written
+    assert result.exit_code == 2 and not (tmp_path / "stories").exists()
+    assert result.stderr.strip() == ("Error: stories: no story bank here; start with `coach init --company NAME` (the "
+                                     "company you are preparing for; `coach init` alone for none in particular), then "
+                                     "`coach new risk`")
+    assert run(runner, "init").exit_code == 0  # the generic values, then another company
+    assert run(runner, "new", "risk").exit_code == 0
     assert run(runner, "new", "customer").exit_code == 0
+    (tmp_path / "stories" / "coach.yaml").unlink()
     customer = tmp_path / "stories" / "customer.md"
     customer.write_text(customer.read_text().replace("values: [Customer Focus]", "values: [Customer Focus, Users First]"))
     before = snapshot(tmp_path / "stories")

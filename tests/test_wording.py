@@ -79,6 +79,7 @@ def test_a_connection_placeholder_coach_cannot_fill_is_named(runner, tmp_path):
     types.mkdir(parents=True)
     (types / "pivot.yaml").write_text("name: pivot\ntitle: The Pivot Story\nprompt: A pivot.\ngroups: []\n"
                                       "connection: ['How does {team} see it?']\n")
+    assert runner.invoke(app, ["init"]).exit_code == 0
     result = runner.invoke(app, ["new", "pivot"])
     assert result.exit_code == 2
     assert result.output.strip() == ("Error: the pivot story type's connection question \"How does {team} see it?\" has a "

@@ -202,7 +202,8 @@ def story_stem(kind: StoryType, title: str | None, bank_root: Path | None = None
 
 
 def create_story(bank: Bank, type_name: str, title: str | None = None, force: bool = False) -> Path:
-    """Write a new story file skeleton for a story type and return its path."""
+    """Write a new story file skeleton for a story type and return its path; a bank with no coach.yaml yet is sent to
+    `coach init` first, so that the story takes the company's values rather than the generic ones."""
     kind = load_story_type(type_name, bank.root)
     title = title.strip() if title is not None else None
     path = bank.root / f"{story_stem(kind, title, bank.root)}.md"
@@ -211,6 +212,10 @@ def create_story(bank: Bank, type_name: str, title: str | None = None, force: bo
             raise StoryExists(f"{path} already exists; pass --title to name a second {kind.name} story, or --force to overwrite")
         raise StoryExists(f'{path} already exists and --title "{title}" names the same file; choose another title, '
                           "or pass --force to overwrite it")
+    if not bank.settings_path.exists() and not bank.settings_path.is_symlink():
+        where = "no story bank here" if not bank.root.is_dir() else "no coach.yaml here yet"
+        raise CoachError(f"{bank.root}: {where}; start with `coach init --company NAME` (the company you are "
+                         f"preparing for; `coach init` alone for none in particular), then `coach new {kind.name}`")
     bank.save(path, new_story(kind, bank.settings(), title, bank.root), create=True, force=force)
     return path
 
