@@ -261,3 +261,12 @@ def test_a_word_diff_is_red_and_green_on_a_terminal():
     out = io.StringIO()
     paint("  At [-Salesforce in-] {+Amazon in+} 2023", out)
     assert "\x1b[31m[-Salesforce in-]\x1b[0m \x1b[32m{+Amazon in+}\x1b[0m" in out.getvalue()
+
+
+def test_a_command_run_from_inside_the_bank_says_how_to_reach_it(runner, bank, monkeypatch):
+    monkeypatch.chdir(bank.root)
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: stories: no story bank here, but this folder holds a coach.yaml: run "
+                                     "coach from the folder above it, or pass --stories .")
+    assert runner.invoke(app, ["status", "--stories", "."]).exit_code == 0

@@ -340,3 +340,22 @@ def test_init_names_the_stories_tagged_with_none_of_the_new_companys_values_and_
     assert {k: v for k, v in snapshot(tmp_path / "stories").items() if k != "coach.yaml"} == before
     data = json.loads(run(runner, "init", "--company", "Stripe", "--force", "--json").output)
     assert data["retag"] == [{"story": "risk", "values": ["Impact"], "suggested": ["Move With Urgency and Focus"]}]
+
+
+@pytest.mark.parametrize("typed, meant_name", [("Airbn", "Airbnb"), ("stripee", "Stripe"), ("Goldman Sachss", "Goldman Sachs")])
+def test_a_mistyped_company_is_refused_with_the_profile_it_likely_means_even_on_a_terminal(runner, tmp_path, typed,
+                                                                                           meant_name):
+    asked: list[str] = []
+    result = run(runner, "init", "--company", typed, terminal=typing(["Craft: care", ""], asked))
+    named = f'"{meant_name}"' if " " in meant_name else meant_name
+    assert result.exit_code == 2 and not asked and not (tmp_path / "stories" / "coach.yaml").exists()
+    assert result.stderr.strip() == (f"Error: coach has no profile of {typed}; did you mean {meant_name}? Run `coach init "
+                                     f"--company {named}`, or pass {typed}'s values with --values \"Name: meaning; "
+                                     "Name: meaning\"")
+    shown = run(runner, "companies", "show", typed)
+    assert f"(did you mean {meant_name}?)" in shown.stderr
+
+
+def test_a_company_unlike_any_profile_is_asked_for_its_values_as_before(runner, tmp_path):
+    result = run(runner, "init", "--company", "Plaid")
+    assert result.exit_code == 2 and "did you mean" not in result.stderr and "pass its values with" in result.stderr

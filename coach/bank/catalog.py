@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from coach.bank.bounded import SETTINGS_LIMIT, RefusedYAML, load_yaml
-from coach.bank.companies import VALUES_FORMAT, ask_values, find_profile, parse_values, require_profile
+from coach.bank.companies import VALUES_FORMAT, ask_values, find_profile, meant, parse_values, require_profile
 from coach.bank.folder import Bank, load_story, read_text, slugify
 from coach.bank.models import Question, QuestionGroup, Story
 from coach.bank.phrases import company_phrase, named_company, role_name
@@ -146,6 +146,11 @@ def init_bank(bank: Bank, company: str, role: str = "", force: bool = False, val
     if bank.settings_path.exists() and not force:
         raise StoryExists(f"{bank.settings_path} already exists; edit it, or pass --force to replace it")
     found = find_profile(name, bank.root)
+    close = meant(name, bank.root) if found is None and values is None else ""
+    if close:  # a typo, not a company of its own: asking for its values would start a bank for a company that is not
+        named = f'"{close}"' if " " in close else close
+        raise CatalogError(f"coach has no profile of {name}; did you mean {close}? Run `coach init --company {named}`, "
+                           f"or pass {name}'s values with {VALUES_FORMAT}")
     if values is not None:
         chosen = parse_values(values)
     elif found is not None:

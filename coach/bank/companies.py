@@ -108,8 +108,21 @@ def require_profile(name: str, bank_root: Path | None = None) -> Profile:
     """Return the profile a company name means, or stop with one sentence saying where profiles are listed."""
     profile = find_profile(name, bank_root)
     if profile is None:
-        raise CatalogError(f"coach has no profile of '{name}'; `coach companies` lists the built-in ones")
+        close = meant(name, bank_root)
+        guess = f" (did you mean {close}?)" if close else ""
+        raise CatalogError(f"coach has no profile of '{name}'{guess}; `coach companies` lists the built-in ones")
     return profile
+
+
+def meant(name: str, bank_root: Path | None = None) -> str:
+    """Return the profile name a mistyped company name most likely means (`Airbn` is Airbnb), or ""."""
+    from difflib import get_close_matches
+
+    key = company_key(name)
+    names = {company_key(other): profile.profile.name for profile in all_profiles(bank_root)
+             for other in (profile.profile.name, *profile.profile.aliases)}
+    found = get_close_matches(key, list(names), n=1, cutoff=0.8) if key else []
+    return names[found[0]] if found else ""
 
 
 def parse_value(text: str, where: str = "--values") -> CompanyValue:

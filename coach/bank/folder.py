@@ -299,6 +299,9 @@ class Bank:
         if self.root.exists() and not self.root.is_dir():
             raise CoachError(f"{self.root}: is a file, not a folder; pass the bank's folder to --stories")
         if not self.root.is_dir():
+            if not self.root.is_absolute() and Path(SETTINGS_FILE).is_file():  # run from inside the bank's folder
+                raise CoachError(f"{self.root}: no story bank here, but this folder holds a {SETTINGS_FILE}: run coach "
+                                 "from the folder above it, or pass --stories .")
             raise CoachError(f"{self.root}: no story bank here; start one with `coach init --company NAME`, then "
                              "`coach new TYPE` or `coach import DOC`, or pass --stories DIR")
         return sorted(p for p in self.root.glob("*.md") if p.name.lower() not in SKIPPED_FILES and not p.is_dir())
