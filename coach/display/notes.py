@@ -21,7 +21,8 @@ def notes_view(outcome: NotesOutcome) -> str:
         lines += wrapped(note.text, 5, f"{note.number:>3}.")
         lines.append("     " + ("yours" if note.yours else f"coach ({note.by})" if note.by else "coach"))
     if not outcome.notes:
-        lines += ["", "No coaching notes: `coach refine` writes some, or add `- ...` lines under ## Coaching Notes."]
+        lines += ["", *wrapped(f"No coaching notes: `coach refine {outcome.slug}` writes some, or add `- ...` lines "
+                               "under ## Coaching Notes.", 2, "")]
     if outcome.changed:
         lines.append("")
         for note in outcome.changed:
