@@ -204,3 +204,8 @@ def test_a_server_of_its_own_with_no_model_named_is_one_sentence_before_any_call
     with respx.mock(base_url="https://api.openai.com/v1", assert_all_called=False) as router:
         router.post("/chat/completions").respond(200, json=completion(refinement()))
         assert runner.invoke(app, ["refine", "risk"]).exit_code == 0  # OpenAI's own: its default model
+
+
+def test_a_story_that_is_not_there_is_said_before_a_missing_endpoint(runner, bank):
+    result = runner.invoke(app, ["refine", "rsik"])
+    assert result.exit_code == 2 and result.stderr.startswith("Error: no story 'rsik' in ")

@@ -42,6 +42,8 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         if show_prompt:
             prompts(as_json, bank, lambda own: [task.messages(own) for task in refine.refine_tasks(bank, refs or [], every, window, wpm)])
             return
+        for ref in [] if every else refs or []:
+            bank.resolve(ref)  # a story that is not there is said before a missing endpoint
         engine, progress = terminal.engine(bank, model)
         with progress.spinning(f"refining with {engine.settings.model} at {engine.settings.host}"):
             run = refine.refine_bank(bank, refs or [], engine, every=every, progress=progress, window=window, wpm=wpm,
