@@ -316,6 +316,48 @@ def test_a_stream_that_breaks_off_falls_back_on_the_question(runner, bank, endpo
     assert "**Interviewer:** Tell me about a time\n" not in text
 
 
+def cut_off(text: str) -> httpx.Response:
+    """Return a stream of the interviewer's words that ends because it reached its token budget."""
+    whole = streamed(text).content.decode()
+    return httpx.Response(200, headers={"content-type": "text/event-stream"},
+                          content=whole.replace('"finish_reason": "stop"', '"finish_reason": "length"').encode())
+
+
+def test_words_cut_off_by_the_token_budget_are_said_so_and_the_question_follows(runner, bank, endpoint, tmp_path):
+    from coach.llm.calllog import CallLog
+
+    endpoint.side_effect = Endpoint([feedback(STRONG)], [cut_off("Tell me about the day you showed her the map on the")])
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--seed", "1",
+                 "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    seed = plan(bank, 1, ["Courage"], None, random.Random(1))[0].seed
+    assert f"the map on the … (the model's words were cut off by its token limit; the question is:) {seed}" in flat(
+        result.output)
+    text, _ = transcript_of(bank)
+    assert f"**Interviewer:** {seed}\n" in text and "showed her the map" not in text
+    calls = CallLog(bank.root / ".coach" / "coach.db").recent()
+    assert [call.outcome for call in calls] == ["cut off", "ok"]  # the interviewer's words, then the feedback
+
+
+def test_answers_piped_on_stdin_are_shown_after_you_as_a_conversation(runner, bank, endpoint):
+    fake = Endpoint([feedback(STRONG), feedback(WEAK)])
+    endpoint.side_effect = fake
+    # the weak answer is probed; the reply ends with the input, no empty line after it, and the next probe finds none
+    piped = f"{STRONG}\n\n{WEAK}\n\n{PROBE_ANSWER}\nand I said so\n"
+    result = run(runner, "interview", "-n", "2", "--values", "Courage", "--seed", "1", input=piped)
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    assert max(map(len, lines)) <= 80, max(lines, key=len)
+    assert not any("You:" in line and "Interviewer:" in line for line in lines)
+    you = [i for i, line in enumerate(lines) if line.startswith("You: ")]
+    assert [lines[i][:40] for i in you] == [f"You: {answer}"[:40] for answer in (STRONG, WEAK, PROBE_ANSWER)]
+    assert lines[you[0] + 1].startswith("     ")  # wrapped under the answer, as the --answers driver shows it
+    assert lines[you[1] + 2].startswith("Interviewer: ")  # the probe on its own line, after the answer
+    assert f"You: {PROBE_ANSWER} and I said so" in flat(result.output)
+    text, front = transcript_of(bank)
+    assert front["answered"] == 2 and f"**You:** {PROBE_ANSWER}\nand I said so" in text
+
+
 def test_without_a_reply_in_the_file_a_probe_is_noted_not_asked(runner, bank, endpoint, tmp_path):
     fake = Endpoint([feedback(WEAK), feedback(STRONG)])
     endpoint.side_effect = fake

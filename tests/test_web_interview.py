@@ -377,6 +377,18 @@ def test_words_that_break_off_are_followed_by_the_question_itself(bank, endpoint
     assert f'<span class="iv-said">{seed}</span>' in page.replace("&#39;", "'")
 
 
+def test_words_cut_off_by_the_token_budget_are_said_so_and_followed_by_the_question(bank, endpoint):
+    from tests.test_interview import cut_off
+
+    endpoint.side_effect = Endpoint([], [cut_off("Tell me about the day you showed her the map on the")])
+    test = web(bank.root)
+    iid, said = begin(test, questions="1")
+    assert "The model&#39;s words were cut off by its token limit; the question it started from follows." in html(said)
+    seed = running(test)[iid].machine.planned[0].seed
+    assert "".join(e.get("words", "") for e in said).endswith(seed)
+    assert f'<span class="iv-said">{seed}</span>' in test.get(f"/interview/{iid}").text.replace("&#39;", "'")
+
+
 def test_a_past_session_with_a_sparse_front_matter_is_still_listed(bank):
     folder = bank.root / "sessions"
     folder.mkdir()
