@@ -291,6 +291,29 @@ def test_a_bad_feedback_answer_does_not_end_the_interview(runner, bank, endpoint
     assert "1 of 2 questions scored" in result.output  # a round with no model scores is not counted as scored
 
 
+def test_a_round_whose_feedback_failed_keeps_its_measured_concision_in_the_averages(runner, bank, endpoint, tmp_path,
+                                                                                      monkeypatch):
+    from coach.progress import bank_progress
+
+    monkeypatch.setenv("COACH_REASKS", "0")
+    endpoint.side_effect = Endpoint([httpx.Response(200, json=completion("not json"))])
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    measured = concision(22, (45, 60))  # STRONG's 55 words at 150 wpm
+    assert f"concision  {measured}/5" in result.output and "no feedback from the model:" in result.output
+    assert "0 of 1 questions scored" in result.output  # the model scored none
+    assert f"  concision {measured}\n" in result.output and f"1. concision ({measured}/5)" in result.output
+    text, front = transcript_of(bank)
+    assert front["scores"] == {"concision": measured} and front["values"] == {}
+    assert f"## Report\n\nSession report · Netflix · 0 of 1 questions scored\n  concision {measured}\n" in text
+    sessions = run(runner, "sessions")
+    assert sessions.exit_code == 0, sessions.output
+    row = next(line for line in sessions.output.splitlines() if line.startswith("20"))
+    assert row.split()[-5:] == ["-", "-", "-", "-", str(measured)]
+    assert run(runner, "sessions", "--json").output.count('"concision": ') == 1
+    assert [s.scores for s in bank_progress(bank).sessions] == [{"concision": measured}]  # the page's charts
+
+
 def test_an_endpoint_that_refuses_streaming_gets_a_plain_request(runner, bank, endpoint, tmp_path):
     refusal = httpx.Response(400, json={"error": {"message": "Unsupported parameter: 'stream' is not supported with this model.",
                                                   "type": "invalid_request_error", "param": "stream", "code": "unsupported_parameter"}})

@@ -334,6 +334,20 @@ def test_a_feedback_failure_is_one_sentence_on_the_card_and_the_interview_goes_o
     assert "Traceback" not in card
 
 
+def test_the_report_of_a_session_whose_feedback_failed_has_its_measured_concision(bank, endpoint, monkeypatch):
+    from coach.interview import concision
+    from tests.llm_fixtures import completion
+
+    monkeypatch.setenv("COACH_REASKS", "0")
+    endpoint.side_effect = Endpoint([httpx.Response(200, json=completion("not json"))], QUESTIONS)
+    test = web(bank.root)
+    iid, _ = begin(test, questions="1")
+    say(test, iid, STRONG)
+    report = html(go_on(test, iid))
+    assert "0 of 1 questions scored" in report  # the model scored none; concision is measured all the same
+    assert f"<dt>concision</dt><dd>{concision(22, (45, 60))}<" in report and "Practise next" in report
+
+
 def test_an_unknown_command_and_a_reload_while_a_step_runs(bank, endpoint):
     endpoint.side_effect = Endpoint([], QUESTIONS)
     test = web(bank.root)
