@@ -291,6 +291,29 @@ def test_a_bad_feedback_answer_does_not_end_the_interview(runner, bank, endpoint
     assert "1 of 2 questions scored" in result.output  # a round with no model scores is not counted as scored
 
 
+def test_a_round_whose_feedback_failed_keeps_its_measured_concision_in_the_averages(runner, bank, endpoint, tmp_path,
+                                                                                      monkeypatch):
+    from coach.progress import bank_progress
+
+    monkeypatch.setenv("COACH_REASKS", "0")
+    endpoint.side_effect = Endpoint([httpx.Response(200, json=completion("not json"))])
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    measured = concision(22, (45, 60))  # STRONG's 55 words at 150 wpm
+    assert f"concision  {measured}/5" in result.output and "no feedback from the model:" in result.output
+    assert "0 of 1 questions scored" in result.output  # the model scored none
+    assert f"  concision {measured}\n" in result.output and f"1. concision ({measured}/5)" in result.output
+    text, front = transcript_of(bank)
+    assert front["scores"] == {"concision": measured} and front["values"] == {}
+    assert f"## Report\n\nSession report · Netflix · 0 of 1 questions scored\n  concision {measured}\n" in text
+    sessions = run(runner, "sessions")
+    assert sessions.exit_code == 0, sessions.output
+    row = next(line for line in sessions.output.splitlines() if line.startswith("20"))
+    assert row.split()[-5:] == ["-", "-", "-", "-", str(measured)]
+    assert run(runner, "sessions", "--json").output.count('"concision": ') == 1
+    assert [s.scores for s in bank_progress(bank).sessions] == [{"concision": measured}]  # the page's charts
+
+
 def test_an_endpoint_that_refuses_streaming_gets_a_plain_request(runner, bank, endpoint, tmp_path):
     refusal = httpx.Response(400, json={"error": {"message": "Unsupported parameter: 'stream' is not supported with this model.",
                                                   "type": "invalid_request_error", "param": "stream", "code": "unsupported_parameter"}})
@@ -314,6 +337,48 @@ def test_a_stream_that_breaks_off_falls_back_on_the_question(runner, bank, endpo
     assert "the model's words broke off; the question is:" in flat(result.output)
     text, _ = transcript_of(bank)
     assert "**Interviewer:** Tell me about a time\n" not in text
+
+
+def cut_off(text: str) -> httpx.Response:
+    """Return a stream of the interviewer's words that ends because it reached its token budget."""
+    whole = streamed(text).content.decode()
+    return httpx.Response(200, headers={"content-type": "text/event-stream"},
+                          content=whole.replace('"finish_reason": "stop"', '"finish_reason": "length"').encode())
+
+
+def test_words_cut_off_by_the_token_budget_are_said_so_and_the_question_follows(runner, bank, endpoint, tmp_path):
+    from coach.llm.calllog import CallLog
+
+    endpoint.side_effect = Endpoint([feedback(STRONG)], [cut_off("Tell me about the day you showed her the map on the")])
+    result = run(runner, "interview", "-n", "1", "--values", "Courage", "--seed", "1",
+                 "--answers", answers_file(tmp_path, STRONG))
+    assert result.exit_code == 0, result.output
+    seed = plan(bank, 1, ["Courage"], None, random.Random(1))[0].seed
+    assert f"the map on the … (the model's words were cut off by its token limit; the question is:) {seed}" in flat(
+        result.output)
+    text, _ = transcript_of(bank)
+    assert f"**Interviewer:** {seed}\n" in text and "showed her the map" not in text
+    calls = CallLog(bank.root / ".coach" / "coach.db").recent()
+    assert [call.outcome for call in calls] == ["cut off", "ok"]  # the interviewer's words, then the feedback
+
+
+def test_answers_piped_on_stdin_are_shown_after_you_as_a_conversation(runner, bank, endpoint):
+    fake = Endpoint([feedback(STRONG), feedback(WEAK)])
+    endpoint.side_effect = fake
+    # the weak answer is probed; the reply ends with the input, no empty line after it, and the next probe finds none
+    piped = f"{STRONG}\n\n{WEAK}\n\n{PROBE_ANSWER}\nand I said so\n"
+    result = run(runner, "interview", "-n", "2", "--values", "Courage", "--seed", "1", input=piped)
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    assert max(map(len, lines)) <= 80, max(lines, key=len)
+    assert not any("You:" in line and "Interviewer:" in line for line in lines)
+    you = [i for i, line in enumerate(lines) if line.startswith("You: ")]
+    assert [lines[i][:40] for i in you] == [f"You: {answer}"[:40] for answer in (STRONG, WEAK, PROBE_ANSWER)]
+    assert lines[you[0] + 1].startswith("     ")  # wrapped under the answer, as the --answers driver shows it
+    assert lines[you[1] + 2].startswith("Interviewer: ")  # the probe on its own line, after the answer
+    assert f"You: {PROBE_ANSWER} and I said so" in flat(result.output)
+    text, front = transcript_of(bank)
+    assert front["answered"] == 2 and f"**You:** {PROBE_ANSWER}\nand I said so" in text
 
 
 def test_without_a_reply_in_the_file_a_probe_is_noted_not_asked(runner, bank, endpoint, tmp_path):

@@ -158,7 +158,7 @@ def test_the_start_your_own_bank_walkthrough_is_what_coach_prints(tmp_path, endp
 
     answers = Endpoint([walkthrough_answer(), walkthrough_feedback(walkthrough_typing(interview))], list(INTERVIEWER))
     endpoint.side_effect = answers
-    app = make_app(Terminal(now=lambda: WALKTHROUGH_TODAY, input=type_line))
+    app = make_app(Terminal(now=lambda: WALKTHROUGH_TODAY, input=type_line, interactive=lambda: True))  # a terminal
     commands = [line.removeprefix("$ ") for line in WALKTHROUGH.splitlines() if line.startswith("$ coach ")]
     assert commands == ["coach init --company Stripe", "coach new risk", "coach check risk", "coach refine risk",
                         "coach practice risk --seconds 52", interview, "coach plan --date 2026-12-16"]

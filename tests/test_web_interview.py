@@ -334,6 +334,20 @@ def test_a_feedback_failure_is_one_sentence_on_the_card_and_the_interview_goes_o
     assert "Traceback" not in card
 
 
+def test_the_report_of_a_session_whose_feedback_failed_has_its_measured_concision(bank, endpoint, monkeypatch):
+    from coach.interview import concision
+    from tests.llm_fixtures import completion
+
+    monkeypatch.setenv("COACH_REASKS", "0")
+    endpoint.side_effect = Endpoint([httpx.Response(200, json=completion("not json"))], QUESTIONS)
+    test = web(bank.root)
+    iid, _ = begin(test, questions="1")
+    say(test, iid, STRONG)
+    report = html(go_on(test, iid))
+    assert "0 of 1 questions scored" in report  # the model scored none; concision is measured all the same
+    assert f"<dt>concision</dt><dd>{concision(22, (45, 60))}<" in report and "Practise next" in report
+
+
 def test_an_unknown_command_and_a_reload_while_a_step_runs(bank, endpoint):
     endpoint.side_effect = Endpoint([], QUESTIONS)
     test = web(bank.root)
@@ -375,6 +389,18 @@ def test_words_that_break_off_are_followed_by_the_question_itself(bank, endpoint
     assert "".join(e.get("words", "") for e in said).endswith(seed)
     page = test.get(f"/interview/{iid}").text
     assert f'<span class="iv-said">{seed}</span>' in page.replace("&#39;", "'")
+
+
+def test_words_cut_off_by_the_token_budget_are_said_so_and_followed_by_the_question(bank, endpoint):
+    from tests.test_interview import cut_off
+
+    endpoint.side_effect = Endpoint([], [cut_off("Tell me about the day you showed her the map on the")])
+    test = web(bank.root)
+    iid, said = begin(test, questions="1")
+    assert "The model&#39;s words were cut off by its token limit; the question it started from follows." in html(said)
+    seed = running(test)[iid].machine.planned[0].seed
+    assert "".join(e.get("words", "") for e in said).endswith(seed)
+    assert f'<span class="iv-said">{seed}</span>' in test.get(f"/interview/{iid}").text.replace("&#39;", "'")
 
 
 def test_a_past_session_with_a_sparse_front_matter_is_still_listed(bank):

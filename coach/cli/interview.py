@@ -84,8 +84,10 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
                 session = _converse(machine, screen, _spoken(terminal, screen, machine, listener, Path(folder)))
         elif scripted is not None:
             session = _converse(machine, screen, _written(interview.Replies(scripted), screen))
-        else:
+        elif terminal.interactive():
             session = _converse(machine, screen, _typed(terminal.input))
+        else:  # answers piped in: the terminal echoes nothing, so each is shown as read
+            session = _converse(machine, screen, _piped(terminal.input, screen))
         if as_json:
             out.json(session.as_dict())
         else:
@@ -177,6 +179,37 @@ def _typed_answer(ask: Callable[[str], str], first: str) -> str:
         else:
             lines.append(text)
         text = ask("You: " if not lines else "     ")
+
+
+def _piped(read: Callable[[str], str], screen: "_Screen") -> Reply:
+    """Return a reader of answers piped in (stdin not a terminal), each shown after `You:` as it was read, wrapped as
+    an answers file's are: nothing echoes piped input, so the screen would otherwise run the interviewer's words on
+    from the prompt. Lines up to an empty one make an answer (input that ends sends the lines read so far); a command
+    is sent at once."""
+    from coach.display.layout import wrapped
+
+    def reply() -> tuple[str, bool, None]:
+        lines: list[str] = []
+        while True:
+            try:
+                text = read("")
+            except EOFError:
+                if not lines:
+                    raise
+                break
+            if not text.strip():
+                if lines:
+                    break
+            elif text.strip().startswith("/") and not lines:
+                lines.append(text.strip())
+                break
+            else:
+                lines.append(text)
+        answer = "\n".join(lines)
+        screen.line("\n".join(wrapped(answer, 5, "You:")))
+        return answer, True, None
+
+    return reply
 
 
 class _Voice:

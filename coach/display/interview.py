@@ -71,9 +71,10 @@ def interview_said(event) -> str | None:
 
 def interview_speaking(speaking) -> tuple[str | None, str]:
     """Return what the terminal shows as the interviewer starts to speak: a line (the question's heading, or the
-    end of words that broke off), then the start of the streamed line."""
+    end of words that broke off or were cut off), then the start of the streamed line."""
     if speaking.broke_off:
-        return " …", "(the model's words broke off; the question is:) "
+        how = "were cut off by its token limit" if speaking.cut_off else "broke off"
+        return " …", f"(the model's words {how}; the question is:) "
     heading = f"\n── Question {speaking.number} · {speaking.value} ──" if speaking.kind == "question" else None
     return heading, "Interviewer: "
 

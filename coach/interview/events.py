@@ -14,7 +14,7 @@ Done            the session is over and its transcript saved (or removed: nothin
 
 Told through the machine's `on_speaking` callback, before the interviewer's words stream through `on_words`:
 
-Speaking        the interviewer starts a question or a probe (or, broken off, says the question itself)
+Speaking        the interviewer starts a question or a probe (or, broken off or cut off, says the question itself)
 """
 
 from __future__ import annotations
@@ -96,12 +96,14 @@ class Done:
 @dataclass(frozen=True)
 class Speaking:
     """The interviewer starts to speak in round `number`: a "question" or a "probe". `broke_off` when the model's
-    words stopped short and the question it was to start from follows instead."""
+    words stopped short and the question it was to start from follows instead; `cut_off` too when they stopped because
+    they reached the token budget (finish_reason "length"), mid-sentence."""
 
     kind: str
     number: int
     value: str
     broke_off: bool = False
+    cut_off: bool = False
 
 
 Event = Question | Probe | Hint | Repeat | Help | Waiting | Skipped | RoundFeedback | Done

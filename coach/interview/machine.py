@@ -244,16 +244,18 @@ class Interview:
         return interviewer_variables(self.session, self.settings, planned, kind, previous_answer(before), **extra)
 
     def _say(self, kind: str, r: Round, variables: dict) -> str:
-        """Stream the interviewer's words; fall back on the question itself when the model says nothing usable."""
+        """Stream the interviewer's words; fall back on the question itself when the model says nothing usable, or
+        its words broke off or were cut off by the token budget (said so through on_speaking)."""
         from coach.jobs.runner import stream
-        from coach.llm.engine import BrokenStream
+        from coach.llm.streaming import BrokenStream, StreamCutOff
 
         self.on_speaking(Speaking(kind, r.number, r.planned.value))
         try:
             said = stream(self.engine, InterviewerTurn(variables), self.on_words)
         except BrokenStream as error:
             if error.text.strip():
-                self.on_speaking(Speaking(kind, r.number, r.planned.value, broke_off=True))
+                self.on_speaking(Speaking(kind, r.number, r.planned.value, broke_off=True,
+                                          cut_off=isinstance(error, StreamCutOff)))
             said = ""
         said = clean(said)
         if not said:

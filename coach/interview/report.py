@@ -72,7 +72,7 @@ def report_lines(session: Session) -> list[Line]:
     if averages:
         lines.append(Line(None, " · ".join(f"{d} {averages[d]:g}" for d in DIMENSIONS if d in averages), 2))
     lines += [Line(None, f"{value}: {score:g}/5", 2) for value, score in session.by_value().items()]
-    things = session.practise_next() if session.scored else []
+    things = session.practise_next() if session.measured else []
     if things:
         lines.append(Line("", "Practise next:", 0))
         lines += [Line(f"  {number}.", thing, 5) for number, thing in enumerate(things, 1)]
@@ -97,6 +97,6 @@ def transcript(session: Session) -> str:
             parts.append(f"**You:** {turn.answer}" if turn.answer else "**You:** (skipped)")
         if r.scores or r.feedback_error:
             parts.append("### Feedback\n\n" + "\n".join(f"- {line.whole().strip()}" for line in feedback_lines(r, session)))
-    if session.scored and session.status != "in progress":
+    if session.measured and session.status != "in progress":
         parts.append("## Report\n\n" + "\n".join(line.whole() for line in report_lines(session)))
     return "\n\n".join(parts) + "\n"

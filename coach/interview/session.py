@@ -102,8 +102,14 @@ class Session:
 
     @property
     def scored(self) -> list[Round]:
-        """Return the rounds that have scores."""
+        """Return the rounds the model scored ("N of M questions scored")."""
         return [r for r in self.rounds if any(d in r.scores for d in JUDGED)]
+
+    @property
+    def measured(self) -> list[Round]:
+        """Return the rounds with any score: those the model scored, and those whose feedback failed but whose
+        concision coach measured itself."""
+        return [r for r in self.rounds if r.scores]
 
     @property
     def answered(self) -> bool:
@@ -111,11 +117,13 @@ class Session:
         return any(turn.answer for r in self.rounds for turn in r.turns)
 
     def averages(self) -> dict[str, float]:
-        """Return the mean score of each dimension over the scored rounds."""
-        return _means([r.scores for r in self.scored], DIMENSIONS)
+        """Return the mean score of each dimension over the rounds that have it: concision over every measured round,
+        a failed feedback call's round included; the model's dimensions over the rounds it scored."""
+        return _means([r.scores for r in self.measured], DIMENSIONS)
 
     def by_value(self) -> dict[str, float]:
-        """Return the mean score (all dimensions) of the rounds about each value."""
+        """Return the mean score (all dimensions) of the rounds the model scored about each value (concision alone
+        says nothing of a value)."""
         totals: dict[str, list[float]] = {}
         for r in self.scored:
             totals.setdefault(r.planned.value, []).append(sum(r.scores.values()) / len(r.scores))
@@ -126,7 +134,7 @@ class Session:
         averages = self.averages()
         things: list[str] = []
         for dimension in sorted(averages, key=lambda d: (averages[d], DIMENSIONS.index(d))):
-            worst = min(self.scored, key=lambda r: r.scores.get(dimension, 6))
+            worst = min(self.measured, key=lambda r: r.scores.get(dimension, 6))
             advice = worst.improvement if dimension in JUDGED and worst.improvement else ADVICE[dimension]
             if advice in " ".join(things):  # one round's improvement serves once; the method's advice after that
                 advice = ADVICE[dimension]
@@ -148,7 +156,7 @@ class Session:
     def as_dict(self) -> dict:
         """Return the session as plain data for JSON output."""
         return {**self.summary(), "transcript": str(self.path), "window": list(self.window),
-                "words_per_minute": self.wpm, "practise_next": self.practise_next() if self.scored else [],
+                "words_per_minute": self.wpm, "practise_next": self.practise_next() if self.measured else [],
                 "rounds": [r.as_dict() for r in self.rounds]}
 
 

@@ -1,5 +1,5 @@
 """Reading a streamed answer (server-sent chunks) as it arrives: its words, its end, its token counts, and a stream
-that breaks off or ends unfinished."""
+that breaks off, ends unfinished or is cut off by its token budget."""
 
 from __future__ import annotations
 
@@ -24,6 +24,17 @@ class BrokenStream(LLMError):
         self.text = text
 
 
+class StreamCutOff(BrokenStream):
+    """A streamed answer that ended because it reached its token budget (finish_reason "length"): its words stop
+    mid-sentence; `text` holds them (already shown)."""
+
+
+def _cut_off(text: str, record: CallRecord, settings: LLMSettings) -> StreamCutOff:
+    """Return the error of an answer cut off by its token budget, its call logged as "cut off"."""
+    record.outcome = "cut off"  # the engine logs the error's sentence with it
+    return StreamCutOff(f"{settings.host}'s answer was cut off by its token budget (finish_reason=length)", text)
+
+
 def read_stream(stream, on_text: Callable[[str], None], record: CallRecord, stop: Stop, settings: LLMSettings) -> str:
     """Return the whole text of a streamed answer, handing each piece to on_text as it arrives and adding the token
     counts a last chunk carries to record; an endpoint that answered at once (no streaming) is read whole."""
@@ -33,9 +44,11 @@ def read_stream(stream, on_text: Callable[[str], None], record: CallRecord, stop
         record.tokens_out += getattr(usage, "completion_tokens", 0) or 0
         text = (stream.choices[0].message.content or "") if stream.choices else ""
         on_text(text)
+        if stream.choices and stream.choices[0].finish_reason == "length":
+            raise _cut_off(text, record, settings)
         return text
     parts: list[str] = []
-    finished = False
+    finished = cut = False
     try:
         for chunk in stream:
             if stop.is_set():
@@ -52,6 +65,7 @@ def read_stream(stream, on_text: Callable[[str], None], record: CallRecord, stop
                 if choice.finish_reason == "content_filter":
                     raise LLMError("the endpoint's content filter blocked the answer; try another model")
                 finished = finished or bool(choice.finish_reason)
+                cut = cut or choice.finish_reason == "length"
     except (LLMError, Cancelled):
         raise
     except Exception as error:
@@ -59,4 +73,6 @@ def read_stream(stream, on_text: Callable[[str], None], record: CallRecord, stop
                            "".join(parts)) from None
     if not finished:
         raise BrokenStream(f"{settings.host} ended its answer without finishing it", "".join(parts))
+    if cut:
+        raise _cut_off("".join(parts), record, settings)
     return "".join(parts)

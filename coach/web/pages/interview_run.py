@@ -186,7 +186,8 @@ class WebInterview:
         """Open the interviewer's turn on the page (a question's heading first); its words stream into it."""
         self._end_words()
         if speaking.broke_off:
-            self._add(emit, {"kind": "note", "text": "The model's words broke off; the question it started from follows."})
+            how = "were cut off by its token limit" if speaking.cut_off else "broke off"
+            self._add(emit, {"kind": "note", "text": f"The model's words {how}; the question it started from follows."})
         elif speaking.kind == "question":
             self._add(emit, {"kind": "heading", "number": speaking.number, "value": speaking.value})
         self._add(emit, {"kind": "interviewer", "text": "", "probe": speaking.kind == "probe", "streaming": True})
