@@ -494,3 +494,24 @@ def test_the_no_value_check_gives_way_to_a_value_scored_on_quoted_evidence(runne
     assert result.exit_code == 0, result.output
     assert ("check: no-value" in result.output) is listed
     assert f"values     {values_score}/5" in result.output
+
+
+def test_practise_next_names_the_models_advice_by_its_question_never_by_a_dimension():
+    from datetime import datetime
+    from pathlib import Path
+
+    from coach.interview.session import ADVICE, Planned, Round, Session, Turn
+
+    session = Session(Path("s.md"), datetime(2026, 12, 1), "Netflix", "", "neutral", "m", (45, 60), 150)
+    for number, (scores, improvement) in enumerate([
+        ({"structure": 4, "ownership": 4, "impact": 4, "values": 4, "concision": 3}, "Name the alert you fixed."),
+        ({"structure": 3, "ownership": 3, "impact": 2, "values": 3, "concision": 2}, "Say what you did yourself."),
+    ], 1):
+        r = Round(number, Planned("Tell me about a risk.", "Courage"), [Turn("question", "q", "a")])
+        r.scores, r.improvement = scores, improvement
+        session.rounds.append(r)
+    assert session.practise_next() == [
+        "question 2 (Courage): Say what you did yourself.",  # the weakest scored answer's advice, by its question
+        f"concision (2.5/5): {ADVICE['concision']}",
+        f"impact (3/5): {ADVICE['impact']}",
+    ]

@@ -130,17 +130,19 @@ class Session:
         return {value: round(sum(s) / len(s), 1) for value, s in totals.items()}
 
     def practise_next(self) -> list[str]:
-        """Return the three things to practise next: the weakest dimensions, with the feedback that said most."""
+        """Return the three things to practise next: the model's advice on the weakest scored answer, named by its
+        question (it is one sentence on the whole answer, not on one dimension), then the weakest dimensions, each
+        with the method's advice for it."""
         averages = self.averages()
         things: list[str] = []
+        advised = [r for r in self.scored if r.improvement]
+        if advised:
+            worst = min(advised, key=lambda r: (sum(r.scores.get(d, 0) for d in JUDGED), r.number))
+            things.append(f"question {worst.number} ({worst.planned.value}): {worst.improvement}")
         for dimension in sorted(averages, key=lambda d: (averages[d], DIMENSIONS.index(d))):
-            worst = min(self.measured, key=lambda r: r.scores.get(dimension, 6))
-            advice = worst.improvement if dimension in JUDGED and worst.improvement else ADVICE[dimension]
-            if advice in " ".join(things):  # one round's improvement serves once; the method's advice after that
-                advice = ADVICE[dimension]
-            things.append(f"{dimension} ({averages[dimension]:g}/5): {advice}")
             if len(things) == 3:
                 break
+            things.append(f"{dimension} ({averages[dimension]:g}/5): {ADVICE[dimension]}")
         return things
 
     def summary(self) -> dict:
