@@ -29,12 +29,13 @@ class Prompt:
     own: bool  # the bank's own file, not coach's
     extends: bool  # the bank's file builds on coach's (`{% extends "coach/NAME.jinja" %}`)
     given: list[str]
+    bank_files: list[str] = field(default_factory=list)  # every file of the bank's it renders, parts included
 
     def as_dict(self) -> dict:
         """Return the prompt as plain data for JSON output."""
         return {"name": self.name, "purpose": self.purpose, "path": str(self.path),
                 "from": ("bank, extending coach's" if self.extends else "bank") if self.own else "coach",
-                "given": self.given}
+                "given": self.given, "bank_files": self.bank_files}
 
 
 @dataclass
@@ -62,7 +63,8 @@ def list_prompts(root: Path) -> Listing:
         except CoachError:  # a file that cannot be read: its problem is listed below, coach's is what is shown
             source = prompts.source(name, built_in=True)
         extends = source.own and f'"{BUILT_IN}/{name}.jinja"' in source.text.replace("'", '"')
-        shown.append(Prompt(name, PURPOSES.get(name, ""), source.path, source.own, extends, sorted(given(name))))
+        shown.append(Prompt(name, PURPOSES.get(name, ""), source.path, source.own, extends, sorted(given(name)),
+                            prompts.bank_files(name)))
     parts = [path for path in prompts.own_files() if path.name.startswith("_")]
     return Listing(shown, prompts.own or Path(root) / OWN, prompts.problems(), parts)
 

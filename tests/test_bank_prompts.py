@@ -93,16 +93,30 @@ def test_coachs_own_prompt_leaves_the_logs_prompt_empty(runner, bank, endpoint):
      "stories/prompts/refine.jinja tries what a prompt may not: access to attribute '__class__' of 'str' object is "
      "unsafe; take it out"),
     ("{% block system %}{{ nope }}{% endblock %}{% block user %}x{% endblock %}",
-     "stories/prompts/refine.jinja uses an undefined variable: 'nope' is undefined; `coach prompts` lists what each "
-     "prompt is given"),
+     "stories/prompts/refine.jinja uses something it is not given ('nope' is undefined); `coach prompts` lists what "
+     "each prompt is given"),
     ("{% block system %}\nfine\n{{ x }\n{% endblock %}", "stories/prompts/refine.jinja:3: unexpected '}'"),
     ("{% block system %}x{% endblock %}", "stories/prompts/refine.jinja has no {% block user %}; add one"),
     ('{% include "../coach.yaml" %}{% block system %}x{% endblock %}{% block user %}x{% endblock %}',
-     "stories/prompts/refine.jinja includes '../coach.yaml', which is neither the bank's nor coach's"),
+     "stories/prompts/refine.jinja includes or extends '../coach.yaml', which is neither the bank's nor coach's"),
     ('{% block system %}{% include "refine.jinja" %}{% endblock %}{% block user %}x{% endblock %}',
-     "stories/prompts/refine.jinja includes or calls itself without end; take that out"),
+     "stories/prompts/refine.jinja nests too deeply, or includes or calls itself without end; take that out"),
     ("{% macro f() %}{{ f() }}{% endmacro %}{% block system %}{{ f() }}{% endblock %}{% block user %}x{% endblock %}",
-     "stories/prompts/refine.jinja includes or calls itself without end; take that out"),
+     "stories/prompts/refine.jinja nests too deeply, or includes or calls itself without end; take that out"),
+    ("{% block system %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endblock %}"
+     "{% block user %}x{% endblock %}",
+     "stories/prompts/refine.jinja tries what a prompt may not: its loops take more than 2,000,000 steps; take it out"),
+    ("{% block system %}{{ 'x' * 10**11 }}{% endblock %}{% block user %}x{% endblock %}",
+     "stories/prompts/refine.jinja tries what a prompt may not: repeating something 100,000,000,000 times makes it "
+     "too long; take it out"),
+    ("{% block system %}{{ 2 ** 100000 }}{% endblock %}{% block user %}x{% endblock %}",
+     "stories/prompts/refine.jinja tries what a prompt may not: a power of 100000 is too large; take it out"),
+    ("{% block system %}{{ 1/0 }}{% endblock %}{% block user %}x{% endblock %}",
+     "stories/prompts/refine.jinja fails when rendered (ZeroDivisionError: division by zero); fix the template or "
+     "remove it"),
+    ("{% block system %}{{ lipsum(10**6) }}{% endblock %}{% block user %}x{% endblock %}",
+     "stories/prompts/refine.jinja uses something it is not given ('lipsum' is undefined); `coach prompts` lists what "
+     "each prompt is given"),
 ])
 def test_a_template_that_cannot_render_stops_before_any_call_and_changes_nothing(runner, bank, endpoint, template, said):
     own(bank, "refine", template)
@@ -130,7 +144,7 @@ def test_a_fifo_or_an_oversized_template_is_refused_without_reading_it(runner, b
     (folder / "refine.jinja").unlink()
     (folder / "refine.jinja").write_text("{# x #}" * 40_000)
     result = runner.invoke(app, ["refine", "risk", "--show-prompt"])
-    assert result.exit_code == 2 and "bytes; a prompt template is at most 256 KiB, shorten it" in result.stderr
+    assert result.exit_code == 2 and "is over 256 KiB; a prompt template is at most 256 KiB, shorten it" in result.stderr
 
 
 def test_coach_prompts_lists_where_each_prompt_comes_from(runner, bank):
@@ -267,3 +281,50 @@ def test_coachs_own_templates_copied_whole_or_extended_raise_no_problem_and_send
     result = runner.invoke(app, ["prompts", "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["problems"] == []
     assert show_prompt(runner, "refine", "risk") == coach_sends
+
+
+@pytest.mark.parametrize("target", ["/proc/self/environ", "/etc/passwd", "../coach.yaml"])
+def test_a_link_that_leads_out_of_the_prompts_folder_is_never_read(runner, bank, monkeypatch, target):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-proj-SECRET-never-shown")
+    folder = bank.root / "prompts"
+    folder.mkdir()
+    (folder / "_x.jinja").symlink_to(target)
+    own(bank, "refine", '{% block system %}{% include "_x.jinja" %}{% endblock %}{% block user %}u{% endblock %}')
+    result = runner.invoke(app, ["refine", "risk", "--show-prompt"])
+    assert result.exit_code == 2 and "SECRET" not in result.output and "root:" not in result.output
+    assert result.stderr.strip() == ("Error: stories/prompts/_x.jinja: leads out of stories/prompts (a link); a prompt "
+                                     "template must be a file in it")
+    listed = json.loads(runner.invoke(app, ["prompts", "--json"]).stdout)
+    assert "stories/prompts/_x.jinja: leads out of stories/prompts (a link); a prompt template must be a file in it" \
+        in listed["problems"]
+
+
+def test_a_link_inside_the_prompts_folder_is_read(runner, bank):
+    own(bank, "_rules", "Write in British English.")
+    (bank.root / "prompts" / "_linked.jinja").symlink_to("_rules.jinja")
+    own(bank, "refine", '{% extends "coach/refine.jinja" %}{% block system %}{{ super() }}\n'
+                        '{% include "_linked.jinja" %}{% endblock %}')
+    assert "Write in British English." in show_prompt(runner, "refine", "risk")
+
+
+def test_coach_prompts_names_a_folder_a_missing_part_and_the_banks_story_part(runner, bank):
+    (bank.root / "prompts" / "analyze.jinja").mkdir(parents=True)
+    own(bank, "refine", '{% extends "coach/refine.jinja" %}{% block system %}{% include "_gone.jinja" %}{% endblock %}')
+    own(bank, "_story", "The story: {{ title }}")
+    listing = json.loads(runner.invoke(app, ["prompts", "--json"]).stdout)
+    assert listing["problems"] == [
+        "stories/prompts/analyze.jinja: is not a regular file; a prompt template must be a .jinja text file",
+        "stories/prompts/refine.jinja: includes or extends '_gone.jinja', which is neither the bank's nor coach's",
+    ]
+    followups = next(p for p in listing["prompts"] if p["name"] == "followups")
+    assert followups["from"] == "coach" and followups["bank_files"] == ["stories/prompts/_story.jinja"]
+    text = " ".join(runner.invoke(app, ["prompts"]).stdout.split())
+    assert "followups (coach's, with the bank's stories/prompts/_story.jinja)" in text and "All are coach's own" not in text
+
+
+def test_the_log_names_a_banks_part_a_call_was_asked_with(runner, bank, endpoint):
+    own(bank, "_story", "Story: {{ title }}. Draft: {{ draft }}")
+    endpoint.respond(200, json=completion(refinement()))
+    runner.invoke(app, ["refine", "risk"])
+    assert json.loads(runner.invoke(app, ["log", "--show", "1", "--json"]).stdout)["prompt"] == \
+        "stories/prompts/_story.jinja"

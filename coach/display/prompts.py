@@ -11,6 +11,9 @@ def prompts_view(listing) -> str:
     lines = []
     for prompt in listing.prompts:
         origin = "coach's" if not prompt.own else f"{prompt.path}" + (", extending coach's" if prompt.extends else "")
+        parts = [part for part in prompt.bank_files if part != str(prompt.path)]
+        if parts:
+            origin += f", with the bank's {', '.join(parts)}"
         lines += wrapped(f"{prompt.name} ({origin})", 2, "")
         lines += wrapped(prompt.purpose, 2)
         lines += wrapped(f"given: {', '.join(prompt.given)}", 2)
@@ -21,8 +24,7 @@ def prompts_view(listing) -> str:
         lines += ["", f"{counted(len(listing.problems), 'problem')} in {listing.folder}:"]
         for problem in listing.problems:
             lines += wrapped(problem, 9, "  error")
-    own = sum(p.own for p in listing.prompts)
-    if not own:
+    if not any(p.bank_files for p in listing.prompts) and not listing.parts:
         lines += ["", *wrapped(f"All are coach's own. `coach prompts copy NAME` puts one in {listing.folder} for you "
                                "to edit (`--extend` to change one block and keep the rest of coach's).", 0, "")]
     return "\n".join(lines)

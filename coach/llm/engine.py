@@ -140,7 +140,7 @@ class Engine:
         schema = strict_schema(model)
         key = request_key(self.settings.model, messages, schema)
         record = CallRecord(command or prompt, self.settings.model, self.settings.host, key[:16], story=self.story,
-                            prompt=self.prompts.own_file(prompt))
+                            prompt=", ".join(self.prompts.bank_files(prompt)))
         started = time.monotonic()
         record.outcome = "error"  # until an answer comes back
         try:
@@ -179,7 +179,7 @@ class Engine:
         messages = self.prompts.render(prompt, **variables)
         record = CallRecord(command or prompt, self.settings.model, self.settings.host,
                             request_key(self.settings.model, messages, {})[:16], story=self.story,
-                            prompt=self.prompts.own_file(prompt))
+                            prompt=", ".join(self.prompts.bank_files(prompt)))
         started = time.monotonic()
         record.outcome = "error"
         try:

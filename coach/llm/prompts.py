@@ -9,7 +9,9 @@ bank: it runs in the sandbox (no Python reachable from it), is read only when it
 
 from __future__ import annotations
 
+import os
 import stat
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError, safe_range
 
 from coach.errors import CoachError
 
@@ -36,9 +38,37 @@ def prompts_dir() -> Path:
     raise CoachError("the prompts folder is missing from this installation; reinstall coach")
 
 
+def _read_template(path: Path) -> tuple[str, os.stat_result]:
+    """Read a bank's template: a regular file (opened without blocking, so a FIFO never hangs), at most LIMIT bytes
+    read whatever size it claims (/proc files claim 0), as UTF-8."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise CoachError(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            raise CoachError(f"{path}: is not a regular file; a prompt template must be a .jinja text file")
+        data = b""
+        while len(data) <= LIMIT and (chunk := os.read(handle, LIMIT + 1 - len(data))):
+            data += chunk
+    except OSError as error:
+        raise CoachError(f"{path}: cannot be read ({error.strerror or error})") from None
+    finally:
+        os.close(handle)
+    if len(data) > LIMIT:
+        raise CoachError(f"{path}: is over 256 KiB; a prompt template is at most 256 KiB, shorten it")
+    try:
+        return data.decode("utf-8-sig"), status
+    except UnicodeDecodeError:
+        raise CoachError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
+
+
 class _OwnLoader(jinja2.BaseLoader):
-    """Load a bank's own templates: regular UTF-8 files of at most LIMIT bytes, never a FIFO or a device that would
-    hang the read, never a path out of the folder (`split_template_path` refuses `..`)."""
+    """Load a bank's own templates: regular UTF-8 files of at most LIMIT bytes that lie inside the bank's prompts/
+    folder once links are followed (a template is pasted into what the model is sent and `--show-prompt` prints, so
+    a link to ~/.ssh or /proc/self/environ must not be read), never a FIFO or a device that would hang the read, never
+    a path out of the folder (`split_template_path` refuses `..`)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -46,27 +76,23 @@ class _OwnLoader(jinja2.BaseLoader):
     def get_source(self, environment, template):
         """Return the template's text, its file name and a check of whether it changed since."""
         path = self.folder.joinpath(*split_template_path(template))
+        if not path.exists() and not path.is_symlink():
+            raise jinja2.TemplateNotFound(template)
         try:
-            status = path.stat()
-        except OSError:
-            raise jinja2.TemplateNotFound(template) from None
-        if not stat.S_ISREG(status.st_mode):
-            raise CoachError(f"{path}: is not a regular file; a prompt template must be a .jinja text file")
-        if status.st_size > LIMIT:
-            raise CoachError(f"{path}: is {status.st_size:,} bytes; a prompt template is at most 256 KiB, shorten it")
-        try:
-            text = path.read_bytes()[:LIMIT + 1].decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise CoachError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
-        except OSError as error:
-            raise CoachError(f"{path}: cannot be read ({error.strerror or error})") from None
-        changed = status.st_mtime_ns
+            inside = path.resolve().is_relative_to(self.folder.resolve())
+        except (OSError, RuntimeError):  # a loop of links
+            inside = False
+        if not inside:
+            raise CoachError(f"{path}: leads out of {self.folder} (a link); a prompt template must be a file in it")
+        text, status = _read_template(path)
+        seen = (status.st_mtime_ns, status.st_size, status.st_ino)
 
         def uptodate() -> bool:
             try:
-                return path.stat().st_mtime_ns == changed
+                now = path.stat()
             except OSError:
                 return False
+            return (now.st_mtime_ns, now.st_size, now.st_ino) == seen
 
         return text, str(path), uptodate
 
@@ -108,6 +134,62 @@ class Source:
     text: str
 
 
+OUTPUT_LIMIT = 40_000_000  # characters one render may write: well past a 16 MB story, short of a runaway loop
+PRODUCT_LIMIT = 1_000_000  # items a `*` may make of a string or list (`"x" * 10**11` would fill the memory)
+STEP_LIMIT = 2_000_000  # numbers a render may take from range(): nested loops that would spin for minutes stop
+_STEPS: ContextVar[int] = ContextVar("steps", default=0)
+
+
+def _bounded(chunks, written: int, parts: list[str] | None = None) -> int:
+    """Consume a render's chunks (kept in parts when given), stopping one that writes past OUTPUT_LIMIT."""
+    for chunk in chunks:
+        written += len(chunk)
+        if written > OUTPUT_LIMIT:
+            raise SecurityError(f"it writes more than {OUTPUT_LIMIT:,} characters")
+        if parts is not None:
+            parts.append(chunk)
+    return written
+
+
+class _Steps:
+    """range() for a template: Jinja's sandboxed one, each number it yields counted against the render's budget."""
+
+    def __init__(self, numbers: range):
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __iter__(self):
+        for number in self.numbers:
+            taken = _STEPS.get() + 1
+            if taken > STEP_LIMIT:
+                raise SecurityError(f"its loops take more than {STEP_LIMIT:,} steps")
+            _STEPS.set(taken)
+            yield number
+
+
+class _Budgeted(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox with a budget: no `*` or `**` that would fill the memory, range() counted, no lipsum."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.globals.pop("lipsum", None)
+        self.globals["range"] = lambda *bounds: _Steps(safe_range(*bounds))
+
+    def call_binop(self, context, operator, left, right):
+        """Refuse a power or a repetition too large for a prompt, then do it as Jinja would."""
+        if operator == "**" and isinstance(right, int) and (abs(right) > 64 and not isinstance(left, float)):
+            raise SecurityError(f"a power of {right} is too large")
+        if operator == "*":
+            count, items = (right, left) if isinstance(right, int) else (left, right)
+            if isinstance(count, int) and isinstance(items, (str, list, tuple)) and len(items) * count > PRODUCT_LIMIT:
+                raise SecurityError(f"repeating something {count:,} times makes it too long")
+        return super().call_binop(context, operator, left, right)
+
+
 class Prompts:
     """The prompts one bank renders: coach's own, each replaced by the bank's `prompts/NAME.jinja` when it has one."""
 
@@ -117,7 +199,7 @@ class Prompts:
         loaders = [jinja2.PrefixLoader({BUILT_IN: built_in}, delimiter="/")]
         if own is not None:
             loaders.append(_OwnLoader(own))
-        self.environment = ImmutableSandboxedEnvironment(
+        self.environment = _Budgeted(
             loader=_Shadowed([*loaders, built_in], own),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -128,38 +210,68 @@ class Prompts:
         )
 
     def render(self, name: str, **variables) -> list[dict[str, str]]:
-        """Render prompt NAME into chat messages; story text is passed as data, never compiled."""
+        """Render prompt NAME into chat messages; story text is passed as data, never compiled. A template that
+        breaks, loops or grows past its budget stops with one sentence naming its file."""
         shown = self._shown(name)
+        steps = _STEPS.set(0)
         try:
             template = self.environment.get_template(f"{name}.jinja")
             context = template.new_context(variables)
-            for _ in template.root_render_func(context):  # an extending template's parents add their blocks
-                pass
+            written = _bounded(template.root_render_func(context), 0)  # an extending template's parents add blocks
             messages = []
             for role in ROLES:
                 if role not in context.blocks:
                     raise CoachError(f"{shown} has no {{% block {role} %}}; add one")
-                text = "".join(context.blocks[role][0](context)).strip()
-                messages.append({"role": role, "content": text})
+                parts: list[str] = []
+                written = _bounded(context.blocks[role][0](context), written, parts)
+                messages.append({"role": role, "content": "".join(parts).strip()})
             return messages
+        except CoachError:
+            raise
         except jinja2.TemplateNotFound as missing:
             if missing.name != f"{name}.jinja":
-                raise CoachError(f"{shown} includes '{missing.name}', which is neither the bank's nor coach's") from None
+                raise CoachError(f"{shown} includes or extends '{missing.name}', which is neither the bank's nor "
+                                 "coach's") from None
             raise CoachError(f"no prompt named '{name}' in {prompts_dir()}") from None
         except jinja2.UndefinedError as error:
-            raise CoachError(f"{shown} uses an undefined variable: {error.message}; "
+            raise CoachError(f"{shown} uses something it is not given ({str(error.message).rstrip('.')}); "
                              f"`coach prompts` lists what each prompt is given") from None
         except jinja2.TemplateSyntaxError as error:
             raise CoachError(f"{error.filename or shown}:{error.lineno}: {error.message}") from None
         except SecurityError as error:
             raise CoachError(f"{shown} tries what a prompt may not: {str(error).rstrip('.')}; take it out") from None
         except RecursionError:
-            raise CoachError(f"{shown} includes or calls itself without end; take that out") from None
+            raise CoachError(f"{shown} nests too deeply, or includes or calls itself without end; take that out") from None
+        except Exception as error:  # 1/0, "a" + 1, a filter given a bad argument: the template's, not coach's
+            raise CoachError(f"{shown} fails when rendered ({type(error).__name__}: {str(error).rstrip('.')}); "
+                             "fix the template or remove it") from None
+        finally:
+            _STEPS.reset(steps)
 
     def own_file(self, name: str) -> str:
         """Return the bank's own file that replaces prompt NAME, or "" when coach's is rendered."""
         path = self.own / f"{name}.jinja" if self.own is not None else None
         return str(path) if path is not None and path.is_file() else ""
+
+    def bank_files(self, name: str) -> list[str]:
+        """Return every file of the bank's that prompt NAME renders: its own template, and the parts it (or coach's
+        template in its place) includes from the bank (a bank's `_story.jinja` is in five prompts)."""
+        if self.own is None or not self.own.is_dir():
+            return []
+        files, seen, todo = [], set(), [f"{name}.jinja"]
+        while todo:
+            key = todo.pop(0)
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            try:
+                text, filename, _ = self.environment.loader.get_source(self.environment, key)
+                todo += meta.find_referenced_templates(self.environment.parse(text, key, filename))
+            except (jinja2.TemplateError, CoachError, RecursionError):
+                continue
+            if Path(filename).parent == self.own:
+                files.append(filename)
+        return files
 
     def _shown(self, name: str) -> str:
         """Return how a message names prompt NAME's file: the bank's path, or coach's prompts/NAME.jinja."""
@@ -175,42 +287,57 @@ class Prompts:
         return Source(name, path, self.own is not None and path.parent == self.own, text)
 
     def own_files(self) -> list[Path]:
-        """Return the bank's own template files."""
+        """Return the bank's own template files (and anything else named *.jinja there, which is a problem)."""
         if self.own is None or not self.own.is_dir():
             return []
-        return sorted(p for p in self.own.glob("*.jinja") if not p.is_dir())
+        return sorted(self.own.glob("*.jinja"))
 
     def problems(self) -> list[str]:
         """Return what is wrong with the bank's own templates, found without rendering them: each a sentence."""
         found = []
         for path in self.own_files():
-            name = path.stem
             try:
-                text, _, _ = self.environment.loader.get_source(self.environment, path.name)
-                tree = self.environment.parse(text, name, str(path))
-            except jinja2.TemplateSyntaxError as error:
-                found.append(f"{path}:{error.lineno}: {error.message}")
-                continue
+                found += self._problems_of(path)
+            except RecursionError:
+                found.append(f"{path}: nests too deeply, or includes itself through another part")
+        return found
+
+    def _problems_of(self, path: Path) -> list[str]:
+        """Return what is wrong with one of the bank's templates."""
+        name = path.stem
+        try:
+            text, _, _ = self.environment.loader.get_source(self.environment, path.name)
+            tree = self.environment.parse(text, name, str(path))
+        except jinja2.TemplateSyntaxError as error:
+            return [f"{path}:{error.lineno}: {error.message}"]
+        except CoachError as error:
+            return [str(error)]
+        except jinja2.TemplateNotFound:
+            return [f"{path}: is not a regular file; a prompt template must be a .jinja text file"]
+        found = []
+        for key in meta.find_referenced_templates(tree):
+            if key == path.name:
+                return [f"{path}: includes itself, which never ends; include coach/{path.name} instead"]
+            try:
+                if key is not None:
+                    self.environment.loader.get_source(self.environment, key)
+            except jinja2.TemplateNotFound:
+                found.append(f"{path}: includes or extends '{key}', which is neither the bank's nor coach's")
             except CoachError as error:
                 found.append(str(error))
-                continue
-            if name.startswith("_"):
-                continue  # a part other templates include
-            if name not in names():
-                found.append(f"{path}: replaces no prompt of coach's (they are: {', '.join(names())}); rename it, "
-                             "or start its name with _ if other prompts include it")
-                continue
-            if path.name in meta.find_referenced_templates(tree):
-                found.append(f"{path}: includes itself, which never ends; include coach/{path.name} instead")
-                continue
-            if not any(tree.find_all(nodes.Extends)):
-                lacking = [role for role in ROLES if role not in {block.name for block in tree.find_all(nodes.Block)}]
-                if lacking:
-                    found.append(f"{path}: has no {{% block {lacking[0]} %}}; add one, or extend coach/{name}.jinja")
-            unknown = sorted(_used(self.environment, tree) - given(name))
-            if unknown:
-                found.append(f"{path}: uses {', '.join(unknown)}, which coach does not give the {name} prompt "
-                             f"(it gives {', '.join(sorted(given(name)))})")
+        if name.startswith("_"):
+            return found  # a part other templates include
+        if name not in names():
+            return [*found, f"{path}: replaces no prompt of coach's (they are: {', '.join(names())}); rename it, "
+                            "or start its name with _ if other prompts include it"]
+        if not any(tree.find_all(nodes.Extends)):
+            lacking = [role for role in ROLES if role not in {block.name for block in tree.find_all(nodes.Block)}]
+            if lacking:
+                found.append(f"{path}: has no {{% block {lacking[0]} %}}; add one, or extend coach/{name}.jinja")
+        unknown = sorted(_used(self.environment, tree) - given(name) - set(self.environment.globals))
+        if unknown:
+            found.append(f"{path}: uses {', '.join(unknown)}, which coach does not give the {name} prompt "
+                         f"(it gives {', '.join(sorted(given(name)))})")
         return found
 
 
