@@ -339,21 +339,35 @@ def test_init_names_the_stories_tagged_with_none_of_the_new_companys_values_and_
     assert result.output.splitlines() == example("coach init --company Stripe --force")
     assert {k: v for k, v in snapshot(tmp_path / "stories").items() if k != "coach.yaml"} == before
     data = json.loads(run(runner, "init", "--company", "Stripe", "--force", "--json").output)
-    assert data["retag"] == [{"story": "risk", "values": ["Impact"], "suggested": ["Move With Urgency and Focus"]}]
+    assert data["retag"] == [{"story": "risk", "type": "risk", "values": ["Impact"],
+                              "suggested": ["Move With Urgency and Focus"]}]
+    (tmp_path / "stories" / "coach.yaml").unlink()
+    assert "risk is tagged Impact, none of the bank's values:" in " ".join(run(runner, "init", "--values", "Craft").output.split())
 
 
 @pytest.mark.parametrize("typed, meant_name", [("Airbn", "Airbnb"), ("stripee", "Stripe"), ("Goldman Sachss", "Goldman Sachs")])
-def test_a_mistyped_company_is_refused_with_the_profile_it_likely_means_even_on_a_terminal(runner, tmp_path, typed,
-                                                                                           meant_name):
-    asked: list[str] = []
-    result = run(runner, "init", "--company", typed, terminal=typing(["Craft: care", ""], asked))
+def test_a_mistyped_company_is_refused_with_the_profile_it_likely_means(runner, tmp_path, typed, meant_name):
+    result = run(runner, "init", "--company", typed)
     named = f'"{meant_name}"' if " " in meant_name else meant_name
-    assert result.exit_code == 2 and not asked and not (tmp_path / "stories" / "coach.yaml").exists()
+    assert result.exit_code == 2 and not (tmp_path / "stories" / "coach.yaml").exists()
+    own = f"stories/companies/{typed.lower().replace(' ', '-')}.yaml"
     assert result.stderr.strip() == (f"Error: coach has no profile of {typed}; did you mean {meant_name}? Run `coach init "
-                                     f"--company {named}`, or pass {typed}'s values with --values \"Name: meaning; "
-                                     "Name: meaning\"")
+                                     f"--company {named}`; for a company of its own, pass its values with --values "
+                                     f"\"Name: meaning; Name: meaning\" or describe it in {own}")
     shown = run(runner, "companies", "show", typed)
     assert f"(did you mean {meant_name}?)" in shown.stderr
+
+
+def test_on_a_terminal_a_close_name_is_asked_about_and_either_answer_goes_on(runner, tmp_path):
+    asked: list[str] = []
+    result = run(runner, "init", "--company", "Airbn", terminal=typing(["y"], asked))
+    assert result.exit_code == 0 and asked == ["coach has no profile of Airbn; did you mean Airbnb? [y/N] "]
+    assert "company: Airbnb" in (tmp_path / "stories" / "coach.yaml").read_text()
+    asked.clear()
+    result = run(runner, "init", "--company", "Strive", "--force", terminal=typing(["n", "Craft: care", ""], asked))
+    assert result.exit_code == 0 and asked[0] == "coach has no profile of Strive; did you mean Stripe? [y/N] "
+    settings = (tmp_path / "stories" / "coach.yaml").read_text()
+    assert "company: Strive" in settings and "Craft" in settings
 
 
 def test_a_company_unlike_any_profile_is_asked_for_its_values_as_before(runner, tmp_path):

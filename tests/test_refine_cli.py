@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 import respx
 
 from coach.cli import app
@@ -209,3 +210,21 @@ def test_a_server_of_its_own_with_no_model_named_is_one_sentence_before_any_call
 def test_a_story_that_is_not_there_is_said_before_a_missing_endpoint(runner, bank):
     result = runner.invoke(app, ["refine", "rsik"])
     assert result.exit_code == 2 and result.stderr.startswith("Error: no story 'rsik' in ")
+
+
+@pytest.mark.parametrize("url, own_models", [
+    ("https://api.openai.com/v1", False), ("HTTPS://API.OPENAI.COM/v1/", False), ("https://api.openai.com:443/v1", False),
+    ("https://eu.api.openai.com/v1", False), ("http://localhost:11434/v1", True), ("https://openrouter.ai/api/v1", True),
+    ("https://api.openai.com.evil.test/v1", True), ("https://x.openai.azure.com/openai", True),
+])
+def test_which_base_urls_need_a_model_named(url, own_models):
+    from coach.errors import CoachError
+    from coach.llm.settings import require_endpoint, settings_from_env
+
+    settings = settings_from_env({"OPENAI_BASE_URL": url, "OPENAI_API_KEY": "sk-test"})
+    if own_models:
+        with pytest.raises(CoachError, match="a server with models of its own"):
+            require_endpoint(settings)
+    else:
+        require_endpoint(settings)
+    require_endpoint(settings_from_env({"OPENAI_BASE_URL": url, "OPENAI_API_KEY": "sk-test", "COACH_MODEL": "m"}))

@@ -147,10 +147,14 @@ def init_bank(bank: Bank, company: str, role: str = "", force: bool = False, val
         raise StoryExists(f"{bank.settings_path} already exists; edit it, or pass --force to replace it")
     found = find_profile(name, bank.root)
     close = meant(name, bank.root) if found is None and values is None else ""
-    if close:  # a typo, not a company of its own: asking for its values would start a bank for a company that is not
+    if close and ask is not None:  # likely a typo (Airbn), perhaps a company of its own (Strive): the user says
+        if ask(f"coach has no profile of {name}; did you mean {close}? [y/N] ").strip().lower() in ("y", "yes"):
+            found, name = find_profile(close, bank.root), close
+    elif close:
         named = f'"{close}"' if " " in close else close
-        raise CatalogError(f"coach has no profile of {name}; did you mean {close}? Run `coach init --company {named}`, "
-                           f"or pass {name}'s values with {VALUES_FORMAT}")
+        own = bank.root / "companies" / f"{slugify(name, fallback='company')}.yaml"
+        raise CatalogError(f"coach has no profile of {name}; did you mean {close}? Run `coach init --company {named}`; "
+                           f"for a company of its own, pass its values with {VALUES_FORMAT} or describe it in {own}")
     if values is not None:
         chosen = parse_values(values)
     elif found is not None:
@@ -180,7 +184,7 @@ def off_values(bank: Bank, settings: BankSettings) -> list[dict]:
                 best = fitting_values(load_story_type(story.type, bank.root), settings, profile)
             except CoachError:  # a type coach does not know: `coach check` says so
                 best = []
-            found.append({"story": path.stem, "values": story.values, "suggested": best})
+            found.append({"story": path.stem, "type": story.type, "values": story.values, "suggested": best})
     return found
 
 

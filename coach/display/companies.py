@@ -71,7 +71,8 @@ def init_report(bank: Bank, settings: BankSettings, option: str = "") -> str:
             f"`coach new risk{option}` starts your first story.")
     lines = [f"Wrote {bank.settings_path} {what}, with {count} value{'s' * (count != 1)}."]
     for stray in off_values(bank, settings):
-        best = f" (a {stray['story']} story shows {' and '.join(stray['suggested'])} best)" if stray["suggested"] else ""
-        lines.append(f"{stray['story']} is tagged {', '.join(stray['values'])}, none of {company or 'these'}'s values: "
+        best = f" (a {stray['type']} story shows {', '.join(stray['suggested'])} best)" if stray["suggested"] else ""
+        whose = f"{company}'s" if company else "the bank's"
+        lines.append(f"{stray['story']} is tagged {', '.join(stray['values'])}, none of {whose} values: "
                      f"`coach edit {stray['story']}{option}` and change its `values:` line{best}.")
     return "\n".join([*lines, f"Next: {step}"])

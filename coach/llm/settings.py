@@ -176,12 +176,27 @@ def require_endpoint(settings: LLMSettings) -> None:
             "no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local "
             "OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama)"
         )
-    if settings.base_url and settings.url != OPENAI_URL and not settings._model_named:
+    if settings.base_url and not openai_itself(settings.url) and not settings._model_named:
         raise CoachError(
             f"OPENAI_BASE_URL is {settings.shown_url}, a server with models of its own: name the one to use with "
             f"COACH_MODEL or --model (`curl {settings.shown_url}/models` lists them; for Ollama, e.g. "
             f"COACH_MODEL=llama3.1)"
         )
+
+
+OPENAI_HOSTS = {"api.openai.com", "us.api.openai.com", "eu.api.openai.com"}
+
+
+def openai_itself(url: str) -> bool:
+    """Return True when a base URL is OpenAI's own API (any case, the default port written or not)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    return (parts.hostname or "").lower() in OPENAI_HOSTS and port in (None, 443)
 
 
 def build_client(settings: LLMSettings):
