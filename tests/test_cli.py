@@ -270,3 +270,20 @@ def test_a_command_run_from_inside_the_bank_says_how_to_reach_it(runner, bank, m
     assert result.output.strip() == ("Error: stories: no story bank here, but this folder holds a coach.yaml: run "
                                      "coach from the folder above it, or pass --stories .")
     assert runner.invoke(app, ["status", "--stories", "."]).exit_code == 0
+
+
+def test_new_and_init_from_inside_the_bank_start_no_bank_inside_it(runner, bank, monkeypatch):
+    monkeypatch.chdir(bank.root)
+    for args in (["new", "risk", "--title", "second"], ["init", "--company", "Stripe"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "run coach from the folder above it, or pass --stories ." in result.output
+    assert not (bank.root / "stories").exists()
+
+
+def test_new_without_a_bank_names_the_stories_folder_in_every_command_it_suggests(runner, tmp_path):
+    result = runner.invoke(app, ["new", "risk", "--stories", "elsewhere"])
+    assert result.exit_code == 2
+    assert result.output.strip() == ("Error: elsewhere: no story bank here; start with `coach init --company NAME "
+                                     "--stories elsewhere` (the company you are preparing for; `coach init --stories "
+                                     "elsewhere` alone for none in particular), then `coach new risk --stories "
+                                     "elsewhere`")

@@ -360,6 +360,7 @@ def test_words_cut_off_by_the_token_budget_are_said_so_and_the_question_follows(
     assert f"**Interviewer:** {seed}\n" in text and "showed her the map" not in text
     calls = CallLog(bank.root / ".coach" / "coach.db").recent()
     assert [call.outcome for call in calls] == ["cut off", "ok"]  # the interviewer's words, then the feedback
+    assert calls[0].content == "Tell me about the day you showed her the map on the"  # the words cut off, kept
 
 
 def test_answers_piped_on_stdin_are_shown_after_you_as_a_conversation(runner, bank, endpoint):

@@ -234,4 +234,5 @@ def test_when_every_take_of_today_is_done_the_plan_says_so(bank):
     for slug in ("risk", "team", "conflict", "learning"):
         add_takes(bank, slug, *[(0, 50, None)] * 3)
     text = " ".join(plan("--date", "2026-12-12").output.split())
-    assert "Today's takes are done (12 in all): well done." in text and "takes in all" not in text
+    assert "Today's takes are done (12 in all); `coach practice STORY --history` shows how they went." in text
+    assert "takes in all" not in text

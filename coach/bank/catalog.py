@@ -145,6 +145,7 @@ def init_bank(bank: Bank, company: str, role: str = "", force: bool = False, val
         raise CoachError("--company is empty; name the company you are preparing for, e.g. --company Stripe")
     if bank.settings_path.exists() and not force:
         raise StoryExists(f"{bank.settings_path} already exists; edit it, or pass --force to replace it")
+    bank.refuse_inside()
     found = find_profile(name, bank.root)
     close = meant(name, bank.root) if found is None and values is None else ""
     if close and ask is not None:  # likely a typo (Airbn), perhaps a company of its own (Strive): the user says
@@ -222,9 +223,12 @@ def create_story(bank: Bank, type_name: str, title: str | None = None, force: bo
         raise StoryExists(f'{path} already exists and --title "{title}" names the same file; choose another title, '
                           "or pass --force to overwrite it")
     if not bank.settings_path.exists() and not bank.settings_path.is_symlink():
+        bank.refuse_inside()
         where = "no story bank here" if not bank.root.is_dir() else "no coach.yaml here yet"
-        raise CoachError(f"{bank.root}: {where}; start with `coach init --company NAME` (the company you are "
-                         f"preparing for; `coach init` alone for none in particular), then `coach new {kind.name}`")
+        option = "" if str(bank.root) == "stories" else f" --stories {bank.root}"
+        raise CoachError(f"{bank.root}: {where}; start with `coach init --company NAME{option}` (the company you are "
+                         f"preparing for; `coach init{option}` alone for none in particular), then "
+                         f"`coach new {kind.name}{option}`")
     bank.save(path, new_story(kind, bank.settings(), title, bank.root), create=True, force=force)
     return path
 

@@ -294,14 +294,19 @@ class Bank:
                 text = settings_text(settings)  # a shape of YAML the splice cannot follow: coach's own layout
             write_atomic(path, text)
 
+    def refuse_inside(self) -> None:
+        """Stop a command run from inside a bank's folder (which holds a coach.yaml) that looks for a bank below it,
+        before it says there is none or starts a bank inside the bank."""
+        if not self.root.exists() and not self.root.is_absolute() and Path(SETTINGS_FILE).is_file():
+            raise CoachError(f"{self.root}: no story bank here, but this folder holds a {SETTINGS_FILE}: run coach "
+                             "from the folder above it, or pass --stories .")
+
     def story_paths(self) -> list[Path]:
         """Return the Markdown files of the bank, sorted by name."""
         if self.root.exists() and not self.root.is_dir():
             raise CoachError(f"{self.root}: is a file, not a folder; pass the bank's folder to --stories")
         if not self.root.is_dir():
-            if not self.root.is_absolute() and Path(SETTINGS_FILE).is_file():  # run from inside the bank's folder
-                raise CoachError(f"{self.root}: no story bank here, but this folder holds a {SETTINGS_FILE}: run coach "
-                                 "from the folder above it, or pass --stories .")
+            self.refuse_inside()
             raise CoachError(f"{self.root}: no story bank here; start one with `coach init --company NAME`, then "
                              "`coach new TYPE` or `coach import DOC`, or pass --stories DIR")
         return sorted(p for p in self.root.glob("*.md") if p.name.lower() not in SKIPPED_FILES and not p.is_dir())

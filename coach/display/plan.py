@@ -49,7 +49,8 @@ def today_block(plan: Plan) -> str:
             lines += _lines(f"Rehearse out loud with `coach practice STORY`, {counted(takes, 'take')} in all:", 2, "  ")
         else:
             done = sum(item.done_today for item in ready)
-            lines += _lines(f"Today's takes are done ({done} in all): well done.", 2, "  ")
+            lines += _lines(f"Today's takes are done ({done} in all); `coach practice STORY --history` shows how "
+                            "they went.", 2, "  ")
         for number, item in enumerate(ready, 1):
             lines += _story(item, f"{number}.")
     lines += _lines(mock_today(plan), 2, "  ")

@@ -31,7 +31,7 @@ class StreamCutOff(BrokenStream):
 
 def _cut_off(text: str, record: CallRecord, settings: LLMSettings) -> StreamCutOff:
     """Return the error of an answer cut off by its token budget, its call logged as "cut off"."""
-    record.outcome = "cut off"  # the engine logs the error's sentence with it
+    record.outcome, record.content = "cut off", text  # the engine logs the error's sentence with it
     return StreamCutOff(f"{settings.host}'s answer was cut off by its token budget (finish_reason=length)", text)
 
 
