@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -19,9 +18,10 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError, safe_range
+from jinja2.sandbox import SecurityError
 
 from coach.errors import CoachError
+from coach.llm.sandbox import STEPS, Budgeted, bounded
 
 PACKAGE = Path(__file__).parent.parent  # the coach package
 OWN = "prompts"  # a bank's own prompts: a folder beside its coach.yaml
@@ -134,62 +134,6 @@ class Source:
     text: str
 
 
-OUTPUT_LIMIT = 40_000_000  # characters one render may write: well past a 16 MB story, short of a runaway loop
-PRODUCT_LIMIT = 1_000_000  # items a `*` may make of a string or list (`"x" * 10**11` would fill the memory)
-STEP_LIMIT = 2_000_000  # numbers a render may take from range(): nested loops that would spin for minutes stop
-_STEPS: ContextVar[int] = ContextVar("steps", default=0)
-
-
-def _bounded(chunks, written: int, parts: list[str] | None = None) -> int:
-    """Consume a render's chunks (kept in parts when given), stopping one that writes past OUTPUT_LIMIT."""
-    for chunk in chunks:
-        written += len(chunk)
-        if written > OUTPUT_LIMIT:
-            raise SecurityError(f"it writes more than {OUTPUT_LIMIT:,} characters")
-        if parts is not None:
-            parts.append(chunk)
-    return written
-
-
-class _Steps:
-    """range() for a template: Jinja's sandboxed one, each number it yields counted against the render's budget."""
-
-    def __init__(self, numbers: range):
-        self.numbers = numbers
-
-    def __len__(self) -> int:
-        return len(self.numbers)
-
-    def __iter__(self):
-        for number in self.numbers:
-            taken = _STEPS.get() + 1
-            if taken > STEP_LIMIT:
-                raise SecurityError(f"its loops take more than {STEP_LIMIT:,} steps")
-            _STEPS.set(taken)
-            yield number
-
-
-class _Budgeted(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox with a budget: no `*` or `**` that would fill the memory, range() counted, no lipsum."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def __init__(self, **options):
-        super().__init__(**options)
-        self.globals.pop("lipsum", None)
-        self.globals["range"] = lambda *bounds: _Steps(safe_range(*bounds))
-
-    def call_binop(self, context, operator, left, right):
-        """Refuse a power or a repetition too large for a prompt, then do it as Jinja would."""
-        if operator == "**" and isinstance(right, int) and (abs(right) > 64 and not isinstance(left, float)):
-            raise SecurityError(f"a power of {right} is too large")
-        if operator == "*":
-            count, items = (right, left) if isinstance(right, int) else (left, right)
-            if isinstance(count, int) and isinstance(items, (str, list, tuple)) and len(items) * count > PRODUCT_LIMIT:
-                raise SecurityError(f"repeating something {count:,} times makes it too long")
-        return super().call_binop(context, operator, left, right)
-
-
 class Prompts:
     """The prompts one bank renders: coach's own, each replaced by the bank's `prompts/NAME.jinja` when it has one."""
 
@@ -199,7 +143,7 @@ class Prompts:
         loaders = [jinja2.PrefixLoader({BUILT_IN: built_in}, delimiter="/")]
         if own is not None:
             loaders.append(_OwnLoader(own))
-        self.environment = _Budgeted(
+        self.environment = Budgeted(
             loader=_Shadowed([*loaders, built_in], own),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -213,17 +157,17 @@ class Prompts:
         """Render prompt NAME into chat messages; story text is passed as data, never compiled. A template that
         breaks, loops or grows past its budget stops with one sentence naming its file."""
         shown = self._shown(name)
-        steps = _STEPS.set(0)
+        steps = STEPS.set(0)
         try:
             template = self.environment.get_template(f"{name}.jinja")
             context = template.new_context(variables)
-            written = _bounded(template.root_render_func(context), 0)  # an extending template's parents add blocks
+            written = bounded(template.root_render_func(context), 0)  # an extending template's parents add blocks
             messages = []
             for role in ROLES:
                 if role not in context.blocks:
                     raise CoachError(f"{shown} has no {{% block {role} %}}; add one")
                 parts: list[str] = []
-                written = _bounded(context.blocks[role][0](context), written, parts)
+                written = bounded(context.blocks[role][0](context), written, parts)
                 messages.append({"role": role, "content": "".join(parts).strip()})
             return messages
         except CoachError:
@@ -246,7 +190,7 @@ class Prompts:
             raise CoachError(f"{shown} fails when rendered ({type(error).__name__}: {str(error).rstrip('.')}); "
                              "fix the template or remove it") from None
         finally:
-            _STEPS.reset(steps)
+            STEPS.reset(steps)
 
     def own_file(self, name: str) -> str:
         """Return the bank's own file that replaces prompt NAME, or "" when coach's is rendered."""
