@@ -328,3 +328,15 @@ def test_the_log_names_a_banks_part_a_call_was_asked_with(runner, bank, endpoint
     runner.invoke(app, ["refine", "risk"])
     assert json.loads(runner.invoke(app, ["log", "--show", "1", "--json"]).stdout)["prompt"] == \
         "stories/prompts/_story.jinja"
+
+
+def test_a_template_nested_too_deeply_is_a_problem_and_one_sentence_never_a_traceback(runner, bank):
+    own(bank, "refine", "{% block system %}{{ " + "(" * 400 + "title" + ")" * 400 + " }}{% endblock %}"
+                        "{% block user %}u{% endblock %}")
+    listed = runner.invoke(app, ["prompts", "--json"])
+    assert listed.exit_code == 1 and "Traceback" not in listed.output
+    assert json.loads(listed.stdout)["problems"] == [
+        "stories/prompts/refine.jinja: nests too deeply, or includes itself through another part"]
+    result = runner.invoke(app, ["refine", "risk", "--show-prompt"])
+    assert result.exit_code == 2 and result.stderr.strip() == (
+        "Error: stories/prompts/refine.jinja nests too deeply, or includes or calls itself without end; take that out")
