@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.errors import CoachError
-from coach.llm.prompts import BUILT_IN, OWN, Prompts, for_bank, given, names
+from coach.llm.prompts import BUILT_IN, OWN, for_bank, given, names
+from coach.llm.prompts import built_in as coachs_own
 
 PURPOSES = {  # what each prompt asks the model for, and which command sends it
     "analyze": "reads the draft for answers to the open extraction questions (coach analyze)",
@@ -77,7 +78,7 @@ def prompt_text(root: Path, name: str, built_in: bool = False) -> str:
 def starter(name: str, extend: bool) -> str:
     """Return the text `coach prompts copy` writes: coach's template whole, or one extending it that changes a block."""
     if not extend:
-        return Prompts().source(name, built_in=True).text
+        return coachs_own().source(name, built_in=True).text
     import textwrap
 
     note = (f"The bank's own {name} prompt: coach's, with the blocks below changed. {{{{ super() }}}} is coach's text "

@@ -51,15 +51,23 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def _not_regular(path: Path, mode: int) -> StoryFormatError:
+class NotRegular(StoryFormatError):
+    """A FIFO, a device or a socket where coach reads a file."""
+
+
+class TooBig(StoryFormatError):
+    """A file over the bytes coach reads for its kind."""
+
+
+def _not_regular(path: Path, mode: int) -> NotRegular:
     link = f"a link to {os.readlink(path)}, " if os.path.islink(path) else ""
-    return StoryFormatError(path, f"is {link}{_kind(mode)}, not a regular file; coach reads only regular files, "
-                            "so move it out of the bank")
+    return NotRegular(path, f"is {link}{_kind(mode)}, not a regular file; coach reads only regular files, "
+                      "so move it out of the bank")
 
 
-def _too_big(path: Path, size: int, limit: int, what: str) -> StoryFormatError:
-    return StoryFormatError(path, f"is {_size(size)}, over the {_size(limit)} coach reads for {what}; "
-                            "move it out of the bank or make it smaller")
+def _too_big(path: Path, size: int, limit: int, what: str) -> TooBig:
+    return TooBig(path, f"is {_size(size)}, over the {_size(limit)} coach reads for {what}; "
+                  "move it out of the bank or make it smaller")
 
 
 def require_regular(path: Path) -> Path:

@@ -37,7 +37,8 @@ def add_commands(app: typer.Typer, out: Output, terminal: Terminal) -> None:
         from coach.display.companies import init_report
 
         chosen = str(stories) in (str(DEFAULT_BANK), os.environ.get("COACH_STORIES", ""))  # no --stories to repeat
-        out.report(written_settings(bank), as_json, init_report(bank, settings, "" if chosen else f" --stories {stories}"))
+        data = written_settings(bank)
+        out.report(data, as_json, init_report(bank, settings, data["retag"], "" if chosen else f" --stories {stories}"))
 
     @app.command("companies")
     def companies_command(

@@ -59,18 +59,16 @@ def profile_view(profile: Profile, bank_root: Path) -> str:
     return "\n".join(lines)
 
 
-def init_report(bank: Bank, settings: BankSettings, option: str = "") -> str:
-    """Return what `coach init` wrote, the stories tagged with none of the company's values, then on its own line the
-    one command to run next (`option`: its --stories)."""
-    from coach.bank.catalog import off_values
-
+def init_report(bank: Bank, settings: BankSettings, retag: list[dict], option: str = "") -> str:
+    """Return what `coach init` wrote, the stories tagged with none of the company's values (`retag`, as
+    `catalog.off_values` found them), then on its own line the one command to run next (`option`: its --stories)."""
     company = named_company(settings.company)
     what = f"for {company}" if company else "for no company in particular"
     count = len(settings.values)
     step = (f"`coach status{option}` shows which values your stories cover." if bank.story_paths() else
             f"`coach new risk{option}` starts your first story.")
     lines = [f"Wrote {bank.settings_path} {what}, with {count} value{'s' * (count != 1)}."]
-    for stray in off_values(bank, settings):
+    for stray in retag:
         best = f" (a {stray['type']} story shows {', '.join(stray['suggested'])} best)" if stray["suggested"] else ""
         whose = f"{company}'s" if company else "the bank's"
         lines.append(f"{stray['story']} is tagged {', '.join(stray['values'])}, none of {whose} values: "

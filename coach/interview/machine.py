@@ -49,7 +49,7 @@ from coach.interview.interviewer import (
     previous_answer,
 )
 from coach.interview.planning import hint
-from coach.interview.probing import PROBES, Prober, round_findings
+from coach.interview.probing import Prober, round_findings, value_shown
 from coach.interview.session import Planned, Round, Session, Turn
 from coach.llm.jobs import Cancelled, JobsInterrupted
 from coach.method.text import spoken_seconds
@@ -223,10 +223,7 @@ class Interview:
             r.feedback_error = first_reason(error)
         else:
             apply_feedback(r, answer.value, dict(self.stories), self.settings, figures(r, self.session))
-            if r.scores.get("values", 0) >= 4:  # the value scored on evidence quoted from the answer: the word check
-                r.findings = [f for f in r.findings if f.code != "no-value"]  # that found no link was wrong
-                unlinked = PROBES["no-value"].format(value=r.planned.value)
-                r.unasked = [why for why in r.unasked if why != unlinked]
+            value_shown(r)
         r.scores["concision"] = concision(r.seconds, self.session.window)
         transcripts.save(self.session)
         self.stage = Stage.BETWEEN

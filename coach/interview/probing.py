@@ -84,3 +84,12 @@ def round_findings(r: Round, settings: BankSettings, window: tuple[int, int]) ->
     return [Finding(f.code, f.severity, f.message, "answer")
             for f in check_answer(r.turns[0].answer, settings, window, r.planned.value)
             if (f.code not in PROBES or f.code in still_open) and f.code not in ("too-short", "too-long")]
+
+
+def value_shown(r: Round) -> None:
+    """Drop the word check's "never shows the value" from a round whose value the model scored 4 or 5 on evidence
+    quoted from the answer: the finding and the probe left unasked were wrong about it."""
+    if r.scores.get("values", 0) >= 4:
+        unlinked = PROBES["no-value"].format(value=r.planned.value)
+        r.findings = [f for f in r.findings if f.code != "no-value"]
+        r.unasked = [why for why in r.unasked if why != unlinked]

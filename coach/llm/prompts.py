@@ -9,8 +9,6 @@ bank: it runs in the sandbox (no Python reachable from it), is read only when it
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -38,28 +36,21 @@ def prompts_dir() -> Path:
     raise CoachError("the prompts folder is missing from this installation; reinstall coach")
 
 
-def _read_template(path: Path) -> tuple[str, os.stat_result]:
-    """Read a bank's template: a regular file (opened without blocking, so a FIFO never hangs), at most LIMIT bytes
-    read whatever size it claims (/proc files claim 0), as UTF-8."""
+def _read_template(path: Path) -> str:
+    """Read a bank's template through the bank's bounded reader (a regular file, opened without blocking, at most
+    LIMIT bytes read whatever size it claims), as UTF-8."""
+    from coach.bank.bounded import NotRegular, TooBig, read_bytes
+
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        data = read_bytes(path, LIMIT, "a prompt template")
+    except (NotRegular, IsADirectoryError):
+        raise CoachError(f"{path}: is not a regular file; a prompt template must be a .jinja text file") from None
+    except TooBig:
+        raise CoachError(f"{path}: is over 256 KiB; a prompt template is at most 256 KiB, shorten it") from None
     except OSError as error:
         raise CoachError(f"{path}: cannot be read ({error.strerror or error})") from None
     try:
-        status = os.fstat(handle)
-        if not stat.S_ISREG(status.st_mode):
-            raise CoachError(f"{path}: is not a regular file; a prompt template must be a .jinja text file")
-        data = b""
-        while len(data) <= LIMIT and (chunk := os.read(handle, LIMIT + 1 - len(data))):
-            data += chunk
-    except OSError as error:
-        raise CoachError(f"{path}: cannot be read ({error.strerror or error})") from None
-    finally:
-        os.close(handle)
-    if len(data) > LIMIT:
-        raise CoachError(f"{path}: is over 256 KiB; a prompt template is at most 256 KiB, shorten it")
-    try:
-        return data.decode("utf-8-sig"), status
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CoachError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
 
@@ -84,23 +75,17 @@ class _OwnLoader(jinja2.BaseLoader):
             inside = False
         if not inside:
             raise CoachError(f"{path}: leads out of {self.folder} (a link); a prompt template must be a file in it")
-        text, status = _read_template(path)
-        seen = (status.st_mtime_ns, status.st_size, status.st_ino)
+        seen = _stamp(path)
+        return _read_template(path), str(path), lambda: seen is not None and _stamp(path) == seen
 
-        def uptodate() -> bool:
-            try:
-                now = path.stat()
-            except OSError:
-                return False
-            return (now.st_mtime_ns, now.st_size, now.st_ino) == seen
 
-        return text, str(path), uptodate
-
-    def list_templates(self):
-        """Return the names of the folder's templates."""
-        if not self.folder.is_dir():
-            return []
-        return sorted(p.name for p in self.folder.glob("*.jinja") if p.is_file())
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """Return what changes when a file is edited or replaced (time, size, inode), or None when it is gone."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size, status.st_ino
 
 
 class _Shadowed(jinja2.ChoiceLoader):
@@ -202,20 +187,11 @@ class Prompts:
         template in its place) includes from the bank (a bank's `_story.jinja` is in five prompts)."""
         if self.own is None or not self.own.is_dir():
             return []
-        files, seen, todo = [], set(), [f"{name}.jinja"]
-        while todo:
-            key = todo.pop(0)
-            if key is None or key in seen:
-                continue
-            seen.add(key)
-            try:
-                text, filename, _ = self.environment.loader.get_source(self.environment, key)
-                todo += meta.find_referenced_templates(self.environment.parse(text, key, filename))
-            except (jinja2.TemplateError, CoachError, RecursionError):
-                continue
-            if Path(filename).parent == self.own:
-                files.append(filename)
-        return files
+        try:
+            return [filename for filename, _ in _closure(self.environment, [f"{name}.jinja"])
+                    if Path(filename).parent == self.own]
+        except RecursionError:
+            return []
 
     def _shown(self, name: str) -> str:
         """Return how a message names prompt NAME's file: the bank's path, or coach's prompts/NAME.jinja."""
@@ -285,21 +261,30 @@ class Prompts:
         return found
 
 
+def _closure(environment: jinja2.Environment, keys: list):
+    """Yield the file name and parsed tree of each template the named ones include or extend, theirs too, once each
+    (a name that is not there, cannot be read or does not parse is left out: `problems` says so)."""
+    seen: set[str] = set()
+    todo = list(keys)
+    while todo:
+        key = todo.pop(0)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        try:
+            text, filename, _ = environment.loader.get_source(environment, key)
+            tree = environment.parse(text, key, filename)
+        except (jinja2.TemplateError, CoachError):
+            continue
+        todo += meta.find_referenced_templates(tree)
+        yield filename, tree
+
+
 def _used(environment: jinja2.Environment, tree: nodes.Template) -> set[str]:
     """Return the variables a template takes from its caller, its includes' and parents' too (where named)."""
-    used, seen, todo = set(meta.find_undeclared_variables(tree)), set(), list(meta.find_referenced_templates(tree))
-    while todo:
-        name = todo.pop()
-        if name is None or name in seen:
-            continue
-        seen.add(name)
-        try:
-            text, filename, _ = environment.loader.get_source(environment, name)
-            part = environment.parse(text, name, filename)
-        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError, CoachError):
-            continue
+    used = set(meta.find_undeclared_variables(tree))
+    for _, part in _closure(environment, list(meta.find_referenced_templates(tree))):
         used |= meta.find_undeclared_variables(part)
-        todo += meta.find_referenced_templates(part)
     return used
 
 
